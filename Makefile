@@ -1,0 +1,43 @@
+# The two commands: `make run` and `make test`. Everything else supports them.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := MENTORING_ENV=development $(BIN)/flask --app app
+STAMP := $(VENV)/.installed
+CATALOG_KEYWORDS := -k _ -k _l -k gettext -k lazy_gettext -k ngettext:1,2 -k _n:1,2
+
+.PHONY: run test install translations extract update-catalogs db demo lint clean
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo --if-empty
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install
+	$(BIN)/pytest -q
+
+install: $(STAMP) translations
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $(STAMP)
+
+# Compile the .po catalogs (ours, Flask-Admin's and WTForms') into .mo files.
+translations: $(STAMP)
+	$(BIN)/pybabel compile -q -d translations -D messages
+	$(BIN)/pybabel compile -q -d translations -D admin
+	$(BIN)/pybabel compile -q -d translations -D wtforms
+
+# Re-extract our strings and merge them into the lv and en catalogs.
+update-catalogs: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords $(CATALOG_KEYWORDS) \
+	    --sort-by-file -o translations/messages.pot .
+	$(BIN)/pybabel update -q -N -i translations/messages.pot -d translations -D messages
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) instance/mentoring.sqlite

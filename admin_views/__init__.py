@@ -1,0 +1,112 @@
+"""Flask-Admin: a new ``Admin`` per app, every view registered in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask_admin import Admin, AdminIndexView, expose
+from flask_admin.theme import Bootstrap4Theme
+from flask_login import current_user
+from flask import redirect, request, url_for
+
+from admin_views import hours, invoices, mentors, organisations, pairs, people, youths
+from config import ROOT
+from mentoring.i18n import _l
+from models import (
+    AdditionalSupport,
+    Agreement,
+    AuditLog,
+    BackgroundCheck,
+    Budget,
+    Certificate,
+    Contract,
+    Goal,
+    Interview,
+    Invoice,
+    InvoiceLine,
+    Locality,
+    Mentor,
+    MentorStatusChange,
+    Municipality,
+    Pair,
+    Programme,
+    Provider,
+    Referral,
+    ReferralStatusChange,
+    RiskFactor,
+    ServiceEntry,
+    Supervision,
+    TrainingAttendance,
+    TrainingCourse,
+    TrainingTopic,
+    User,
+    Youth,
+)
+
+
+class HomeView(AdminIndexView):
+    """The admin home: requires sign-in; the dashboard grows here."""
+
+    @expose("/")
+    def index(self) -> Any:
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return self.render("mentoring/home.html")
+
+
+# (view class, model, menu name, menu category, endpoint)
+VIEWS: list[tuple[Any, type, Any, Any, str]] = [
+    (youths.YouthView, Youth, _l("Youths"), _l("Referrals"), "youth"),
+    (youths.ReferralView, Referral, _l("Referrals"), _l("Referrals"), "referral"),
+    (youths.ReferralStatusChangeView, ReferralStatusChange, _l("Referral history"),
+     _l("Referrals"), "referral_history"),
+    (pairs.PairView, Pair, _l("Pairs"), _l("Pairs"), "pair"),
+    (pairs.GoalView, Goal, _l("Goals"), _l("Pairs"), "goal"),
+    (pairs.AdditionalSupportView, AdditionalSupport, _l("Additional support"), _l("Pairs"),
+     "support"),
+    (hours.ServiceEntryView, ServiceEntry, _l("Service hours"), _l("Pairs"), "service_entry"),
+    (mentors.MentorView, Mentor, _l("Mentors"), _l("Mentors"), "mentor"),
+    (mentors.InterviewView, Interview, _l("Interviews"), _l("Mentors"), "interview"),
+    (mentors.MentorStatusChangeView, MentorStatusChange, _l("Mentor history"), _l("Mentors"),
+     "mentor_history"),
+    (mentors.TrainingCourseView, TrainingCourse, _l("Training courses"), _l("Mentors"),
+     "training_course"),
+    (mentors.TrainingAttendanceView, TrainingAttendance, _l("Training attendance"),
+     _l("Mentors"), "training_attendance"),
+    (mentors.CertificateView, Certificate, _l("Certificates"), _l("Mentors"), "certificate"),
+    (mentors.AgreementView, Agreement, _l("Cooperation agreements"), _l("Mentors"),
+     "agreement"),
+    (mentors.BackgroundCheckView, BackgroundCheck, _l("Background checks"), _l("Mentors"),
+     "background_check"),
+    (mentors.SupervisionView, Supervision, _l("Supervision"), _l("Mentors"), "supervision"),
+    (invoices.InvoiceView, Invoice, _l("Invoices"), _l("Invoicing"), "invoice"),
+    (invoices.InvoiceLineView, InvoiceLine, _l("Invoice lines"), _l("Invoicing"),
+     "invoice_line"),
+    (organisations.BudgetView, Budget, _l("Budgets"), _l("Invoicing"), "budget"),
+    (organisations.ContractView, Contract, _l("Contracts"), _l("Organisations"), "contract"),
+    (organisations.ProviderView, Provider, _l("Providers"), _l("Organisations"), "provider"),
+    (organisations.MunicipalityView, Municipality, _l("Municipalities"), _l("Organisations"),
+     "municipality"),
+    (organisations.LocalityView, Locality, _l("Localities"), _l("Organisations"), "locality"),
+    (organisations.ProgrammeView, Programme, _l("Programmes"), _l("Organisations"),
+     "programme"),
+    (youths.RiskFactorView, RiskFactor, _l("Risk factors"), _l("Settings"), "risk_factor"),
+    (mentors.TrainingTopicView, TrainingTopic, _l("Training topics"), _l("Settings"),
+     "training_topic"),
+    (people.UserView, User, _l("Users"), _l("Settings"), "user"),
+    (people.AuditLogView, AuditLog, _l("Audit log"), _l("Settings"), "audit_log"),
+]
+
+
+def init_admin(app: Flask) -> Admin:
+    admin = Admin(
+        app,
+        name=_l("Mentor service"),
+        theme=Bootstrap4Theme(base_template="mentoring/base.html", fluid=True),
+        index_view=HomeView(name=_l("Home"), url="/admin"),
+        translations_path=str(ROOT / "translations"),
+    )
+    for view_cls, model, name, category, endpoint in VIEWS:
+        admin.add_view(view_cls(model, name=name, category=category, endpoint=endpoint))
+    return admin

@@ -1,0 +1,247 @@
+"""The one secure base view every generated screen inherits.
+
+Deny by default: a view answers only to signed-in users whose role may use its model
+(``mentoring.access``), and every way to reach a row — list, count, get by id, edit,
+delete, export, bulk actions, relationship drop-downs — starts from the same scoped query.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla import tools as sqla_tools
+from flask_login import current_user
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.exc import IntegrityError
+
+from admin_views.formatting import EXPORT_FORMATTERS, LIST_FORMATTERS
+from admin_views.forms import AdminForm, ModelConverter
+from mentoring import access, audit, rules
+from mentoring.errors import RuleViolation, RuleViolations
+from mentoring.i18n import _
+from models import db
+
+# Flask-Admin endpoint → the permission it needs.
+ENDPOINT_ACTIONS = {
+    "index_view": access.LIST,
+    "details_view": access.VIEW,
+    "create_view": access.CREATE,
+    "edit_view": access.EDIT,
+    "delete_view": access.DELETE,
+    "export": access.EXPORT,
+    "action_view": access.LIST,
+    "ajax_lookup": access.LIST,
+    "ajax_update": access.EDIT,
+}
+
+
+class FormRejected(Exception):
+    """Raised after rule violations were put on the form's fields; nothing is stored."""
+
+
+def model_labels(model: type) -> dict[str, Any]:
+    """Translated labels of every column and relationship, from their ``info``."""
+    mapper = sa_inspect(model)
+    labels: dict[str, Any] = {}
+    for prop in [*mapper.column_attrs, *mapper.relationships]:
+        info = prop.columns[0].info if hasattr(prop, "columns") else prop.info
+        if "label" in info:
+            labels[prop.key] = info["label"]
+    return labels
+
+
+class SecureModelView(ModelView):
+    page_size = 20
+    can_set_page_size = True
+    can_view_details = True
+    can_export = True
+    export_types = ["csv", "xlsx"]
+    export_max_rows = 50_000
+    fast_mass_delete = False
+    column_display_pk = False
+    column_display_actions = True
+    form_base_class = AdminForm
+    model_form_converter = ModelConverter
+    column_type_formatters = LIST_FORMATTERS
+    column_type_formatters_detail = LIST_FORMATTERS
+    column_type_formatters_export = EXPORT_FORMATTERS
+    create_modal = False
+    edit_modal = False
+
+    #: Loader options added to every query, so related labels load in the same query.
+    query_options: tuple[Any, ...] = ()
+
+    def __init__(self, model: type, **kwargs: Any) -> None:
+        labels = model_labels(model)
+        labels.update(self.column_labels or {})
+        self.column_labels = labels
+        super().__init__(model, db, **kwargs)
+
+    # -- permissions -------------------------------------------------------------------
+    def _can(self, action: str) -> bool:
+        return access.can(current_user, self.model, action)
+
+    @property
+    def can_create(self) -> bool:  # type: ignore[override]
+        return self._can(access.CREATE)
+
+    @can_create.setter
+    def can_create(self, value: bool) -> None:
+        pass
+
+    @property
+    def can_edit(self) -> bool:  # type: ignore[override]
+        return self._can(access.EDIT)
+
+    @can_edit.setter
+    def can_edit(self, value: bool) -> None:
+        pass
+
+    @property
+    def can_delete(self) -> bool:  # type: ignore[override]
+        return self._can(access.DELETE)
+
+    @can_delete.setter
+    def can_delete(self, value: bool) -> None:
+        pass
+
+    def is_accessible(self) -> bool:
+        return bool(current_user.is_authenticated) and (
+            self._can(access.LIST) or self._can(access.VIEW)
+        )
+
+    def is_visible(self) -> bool:
+        return self.is_accessible()
+
+    def inaccessible_callback(self, name: str, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        abort(403)
+
+    def _handle_view(self, name: str, **kwargs: Any) -> Any:
+        response = super()._handle_view(name, **kwargs)
+        if response is not None:
+            return response
+        needed = ENDPOINT_ACTIONS.get(name)
+        if needed is not None and not self._can(needed):
+            abort(403)
+        return None
+
+    # -- rows --------------------------------------------------------------------------
+    def scoped(self, query: Any) -> Any:
+        return query.filter(access.row_filter(current_user, self.model))
+
+    def get_query(self) -> Any:
+        return self.scoped(super().get_query()).options(*self.query_options)
+
+    def get_count_query(self) -> Any:
+        return self.scoped(super().get_count_query())
+
+    def get_one(self, id: Any) -> Any:
+        """Load by id through the scoped query; outside the scope it does not exist (404)."""
+        column = getattr(self.model, sqla_tools.get_primary_key(self.model))
+        try:
+            (raw,) = sqla_tools.iterdecode(id)
+            value = column.type.python_type(raw)
+        except (ValueError, TypeError):
+            abort(404)
+        obj = self.get_query().filter(column == value).one_or_none()
+        if obj is None:
+            abort(404)
+        return obj
+
+    # -- columns -----------------------------------------------------------------------
+    def _visible(self, columns: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+        hidden = access.hidden_columns(current_user, self.model)
+        return [(name, label) for name, label in columns if str(name).split(".")[0] not in hidden]
+
+    @property
+    def _list_columns(self) -> list[tuple[Any, Any]]:
+        return self._visible(self.__dict__.get("_all_list_columns", []))
+
+    @_list_columns.setter
+    def _list_columns(self, value: list[tuple[Any, Any]]) -> None:
+        self.__dict__["_all_list_columns"] = value
+
+    @property
+    def _details_columns(self) -> list[tuple[Any, Any]]:
+        return self._visible(self.__dict__.get("_all_details_columns", []))
+
+    @_details_columns.setter
+    def _details_columns(self, value: list[tuple[Any, Any]]) -> None:
+        self.__dict__["_all_details_columns"] = value
+
+    @property
+    def _export_columns(self) -> list[tuple[Any, Any]]:
+        return self._visible(self.__dict__.get("_all_export_columns", []))
+
+    @_export_columns.setter
+    def _export_columns(self, value: list[tuple[Any, Any]]) -> None:
+        self.__dict__["_all_export_columns"] = value
+
+    # -- forms -------------------------------------------------------------------------
+    def _secure_form(self, form: Any) -> Any:
+        """Drop hidden fields; limit every relationship picker to rows in the user's scope."""
+        for name in access.hidden_columns(current_user, self.model):
+            if name in form:
+                del form[name]
+        for field in form:
+            factory = getattr(field, "query_factory", None)
+            if factory is None:
+                continue
+            remote = factory().column_descriptions[0]["entity"]
+            field.query = db.session.query(remote).filter(access.row_filter(current_user, remote))
+        return form
+
+    def create_form(self, obj: Any = None) -> Any:
+        return self._secure_form(super().create_form(obj))
+
+    def edit_form(self, obj: Any = None) -> Any:
+        return self._secure_form(super().edit_form(obj))
+
+    def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
+        """Apply the record rules; put violations on their fields and refuse the save."""
+        try:
+            rules.check_record(model)
+        except RuleViolation as exc:
+            violations = exc.violations if isinstance(exc, RuleViolations) else [exc]
+            for violation in violations:
+                field = form[violation.field] if violation.field and violation.field in form else None
+                if field is not None:
+                    field.errors = [*field.errors, str(violation.message)]
+                else:
+                    flash(str(violation.message), "error")
+            raise FormRejected() from exc
+        if is_created:
+            db.session.flush()
+        audit.record(
+            db.session, current_user, "create" if is_created else "update", model,
+            changes=audit.snapshot(model) if is_created else audit.changes(model),
+            ip=request.remote_addr,
+        )
+
+    def on_model_delete(self, model: Any) -> None:
+        audit.record(
+            db.session, current_user, "delete", model, changes=audit.snapshot(model),
+            ip=request.remote_addr,
+        )
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        if isinstance(exc, FormRejected):
+            return True
+        if isinstance(exc, RuleViolation):
+            violations = exc.violations if isinstance(exc, RuleViolations) else [exc]
+            for violation in violations:
+                flash(str(violation.message), "error")
+            return True
+        if isinstance(exc, IntegrityError):
+            db.session.rollback()
+            flash(
+                _("The record was not saved: it conflicts with existing records "
+                  "(a duplicate value, or it is still referred to by other records)."),
+                "error",
+            )
+            return True
+        return super().handle_view_exception(exc)

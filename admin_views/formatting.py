@@ -1,0 +1,84 @@
+"""Locale-aware display of dates, money, enums and booleans in lists, details and templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+from typing import Any
+
+from flask import Flask
+from flask_admin.model import typefmt
+from flask_babel import get_locale
+from markupsafe import Markup
+
+from mentoring import formatting
+from mentoring.i18n import _
+
+
+def locale() -> str:
+    current = get_locale()
+    return current.language if current else "lv"
+
+
+def date_filter(value: dt.date | None) -> str:
+    return formatting.format_date(value, locale())
+
+
+def money_filter(value: Decimal | None) -> str:
+    return formatting.format_money(value, locale())
+
+
+def _date(view: Any, value: dt.date, name: str) -> str:
+    return date_filter(value)
+
+
+def _money(view: Any, value: Decimal, name: str) -> str:
+    if name.endswith("vat_rate"):  # the one Decimal that is a percentage, not euros
+        return f"{value.normalize():f} %"
+    return money_filter(value)
+
+
+def _enum(view: Any, value: enum.Enum, name: str) -> str:
+    return str(getattr(value, "label", value.name))
+
+
+def _bool(view: Any, value: bool, name: str) -> Markup:
+    text = _("Yes") if value else _("No")
+    return Markup('<span class="badge badge-{}">{}</span>').format(
+        "success" if value else "secondary", text
+    )
+
+
+def _bool_export(view: Any, value: bool, name: str) -> str:
+    return _("Yes") if value else _("No")
+
+
+def _list(view: Any, values: Any, name: str) -> str:
+    return ", ".join(str(v) for v in values)
+
+
+# Order matters: Flask-Admin applies the last matching type, so datetime follows date.
+LIST_FORMATTERS: dict[type, Any] = {
+    **typefmt.BASE_FORMATTERS,
+    list: _list,
+    bool: _bool,
+    Decimal: _money,
+    enum.Enum: _enum,
+    dt.date: _date,
+    dt.datetime: _date,
+}
+EXPORT_FORMATTERS: dict[type, Any] = {
+    **typefmt.EXPORT_FORMATTERS,
+    list: _list,
+    bool: _bool_export,
+    enum.Enum: _enum,
+    dt.date: _date,
+    dt.datetime: _date,
+}
+
+
+def register_template_filters(app: Flask) -> None:
+    app.add_template_filter(date_filter, "date")
+    app.add_template_filter(money_filter, "money")
+    app.add_template_filter(formatting.format_minutes, "hours")

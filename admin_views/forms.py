@@ -1,0 +1,48 @@
+"""The form base and field conversion shared by every generated screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_admin.contrib.sqla.form import AdminModelConverter
+from flask_admin.form import BaseForm
+from flask_admin.model.form import converts
+from flask_babel import Domain
+from flask_wtf import FlaskForm
+
+from config import ROOT
+
+# WTForms ships no Latvian messages; ours live beside the app's catalogs.
+_wtforms_domain = Domain(str(ROOT / "translations"), domain="wtforms")
+
+
+class WTFormsTranslations:
+    """WTForms' own messages ("This field is required.") in the request's language."""
+
+    def gettext(self, string: str) -> str:
+        return _wtforms_domain.get_translations().ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return _wtforms_domain.get_translations().ungettext(singular, plural, n)
+
+
+class AdminForm(BaseForm, FlaskForm):
+    """Flask-Admin's form with Flask-WTF's CSRF token and translated messages."""
+
+    class Meta(BaseForm.Meta, FlaskForm.Meta):  # type: ignore[name-defined,misc]
+        _translations = WTFormsTranslations()
+
+        def get_translations(self, form: Any) -> Any:
+            return self._translations
+
+
+class ModelConverter(AdminModelConverter):
+    """Enum drop-downs show translated labels and store the stable code."""
+
+    @converts("sqlalchemy.sql.sqltypes.Enum")
+    def convert_enum(self, column: Any, field_args: Any, **extra: Any) -> Any:
+        field = super().convert_enum(column, field_args, **extra)
+        enum_class = getattr(column.type, "enum_class", None)
+        if enum_class is not None and hasattr(enum_class, "choices"):
+            field.kwargs["choices"] = enum_class.choices()
+        return field

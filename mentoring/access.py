@@ -1,0 +1,229 @@
+"""The one access policy: which role may do what to which model, within which rows and columns.
+
+Every admin view asks this module, never a template: ``can`` for actions, ``scope`` for
+rows (list, count, get by id, drop-downs, lookups, export, bulk actions all start from it),
+``hidden_columns`` for special-category fields a role may not see.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, or_, select, true
+
+from mentoring.enums import Role
+from models import (
+    AdditionalSupport,
+    Agreement,
+    AuditLog,
+    BackgroundCheck,
+    Budget,
+    Certificate,
+    Contract,
+    Goal,
+    Interview,
+    Invoice,
+    InvoiceLine,
+    Locality,
+    Mentor,
+    MentorStatusChange,
+    Municipality,
+    Pair,
+    Programme,
+    Provider,
+    Referral,
+    ReferralStatusChange,
+    RiskFactor,
+    ServiceEntry,
+    Supervision,
+    TrainingAttendance,
+    TrainingCourse,
+    TrainingTopic,
+    Youth,
+)
+
+LIST, VIEW, CREATE, EDIT, DELETE, EXPORT = "list", "view", "create", "edit", "delete", "export"
+READ = frozenset({LIST, VIEW, EXPORT})
+ALL = frozenset({LIST, VIEW, CREATE, EDIT, DELETE, EXPORT})
+WRITE = frozenset({LIST, VIEW, CREATE, EDIT, EXPORT})  # no delete: records are archived
+
+# role -> model -> actions. A model missing for a role is invisible to it.
+PERMISSIONS: dict[Role, dict[type, frozenset[str]]] = {
+    Role.municipality: {
+        Municipality: READ, Locality: READ, Programme: READ, Budget: WRITE, Contract: READ,
+        Provider: READ, RiskFactor: READ, Youth: WRITE, Referral: WRITE,
+        ReferralStatusChange: READ, Pair: READ, Goal: READ, AdditionalSupport: READ,
+        ServiceEntry: READ, Invoice: READ | {EDIT}, InvoiceLine: READ, Mentor: READ,
+    },
+    Role.provider: {
+        Municipality: READ, Locality: READ, Programme: READ, Contract: READ, Provider: READ,
+        RiskFactor: READ, TrainingTopic: READ, Youth: READ, Referral: READ,
+        ReferralStatusChange: READ, Mentor: WRITE, MentorStatusChange: READ, Interview: ALL,
+        TrainingCourse: ALL, TrainingAttendance: ALL, Certificate: WRITE, Agreement: WRITE,
+        BackgroundCheck: WRITE, Supervision: ALL, Pair: WRITE, Goal: ALL,
+        AdditionalSupport: ALL, ServiceEntry: ALL, Invoice: WRITE, InvoiceLine: READ,
+    },
+    Role.mentor: {
+        Pair: frozenset({LIST, VIEW}), Goal: frozenset({LIST, VIEW}),
+        ServiceEntry: frozenset({LIST, VIEW, CREATE, EDIT}),
+    },
+}
+
+# Special-category columns, shown only to the roles listed.
+SENSITIVE_FOR: dict[type, dict[str, frozenset[Role]]] = {
+    Youth: {
+        name: frozenset({Role.admin, Role.municipality})
+        for name in ("personal_code", "guardian_name", "guardian_phone", "guardian_email",
+                     "risk_factors", "notes", "phone", "email")
+    },
+    Referral: {"needs": frozenset({Role.admin, Role.municipality, Role.provider})},
+    Mentor: {
+        name: frozenset({Role.admin, Role.provider})
+        for name in ("birth_date", "email", "phone", "motivation", "questionnaire_score",
+                     "rejection_reason", "locality", "education", "experience_years",
+                     "languages", "interests", "meetings_per_month", "hours_per_month",
+                     "gender", "status", "archived")
+    },
+    ServiceEntry: {"note": frozenset({Role.admin, Role.provider, Role.mentor})},
+}
+
+
+def role_of(user: Any) -> Role | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return Role(user.role)
+
+
+def can(user: Any, model: type, action: str) -> bool:
+    role = role_of(user)
+    if role is None:
+        return False
+    if role == Role.admin:
+        return model is not AuditLog or action in READ
+    return action in PERMISSIONS.get(role, {}).get(model, frozenset())
+
+
+def hidden_columns(user: Any, model: type) -> set[str]:
+    role = role_of(user)
+    return {
+        name for name, roles in SENSITIVE_FOR.get(model, {}).items() if role not in roles
+    }
+
+
+def _provider_youth_ids(provider_id: int) -> Any:
+    return select(Referral.youth_id).where(Referral.provider_id == provider_id)
+
+
+def _municipality_pairs(municipality_id: int) -> Any:
+    return select(Pair.id).join(Youth, Pair.youth_id == Youth.id).where(
+        Youth.municipality_id == municipality_id
+    )
+
+
+def _contracted_providers(municipality_id: int) -> Any:
+    return select(Contract.provider_id).where(Contract.municipality_id == municipality_id)
+
+
+def _contracted_municipalities(provider_id: int) -> Any:
+    return select(Contract.municipality_id).where(Contract.provider_id == provider_id)
+
+
+def _provider_mentors(provider_id: int) -> Any:
+    return select(Mentor.id).where(Mentor.provider_id == provider_id)
+
+
+def _provider_pairs(provider_id: int) -> Any:
+    return select(Pair.id).where(Pair.provider_id == provider_id)
+
+
+def _mentor_pairs(mentor_id: int | None) -> Any:
+    return select(Pair.id).where(Pair.mentor_id == mentor_id)
+
+
+def row_filter(user: Any, model: type) -> ColumnElement[bool]:
+    """The WHERE clause limiting ``model`` to the rows ``user`` may reach at all."""
+    role = role_of(user)
+    if role is None:
+        return false()
+    if role == Role.admin:
+        return true()
+    if not can(user, model, LIST) and not can(user, model, VIEW):
+        return false()
+    m, p = user.municipality_id, user.provider_id
+    if role == Role.municipality:
+        return _MUNICIPALITY_SCOPES.get(model, lambda _m: false())(m)
+    if role == Role.provider:
+        return _PROVIDER_SCOPES.get(model, lambda _p: false())(p)
+    if role == Role.mentor:
+        return _MENTOR_SCOPES.get(model, lambda _u: false())(user)
+    return false()
+
+
+_MUNICIPALITY_SCOPES: dict[type, Any] = {
+    Municipality: lambda m: Municipality.id == m,
+    Locality: lambda m: Locality.municipality_id == m,
+    Programme: lambda m: Programme.municipality_id == m,
+    Budget: lambda m: Budget.municipality_id == m,
+    Contract: lambda m: Contract.municipality_id == m,
+    Provider: lambda m: Provider.id.in_(_contracted_providers(m)),
+    RiskFactor: lambda m: true(),
+    Youth: lambda m: Youth.municipality_id == m,
+    Referral: lambda m: Referral.municipality_id == m,
+    ReferralStatusChange: lambda m: ReferralStatusChange.referral_id.in_(
+        select(Referral.id).where(Referral.municipality_id == m)
+    ),
+    Pair: lambda m: Pair.id.in_(_municipality_pairs(m)),
+    Goal: lambda m: Goal.pair_id.in_(_municipality_pairs(m)),
+    AdditionalSupport: lambda m: AdditionalSupport.pair_id.in_(_municipality_pairs(m)),
+    ServiceEntry: lambda m: ServiceEntry.pair_id.in_(_municipality_pairs(m)),
+    Invoice: lambda m: Invoice.municipality_id == m,
+    InvoiceLine: lambda m: InvoiceLine.invoice_id.in_(
+        select(Invoice.id).where(Invoice.municipality_id == m)
+    ),
+    Mentor: lambda m: Mentor.id.in_(
+        select(Pair.mentor_id).where(Pair.id.in_(_municipality_pairs(m)))
+    ),
+}
+
+_PROVIDER_SCOPES: dict[type, Any] = {
+    Municipality: lambda p: Municipality.id.in_(_contracted_municipalities(p)),
+    Locality: lambda p: Locality.municipality_id.in_(_contracted_municipalities(p)),
+    Programme: lambda p: or_(
+        Programme.id.in_(select(Contract.programme_id).where(Contract.provider_id == p)),
+        Programme.id.in_(select(TrainingCourse.programme_id).where(TrainingCourse.provider_id == p)),
+    ),
+    Contract: lambda p: Contract.provider_id == p,
+    Provider: lambda p: Provider.id == p,
+    RiskFactor: lambda p: true(),
+    TrainingTopic: lambda p: true(),
+    Youth: lambda p: Youth.id.in_(_provider_youth_ids(p)),
+    Referral: lambda p: Referral.provider_id == p,
+    ReferralStatusChange: lambda p: ReferralStatusChange.referral_id.in_(
+        select(Referral.id).where(Referral.provider_id == p)
+    ),
+    Mentor: lambda p: Mentor.provider_id == p,
+    MentorStatusChange: lambda p: MentorStatusChange.mentor_id.in_(_provider_mentors(p)),
+    Interview: lambda p: Interview.mentor_id.in_(_provider_mentors(p)),
+    TrainingCourse: lambda p: TrainingCourse.provider_id == p,
+    TrainingAttendance: lambda p: TrainingAttendance.course_id.in_(
+        select(TrainingCourse.id).where(TrainingCourse.provider_id == p)
+    ),
+    Certificate: lambda p: Certificate.provider_id == p,
+    Agreement: lambda p: Agreement.mentor_id.in_(_provider_mentors(p)),
+    BackgroundCheck: lambda p: BackgroundCheck.mentor_id.in_(_provider_mentors(p)),
+    Supervision: lambda p: Supervision.provider_id == p,
+    Pair: lambda p: Pair.provider_id == p,
+    Goal: lambda p: Goal.pair_id.in_(_provider_pairs(p)),
+    AdditionalSupport: lambda p: AdditionalSupport.pair_id.in_(_provider_pairs(p)),
+    ServiceEntry: lambda p: ServiceEntry.pair_id.in_(_provider_pairs(p)),
+    Invoice: lambda p: Invoice.provider_id == p,
+    InvoiceLine: lambda p: InvoiceLine.invoice_id.in_(
+        select(Invoice.id).where(Invoice.provider_id == p)
+    ),
+}
+
+_MENTOR_SCOPES: dict[type, Any] = {
+    Pair: lambda u: Pair.mentor_id == u.mentor_id,
+    Goal: lambda u: Goal.pair_id.in_(_mentor_pairs(u.mentor_id)),
+    ServiceEntry: lambda u: ServiceEntry.pair_id.in_(_mentor_pairs(u.mentor_id)),
+}

@@ -1,0 +1,92 @@
+"""The audit trail: every change and every read of personal data, with who, when and where."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import inspect
+from sqlalchemy.orm import Session
+
+from models import AuditLog
+
+# Personal codes never appear in the log in full.
+MASKED = {"personal_code", "password_hash"}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (dt.date, Decimal)):
+        return str(value)
+    if isinstance(value, (list, tuple, set)):
+        return sorted(str(v) for v in value)
+    if value is None or isinstance(value, (int, float, str, bool)):
+        return value
+    return str(value)
+
+
+def mask(field: str, value: Any) -> Any:
+    if field in MASKED and value:
+        text = str(value)
+        return text[:2] + "*" * max(len(text) - 2, 0) if field == "personal_code" else "***"
+    return value
+
+
+def snapshot(obj: Any) -> dict[str, Any]:
+    """Column values of ``obj`` as JSON-friendly, masked values."""
+    state = inspect(obj)
+    return {
+        attr.key: mask(attr.key, _plain(getattr(obj, attr.key)))
+        for attr in state.mapper.column_attrs
+    }
+
+
+def changes(obj: Any) -> dict[str, list[Any]]:
+    """``{field: [old, new]}`` for every column the pending change touches."""
+    state = inspect(obj)
+    diff: dict[str, list[Any]] = {}
+    for attr in state.mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        if history.has_changes():
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if _plain(old) != _plain(new):
+                diff[attr.key] = [mask(attr.key, _plain(old)), mask(attr.key, _plain(new))]
+    for rel in state.mapper.relationships:
+        if rel.uselist and rel.secondary is not None:
+            history = state.attrs[rel.key].history
+            if history.added or history.deleted:
+                before = [*history.unchanged, *history.deleted]
+                after = [*history.unchanged, *history.added]
+                diff[rel.key] = [_plain(before), _plain(after)]
+    return diff
+
+
+def record(
+    db: Session,
+    actor: Any,
+    action: str,
+    obj: Any = None,
+    *,
+    changes: dict[str, Any] | None = None,
+    ip: str | None = "",
+    model: str | None = None,
+) -> AuditLog:
+    """Add one audit row; the caller's transaction commits it together with the change."""
+    record_id = ""
+    if obj is not None:
+        identity = inspect(obj).identity
+        record_id = ",".join(str(part) for part in identity) if identity else ""
+    entry = AuditLog(
+        user_id=getattr(actor, "id", None),
+        ip=ip or "",
+        action=action,
+        model=model or (type(obj).__name__ if obj is not None else ""),
+        record_id=record_id,
+        changes=changes or {},
+    )
+    db.add(entry)
+    return entry

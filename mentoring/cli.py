@@ -1,0 +1,105 @@
+"""Operator commands: ``flask --app app demo`` and ``flask --app app users …``."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from sqlalchemy import func, select
+
+from mentoring import demo
+from mentoring.enums import Role
+from mentoring.errors import RuleViolation
+from mentoring.passwords import check_password_rules, hash_password
+from models import Municipality, Provider, User, db
+
+
+def _print_users(users: list[User]) -> None:
+    rows = [(u.email, str(u.role.label), str(u.municipality or u.provider or "—")) for u in users]
+    widths = [max(len(r[i]) for r in rows + [("E-mail", "Role", "Organisation")]) for i in range(3)]
+    line = "  ".join(f"{{:<{w}}}" for w in widths)
+    click.echo(line.format("E-mail", "Role", "Organisation"))
+    for row in rows:
+        click.echo(line.format(*row))
+    click.echo(f"\nPassword for every demo user: {demo.DEMO_PASSWORD}")
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("demo")
+    @click.option("--if-empty", is_flag=True, help="Do nothing when the database has data.")
+    def demo_command(if_empty: bool) -> None:
+        """Load the demo data set into an empty, migrated database."""
+        if not demo.is_empty(db.session):
+            if if_empty:
+                click.echo("Database already has data; demo not loaded.")
+                return
+            raise click.ClickException("The database is not empty; demo data go into an empty one.")
+        users = demo.load(db.session)
+        db.session.commit()
+        _print_users(users)
+
+    users = click.Group("users", help="Create users, set passwords, deactivate.")
+    app.cli.add_command(users)
+
+    @users.command("create")
+    @click.option("--email", required=True)
+    @click.option("--name", required=True)
+    @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+    @click.option("--municipality", help="Municipality name (social service staff).")
+    @click.option("--provider", help="Provider name (coordinators and mentors).")
+    @click.password_option()
+    def create_user(email: str, name: str, role: str, municipality: str | None,
+                    provider: str | None, password: str) -> None:
+        """Create a user."""
+        try:
+            check_password_rules(password, email)
+        except RuleViolation as exc:
+            raise click.ClickException(str(exc.message)) from exc
+        user = User(email=email.strip().lower(), name=name, role=Role(role),
+                    password_hash=hash_password(password))
+        if municipality:
+            user.municipality = db.session.scalar(
+                select(Municipality).where(Municipality.name == municipality))
+            if user.municipality is None:
+                raise click.ClickException(f"No municipality named {municipality!r}.")
+        if provider:
+            user.provider = db.session.scalar(select(Provider).where(Provider.name == provider))
+            if user.provider is None:
+                raise click.ClickException(f"No provider named {provider!r}.")
+        db.session.add(user)
+        try:
+            db.session.commit()
+        except RuleViolation as exc:
+            db.session.rollback()
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"Created {user.email} ({user.role.value}).")
+
+    def _user(email: str) -> User:
+        user = db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+        if user is None:
+            raise click.ClickException(f"No user {email!r}.")
+        return user
+
+    @users.command("set-password")
+    @click.argument("email")
+    @click.password_option()
+    def set_password(email: str, password: str) -> None:
+        """Set a user's password and end all their sessions."""
+        user = _user(email)
+        try:
+            check_password_rules(password, user.email)
+        except RuleViolation as exc:
+            raise click.ClickException(str(exc.message)) from exc
+        user.password_hash = hash_password(password)
+        user.session_version += 1
+        db.session.commit()
+        click.echo(f"Password set for {user.email}.")
+
+    @users.command("deactivate")
+    @click.argument("email")
+    def deactivate(email: str) -> None:
+        """Deactivate a user and end all their sessions."""
+        user = _user(email)
+        user.active = False
+        user.session_version += 1
+        db.session.commit()
+        click.echo(f"Deactivated {user.email}.")

@@ -1,0 +1,537 @@
+"""Realistic, deterministic demo data drawn from the seed documents.
+
+Dates are relative to the day it runs (so there is always a live month to approve and
+invoice); everything else is fixed by a seeded random generator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from stdnum.lv import pvn
+
+from mentoring import invoicing
+from mentoring.clock import age_on, today
+from mentoring.enums import (
+    Achievement,
+    Activity,
+    CheckResult,
+    Decision,
+    Education,
+    EntryStatus,
+    Gender,
+    GoalArea,
+    InterviewMode,
+    InvoiceStatus,
+    Language,
+    MentorStatus,
+    Mode,
+    PairStatus,
+    ReferralSource,
+    ReferralStatus,
+    RiskFactorCode,
+    Role,
+    SupportKind,
+)
+from mentoring.passwords import hash_password
+from models import (
+    AdditionalSupport,
+    Agreement,
+    BackgroundCheck,
+    Budget,
+    Certificate,
+    Contract,
+    Goal,
+    Interview,
+    Locality,
+    Mentor,
+    MentorStatusChange,
+    Municipality,
+    Pair,
+    Programme,
+    Provider,
+    Referral,
+    ReferralStatusChange,
+    RiskFactor,
+    ServiceEntry,
+    Supervision,
+    TrainingAttendance,
+    TrainingCourse,
+    TrainingTopic,
+    User,
+    Youth,
+)
+
+DEMO_PASSWORD = "Mentors-demo-2026"
+SEED = 20240214
+
+TOPICS = [
+    "Kontaktu un uzticības veidošana", "Izvērtēšana un sarkanie karogi", "Sociālās prasmes",
+    "Attiecības", "Ikdienas dzīves prasmes", "Seksualitāte un dzimtes identitāte",
+    "Emocionālā inteliģence", "Atkarības", "Trauksme un depresija",
+    "Disciplīna un mikrorutīnas",
+]
+FIRST_F = ["Anna", "Laura", "Elīza", "Sofija", "Marta", "Katrīna", "Paula", "Alise", "Estere",
+           "Linda", "Agate", "Nora", "Keita", "Viktorija"]
+FIRST_M = ["Roberts", "Markuss", "Kristers", "Daniels", "Ralfs", "Artūrs", "Emīls", "Niks",
+           "Gustavs", "Toms", "Rihards", "Kārlis", "Edgars", "Jānis"]
+LAST_F = ["Bērziņa", "Kalniņa", "Ozola", "Liepiņa", "Jansone", "Krūmiņa", "Zariņa", "Vītola",
+          "Kļaviņa", "Eglīte", "Strazdiņa", "Pētersone"]
+LAST_M = ["Bērziņš", "Kalniņš", "Ozols", "Liepiņš", "Jansons", "Krūmiņš", "Zariņš", "Vītols",
+          "Kļaviņš", "Eglītis", "Strazdiņš", "Pētersons"]
+SCHOOLS_LIEPAJA = ["Liepājas Valsts 1. ģimnāzija", "Liepājas 5. vidusskola",
+                   "Liepājas Raiņa 6. vidusskola", "Liepājas Valsts tehnikums"]
+SCHOOLS_OGRE = ["Ogres 1. vidusskola", "Ogres Valsts ģimnāzija", "Ķeipenes pamatskola",
+                "Suntažu vidusskola", "Taurupes pamatskola"]
+
+
+def legal_number(prefix: str) -> str:
+    """A valid 11-digit legal-entity number beginning with ``prefix`` (checksum chosen)."""
+    for last in range(10):
+        for filler in range(100):
+            number = f"{prefix}{filler:0{10 - len(prefix)}d}{last}"
+            if len(number) == 11 and pvn.is_valid(number):
+                return number
+    raise ValueError(prefix)
+
+
+def personal_code(birth: dt.date, serial: int) -> str:
+    """An old-format personal code (DDMMYY-CNNNN) valid for ``birth``."""
+    century = {18: "0", 19: "1", 20: "2"}[birth.year // 100]
+    body = f"{birth:%d%m%y}{century}{serial:03d}"
+    return f"{body[:6]}-{body[6:]}{pvn.calc_check_digit_pers(body)}"
+
+
+def new_personal_code(serial: int) -> str:
+    body = f"32{serial:08d}"
+    return f"{body[:6]}-{body[6:]}{pvn.calc_check_digit_pers(body)}"
+
+
+def month_start(day: dt.date, back: int = 0) -> dt.date:
+    index = day.year * 12 + day.month - 1 - back
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    first = month_start(day, -months)
+    return first.replace(day=min(day.day, 28))
+
+
+def is_empty(db: Session) -> bool:
+    return not db.scalar(select(func.count()).select_from(Municipality))
+
+
+def load(db: Session, *, on: dt.date | None = None) -> list[User]:
+    """Fill an empty database with the demo set and return the demo users. Flushes only."""
+    return _Demo(db, on or today()).run()
+
+
+class _Demo:
+    def __init__(self, db: Session, on: dt.date) -> None:
+        self.db = db
+        self.today = on
+        self.rnd = random.Random(SEED)
+        self.serial = 100
+        self.users: list[User] = []
+
+    def add(self, obj: Any) -> Any:
+        self.db.add(obj)
+        return obj
+
+    def run(self) -> list[User]:
+        self.admin = self.user("admin@mentori.lv", "Ilze Administratore", Role.admin)
+        self.risk = {code: self.add(RiskFactor(code=code)) for code in RiskFactorCode}
+        self.topics = [self.add(TrainingTopic(name=name)) for name in TOPICS]
+        self.db.flush()
+        self.liepaja()
+        self.ogre()
+        self.invoice_past_months()
+        self.db.flush()
+        return self.users
+
+    # -- people ------------------------------------------------------------------------
+    def user(self, email: str, name: str, role: Role, **scope: Any) -> User:
+        user = self.add(User(
+            email=email, name=name, role=role, password_hash=hash_password(DEMO_PASSWORD),
+            language=Language.lv, active=True, **scope,
+        ))
+        self.users.append(user)
+        return user
+
+    def person(self, female: bool) -> tuple[str, str]:
+        if female:
+            return self.rnd.choice(FIRST_F), self.rnd.choice(LAST_F)
+        return self.rnd.choice(FIRST_M), self.rnd.choice(LAST_M)
+
+    # -- Liepāja: paid service, three providers chosen by procurement --------------------
+    def liepaja(self) -> None:
+        t = self.today
+        city = self.add(Municipality(
+            name="Liepājas valstspilsēta", reg_number="90000031048",
+            social_service="Liepājas pilsētas Domes Sociālais dienests",
+            address="Klaipēdas iela 104C, Liepāja, LV-3416", email="socd@liepaja.lv",
+            phone="63489674",
+        ))
+        places = [self.add(Locality(municipality=city, name=n, remote=r))
+                  for n, r in (("Liepāja", False), ("Karosta", True), ("Ezerkrasts", False))]
+        programme = self.add(Programme(
+            name="Liepājas mentora pakalpojums", municipality=city, paid=True,
+            min_youth_age=13, max_youth_age=25, self_referral_min_age=15, min_mentor_age=20,
+            mentor_older_than_youth=True, min_months=3, max_months=5,
+            monthly_cap_minutes=20 * 60, mentor_capacity=3, training_attendance_percent=80,
+        ))
+        self.add(Budget(municipality=city, programme=programme, year=t.year,
+                        amount=Decimal("45000.00"), note="Sociālā dienesta budžets"))
+        self.add(Budget(municipality=city, programme=programme, year=t.year - 1,
+                        amount=Decimal("45000.00"), note="Izlietota aptuveni puse"))
+        exempt = "Neapliekams ar PVN (PVN likuma 52. panta pirmās daļas 12. punkts)"
+        specs = [
+            ("Attīstības platforma YOU+", "YOU", "4000", Decimal("14.50"), "you@mentori.lv",
+             "Kristīne Koordinatore", True),
+            ("Kurzemes ģimeņu atbalsta centrs", "KGAC", "4000", Decimal("15.00"),
+             "kgac@mentori.lv", "Dace Koordinatore", False),
+            ("House of Hope", "HOH", "5000", Decimal("13.80"), "hoh@mentori.lv",
+             "Māris Koordinators", True),
+        ]
+        contracts = []
+        for i, (name, prefix, reg, rate, email, coordinator, vat) in enumerate(specs):
+            reg_number = legal_number(reg + str(3 + i))
+            provider = self.add(Provider(
+                name=name, invoice_prefix=prefix, reg_number=reg_number,
+                vat_number=f"LV{reg_number}" if vat else None,
+                iban=["LV87HABA0551012345678", "LV04UNLA0050012345678",
+                      "LV85RIKO0002930123456"][i],
+                address=f"{['Peldu iela 5', 'Graudu iela 36', 'Zivju iela 3'][i]}, Liepāja",
+                email=f"info@{prefix.lower()}.lv",
+            ))
+            contract = self.add(Contract(
+                number=f"SD-2025/{17 + i}", procurement="LPSD 2025/3 Mentora pakalpojums",
+                municipality=city, provider=provider, programme=programme,
+                valid_from=dt.date(t.year - 1, 7, 1), valid_to=dt.date(t.year + 1, 6, 30),
+                hourly_rate=rate, vat_rate=Decimal("0"), vat_exemption_note=exempt,
+                ceiling=Decimal("20000.00"),
+            ))
+            contracts.append(contract)
+            self.user(email, coordinator, Role.provider, provider=provider)
+        self.user("liepaja@mentori.lv", "Gunta Sociālā", Role.municipality, municipality=city)
+        self.db.flush()
+        course = self.add(TrainingCourse(
+            provider=contracts[0].provider, programme=programme, title="Mentoru pamatkurss",
+            starts_on=t - dt.timedelta(days=400), ends_on=t - dt.timedelta(days=397),
+            venue="YOU+ telpas, Liepāja", trainers="Andris Kāposts, Inga Laugale", sessions=6,
+            topics=self.topics,
+        ))
+        mentors: list[Mentor] = []
+        for contract, count in zip(contracts, (4, 3, 2)):
+            for _ in range(count):
+                mentors.append(self.mentor(contract.provider, course, places[0],
+                                           MentorStatus.active, experienced=True))
+        you_mentors = [m for m in mentors if m.provider is contracts[0].provider]
+        self.mentor_user(you_mentors[0], "mentors@mentori.lv")
+        self.mentor_user(you_mentors[1], "mentore@mentori.lv")
+        self.youths_and_pairs(city, programme, places, contracts, mentors, "LIE", SCHOOLS_LIEPAJA,
+                              count=16)
+
+    # -- Ogre: volunteer mentor network of Talantu kalve ---------------------------------
+    def ogre(self) -> None:
+        t = self.today
+        county = self.add(Municipality(
+            name="Ogres novads", reg_number="90000024455",
+            social_service="Ogres novada Sociālais dienests",
+            address="Brīvības iela 33, Ogre, LV-5001", email="socialais.dienests@ogresnovads.lv",
+            phone="65071160",
+        ))
+        places = [self.add(Locality(municipality=county, name=n, remote=r)) for n, r in (
+            ("Ogre", False), ("Ķeipene", True), ("Taurupe", True), ("Menģele", True),
+            ("Suntaži", True), ("Lauberi", True), ("Mazozoli", True),
+        )]
+        programme = self.add(Programme(
+            name="Ogres novada mentoru tīkls", municipality=county, paid=False,
+            min_youth_age=13, max_youth_age=25, self_referral_min_age=None, min_mentor_age=20,
+            mentor_older_than_youth=True, min_months=6, max_months=None,
+            monthly_cap_minutes=None, min_meetings_per_month=2, min_meeting_minutes=60,
+            supervision_per_month=1, mentor_capacity=1, training_attendance_percent=80,
+        ))
+        self.add(Budget(municipality=county, programme=programme, year=t.year,
+                        amount=Decimal("0.00"), note="Projekts “IEDVESMA LĪDZDALĪBAI”"))
+        provider = self.add(Provider(
+            name="Biedrība “Talantu kalve”", invoice_prefix="TK",
+            reg_number=legal_number("40008"), vat_number=None, iban="LV71HABA0551034567890",
+            address="Brīvības iela 8, Ogre", email="info@talantukalve.lv",
+        ))
+        contract = self.add(Contract(
+            number="ON-2024/5", procurement="Projekts “IEDVESMA LĪDZDALĪBAI”",
+            municipality=county, provider=provider, programme=programme,
+            valid_from=dt.date(t.year - 1, 1, 1), valid_to=dt.date(t.year + 1, 9, 30),
+            hourly_rate=Decimal("0.00"), vat_rate=Decimal("0"),
+            vat_exemption_note="Brīvprātīgo darbs; izdevumi tiek atlīdzināti",
+        ))
+        self.user("talanti@mentori.lv", "Līga Koordinatore", Role.provider, provider=provider)
+        self.user("ogre@mentori.lv", "Anita Sociālā", Role.municipality, municipality=county)
+        self.db.flush()
+        course = self.add(TrainingCourse(
+            provider=provider, programme=programme, title="Mentoru kandidātu intensīvās mācības",
+            starts_on=t - dt.timedelta(days=300), ends_on=t - dt.timedelta(days=298),
+            venue="Viesu nams “Bāliņi”", trainers="Andris Kāposts, Inga Laugale", sessions=6,
+            topics=self.topics,
+        ))
+        # Fourteen mentors, as the call planned, spread over the whole lifecycle.
+        stages = ([MentorStatus.active] * 6 + [MentorStatus.certified] * 2
+                  + [MentorStatus.in_training, MentorStatus.interviewed, MentorStatus.screened,
+                     MentorStatus.applicant, MentorStatus.rejected, MentorStatus.inactive])
+        mentors = [self.mentor(provider, course, places[i % len(places)], stage,
+                               experienced=i % 3 != 0) for i, stage in enumerate(stages)]
+        self.mentor_user(mentors[0], "mentors.ogre@mentori.lv")
+        for month in range(1, 7):
+            held = month_start(t, month) + dt.timedelta(days=14)
+            self.add(Supervision(
+                provider=provider, held_on=held, supervisor="Sigita Batraga",
+                topic="Grupas supervīzija", attendees=[m for m in mentors[:6] if month % 4 or m is not mentors[5]],
+            ))
+        self.youths_and_pairs(county, programme, places, [contract],
+                              [m for m in mentors if m.status == MentorStatus.active], "OGR",
+                              SCHOOLS_OGRE, count=10)
+
+    def mentor(self, provider: Provider, course: TrainingCourse, place: Locality,
+               stage: MentorStatus, experienced: bool) -> Mentor:
+        t = self.today
+        female = self.rnd.random() < 0.6
+        first, last = self.person(female)
+        birth = dt.date(t.year - self.rnd.randint(24, 58), self.rnd.randint(1, 12),
+                        self.rnd.randint(1, 28))
+        mentor = self.add(Mentor(
+            provider=provider, first_name=first, last_name=last, birth_date=birth,
+            gender=Gender.female if female else Gender.male,
+            email=f"{first.lower()}.{self.serial}@example.lv", phone=f"2{self.serial:07d}",
+            locality=place, education=self.rnd.choice(
+                [Education.secondary, Education.vocational, Education.higher]),
+            experience_years=self.rnd.randint(2, 12) if experienced else self.rnd.randint(0, 1),
+            motivation="Vēlos būt droša un atbalstoša pieaugušā persona jaunietim.",
+            meetings_per_month=self.rnd.choice([2, 3, 4]),
+            hours_per_month=self.rnd.choice([8, 12, 20]),
+            languages=self.rnd.choice(["latviešu", "latviešu, krievu", "latviešu, angļu"]),
+            interests=self.rnd.choice(["sports, mūzika", "datorspēles, kino", "daba, pārgājieni",
+                                       "māksla, foto", "basketbols, mācības"]),
+            status=stage,
+            rejection_reason="Neatbilst prasībām par pieredzi" if stage == MentorStatus.rejected else "",
+        ))
+        self.serial += 1
+        order = list(MentorStatus)
+        reached = order.index(stage) if stage != MentorStatus.rejected else 2
+        previous = None
+        for step in order[: reached + 1]:
+            self.add(MentorStatusChange(mentor=mentor, from_status=previous, to_status=step,
+                                        changed_by=self.admin))
+            previous = step
+        if stage == MentorStatus.rejected:
+            self.add(MentorStatusChange(mentor=mentor, from_status=previous, to_status=stage,
+                                        comment=mentor.rejection_reason, changed_by=self.admin))
+        if stage != MentorStatus.applicant:
+            mentor.questionnaire_score = self.rnd.randint(55, 95)
+        if reached >= order.index(MentorStatus.interviewed):
+            self.add(Interview(
+                mentor=mentor, held_on=course.starts_on - dt.timedelta(days=7),
+                mode=self.rnd.choice(list(InterviewMode)), interviewer="Līga Koordinatore",
+                notes="Motivēts, pieredze darbā ar jauniešiem.", decision=Decision.passed,
+            ))
+        if reached >= order.index(MentorStatus.in_training):
+            self.add(TrainingAttendance(course=course, mentor=mentor,
+                                        sessions_attended=self.rnd.randint(5, 6)))
+        if reached >= order.index(MentorStatus.certified):
+            self.add(Certificate(provider=provider, mentor=mentor, course=course,
+                                 number=f"{provider.invoice_prefix}-C-{self.serial:03d}",
+                                 issued_on=course.ends_on))
+            self.add(BackgroundCheck(mentor=mentor, checked_on=course.ends_on,
+                                     valid_until=course.ends_on + dt.timedelta(days=730),
+                                     result=CheckResult.clear))
+        if reached >= order.index(MentorStatus.active):
+            start = course.ends_on + dt.timedelta(days=5)
+            self.add(Agreement(mentor=mentor, signed_on=start, starts_on=start,
+                               ends_on=start + dt.timedelta(days=730)))
+        return mentor
+
+    def mentor_user(self, mentor: Mentor, email: str) -> None:
+        self.user(email, mentor.full_name, Role.mentor, provider=mentor.provider, mentor=mentor)
+
+    # -- youths, referrals, pairs, hours -------------------------------------------------
+    def youths_and_pairs(self, municipality: Municipality, programme: Programme,
+                         places: list[Locality], contracts: list[Contract],
+                         mentors: list[Mentor], prefix: str, schools: list[str],
+                         count: int) -> None:
+        t = self.today
+        statuses = ([ReferralStatus.accepted] * (count // 2)
+                    + [ReferralStatus.new, ReferralStatus.new, ReferralStatus.in_review,
+                       ReferralStatus.in_review, ReferralStatus.rejected,
+                       ReferralStatus.withdrawn])
+        statuses += [ReferralStatus.accepted] * (count - len(statuses))
+        mentor_load: dict[int, int] = {}
+        for i, status in enumerate(statuses):
+            female = self.rnd.random() < 0.5
+            first, last = self.person(female)
+            received = t - dt.timedelta(days=self.rnd.randint(3, 20) if status in (
+                ReferralStatus.new, ReferralStatus.in_review) else self.rnd.randint(40, 150))
+            age = self.rnd.randint(14, 19)
+            birth = dt.date(received.year - age, self.rnd.randint(1, 12), self.rnd.randint(1, 28))
+            if age_on(birth, received) < programme.min_youth_age:
+                birth = birth.replace(year=birth.year - 1)
+            source = self.rnd.choice(list(ReferralSource))
+            if source == ReferralSource.self_referral and (
+                programme.self_referral_min_age is None
+                or age_on(birth, received) < programme.self_referral_min_age
+            ):
+                source = ReferralSource.school
+            self.serial += 1
+            youth = self.add(Youth(
+                case_number=f"{prefix}-{received.year}-{i + 1:03d}", first_name=first,
+                last_name=last, birth_date=birth,
+                personal_code=personal_code(birth, self.serial % 1000) if i % 5 else new_personal_code(self.serial),
+                gender=Gender.female if female else Gender.male, municipality=municipality,
+                locality=places[i % len(places)], school=self.rnd.choice(schools),
+                guardian_name=f"{self.rnd.choice(FIRST_F)} {last}",
+                guardian_phone=f"29{self.serial:06d}", consent_youth=True,
+                consent_guardian=True, consent_date=received,
+                risk_factors=self.rnd.sample(list(self.risk.values()), k=self.rnd.randint(1, 3)),
+            ))
+            referral = self.add(Referral(
+                youth=youth, programme=programme, municipality=municipality, source=source,
+                referrer_institution={
+                    ReferralSource.school: youth.school,
+                    ReferralSource.social_worker: municipality.social_service,
+                    ReferralSource.self_referral: "",
+                    ReferralSource.family: "",
+                    ReferralSource.institution: "Valsts probācijas dienests",
+                }[source],
+                referrer_name="" if source == ReferralSource.self_referral else f"{self.rnd.choice(FIRST_F)} {self.rnd.choice(LAST_F)}",
+                received_on=received, needs="Atbalsts mācībās un brīvā laika pavadīšanā.",
+                status=status,
+            ))
+            self.history(referral, status, received)
+            if status == ReferralStatus.rejected:
+                referral.rejection_reason = "Jaunietim jau tiek sniegts cits atbalsta pakalpojums."
+                referral.decided_on = received + dt.timedelta(days=6)
+            if status == ReferralStatus.withdrawn:
+                referral.decided_on = received + dt.timedelta(days=4)
+            if status != ReferralStatus.accepted:
+                continue
+            contract = contracts[i % len(contracts)]
+            referral.provider = contract.provider
+            referral.decided_on = received + dt.timedelta(days=self.rnd.randint(3, 10))
+            free = [m for m in mentors if m.provider is contract.provider
+                    and mentor_load.get(id(m), 0) < programme.mentor_capacity
+                    and m.birth_date < birth]
+            if not free or i % 7 == 6:
+                continue  # accepted, waiting to be paired
+            mentor = free[0]
+            mentor_load[id(mentor)] = mentor_load.get(id(mentor), 0) + 1
+            self.pair(youth, mentor, contract, referral, programme)
+
+    def history(self, referral: Referral, status: ReferralStatus, received: dt.date) -> None:
+        path = {
+            ReferralStatus.new: [ReferralStatus.new],
+            ReferralStatus.in_review: [ReferralStatus.new, ReferralStatus.in_review],
+            ReferralStatus.accepted: [ReferralStatus.new, ReferralStatus.in_review,
+                                      ReferralStatus.accepted],
+            ReferralStatus.rejected: [ReferralStatus.new, ReferralStatus.in_review,
+                                      ReferralStatus.rejected],
+            ReferralStatus.withdrawn: [ReferralStatus.new, ReferralStatus.withdrawn],
+        }[status]
+        previous = None
+        for step in path:
+            self.add(ReferralStatusChange(referral=referral, from_status=previous, to_status=step,
+                                          changed_by=self.admin, comment=""))
+            previous = step
+
+    def pair(self, youth: Youth, mentor: Mentor, contract: Contract, referral: Referral,
+             programme: Programme) -> None:
+        t = self.today
+        start = max(referral.decided_on or referral.received_on, referral.received_on) + dt.timedelta(days=7)
+        if start > t:
+            start = t
+        months = programme.max_months or programme.min_months + 3
+        planned_end = add_months(start, months)
+        status = PairStatus.active
+        ended = None
+        if planned_end < t:
+            status = PairStatus.completed
+            ended = planned_end
+        pair = self.add(Pair(
+            youth=youth, mentor=mentor, provider=contract.provider, programme=programme,
+            contract=contract, referral=referral,
+            starts_on=start, planned_end_on=planned_end, ended_on=ended, status=status,
+        ))
+        areas = self.rnd.sample([GoalArea.education, GoalArea.social, GoalArea.leisure,
+                                 GoalArea.daily_life, GoalArea.risk], k=2)
+        for area in areas:
+            self.add(Goal(
+                pair=pair, area=area, description="Kopīgi izvirzīts sadarbības mērķis.",
+                target={GoalArea.education: "Uzlabot vērtējumus matemātikā",
+                        GoalArea.social: "Piedalīties vienā pulciņā",
+                        GoalArea.leisure: "Atrast sporta aktivitāti",
+                        GoalArea.daily_life: "Patstāvīgi kārtot ikdienas lietas",
+                        GoalArea.risk: "Mazināt smēķēšanu"}[area],
+                achievement=Achievement.achieved if status == PairStatus.completed else None,
+            ))
+        if status == PairStatus.completed:
+            pair.evaluation_summary = "Mērķi lielā mērā sasniegti; jaunietis motivēts turpināt."
+            pair.youth_feedback = "Man patika, ka varēju runāt atklāti."
+        if self.rnd.random() < 0.4:
+            self.add(AdditionalSupport(
+                pair=pair, kind=self.rnd.choice(list(SupportKind)),
+                institution=self.rnd.choice(["Centrs Marta", "Atkarību profilakses centrs",
+                                             "Piejūras slimnīca", "Valsts probācijas dienests"]),
+                arranged_on=start + dt.timedelta(days=20), outcome="Jaunietis apmeklēja konsultāciju.",
+            ))
+        self.entries(pair, programme)
+
+    def entries(self, pair: Pair, programme: Programme) -> None:
+        t = self.today
+        last_day = min(pair.ended_on or t, t)
+        cap = programme.monthly_cap_minutes or 10 * 60
+        day = pair.starts_on
+        used: dict[tuple[int, int], int] = {}
+        this_month = month_start(t)
+        logged_by = self.admin
+        while day <= last_day:
+            key = (day.year, day.month)
+            minutes = self.rnd.choice([60, 90, 120, 150])
+            if day.weekday() < 6 and self.rnd.random() < 0.35 and used.get(key, 0) + minutes <= cap:
+                used[key] = used.get(key, 0) + minutes
+                if day >= this_month:
+                    status = EntryStatus.logged if self.rnd.random() < 0.6 else EntryStatus.approved
+                else:
+                    status = EntryStatus.approved
+                self.add(ServiceEntry(
+                    pair=pair, day=day, minutes=minutes,
+                    activity=self.rnd.choice(list(Activity)),
+                    mode=Mode.in_person if self.rnd.random() < 0.8 else Mode.remote,
+                    note="", billable=programme.paid, status=status, logged_by=logged_by,
+                    approved_by=self.admin if status == EntryStatus.approved else None,
+                ))
+            day += dt.timedelta(days=1)
+
+    def invoice_past_months(self) -> None:
+        """Issue (and mark paid) every month before last month, so last month is left to do."""
+        t = self.today
+        self.db.flush()
+        last_month = month_start(t, 1)
+        contracts = self.db.scalars(select(Contract).join(Programme).where(Programme.paid)).all()
+        for contract in contracts:
+            for back in range(6, 1, -1):
+                start = month_start(t, back)
+                if start >= last_month:
+                    continue
+                if not invoicing.billable_entries(self.db, contract, start.year, start.month):
+                    continue
+                issued = month_start(t, back - 1) + dt.timedelta(days=4)
+                invoice = invoicing.issue_invoice(
+                    self.db, contract=contract, year=start.year, month=start.month,
+                    actor=self.admin, issued_on=issued,
+                )
+                if back > 2:
+                    invoice.status = InvoiceStatus.paid
+                    invoice.paid_on = issued + dt.timedelta(days=20)

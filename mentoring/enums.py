@@ -1,0 +1,182 @@
+"""Enumerations with translated labels, shared by models, rules and views."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from mentoring.i18n import _l
+
+
+class LabeledEnum(str, enum.Enum):
+    """A string enum whose members carry a lazy, translatable label.
+
+    The value is the stable code stored in the database; ``label`` is what people read.
+    """
+
+    label: Any
+
+    def __new__(cls, value: str, label: Any) -> LabeledEnum:
+        obj = str.__new__(cls, value)
+        obj._value_ = value
+        obj.label = label
+        return obj
+
+    def __str__(self) -> str:
+        return str(self.label)
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, Any]]:
+        return [(m.value, m.label) for m in cls]
+
+
+class Role(LabeledEnum):
+    admin = "admin", _l("Administrator")
+    municipality = "municipality", _l("Social service staff")
+    provider = "provider", _l("Provider coordinator")
+    mentor = "mentor", _l("Mentor")
+
+
+class Language(LabeledEnum):
+    lv = "lv", _l("Latvian")
+    en = "en", _l("English")
+
+
+class Gender(LabeledEnum):
+    female = "female", _l("Female")
+    male = "male", _l("Male")
+    other = "other", _l("Other")
+    unspecified = "unspecified", _l("Not specified")
+
+
+class RiskFactorCode(LabeledEnum):
+    learning = "learning", _l("Learning difficulties")
+    geographic = "geographic", _l("Geographic or economic obstacles")
+    social_skills = "social_skills", _l("Limited social skills")
+    risky_behaviour = "risky_behaviour", _l("Antisocial or risky behaviour")
+    insecure = "insecure", _l("Insecure situation")
+    addiction = "addiction", _l("Addictions")
+    orphan = "orphan", _l("Orphan or without parental care")
+    exclusion = "exclusion", _l("Discrimination or exclusion risk")
+
+
+class ReferralSource(LabeledEnum):
+    school = "school", _l("School")
+    social_worker = "social_worker", _l("Social worker")
+    self_referral = "self_referral", _l("Self-referral")
+    family = "family", _l("Parent or family")
+    institution = "institution", _l("Other institution (probation, police…)")
+
+
+class ReferralStatus(LabeledEnum):
+    new = "new", _l("New")
+    in_review = "in_review", _l("In review")
+    accepted = "accepted", _l("Accepted")
+    rejected = "rejected", _l("Rejected")
+    withdrawn = "withdrawn", _l("Withdrawn")
+
+
+class Education(LabeledEnum):
+    basic = "basic", _l("Basic")
+    secondary = "secondary", _l("Secondary")
+    vocational = "vocational", _l("Vocational secondary")
+    higher = "higher", _l("Higher")
+
+
+class MentorStatus(LabeledEnum):
+    applicant = "applicant", _l("Applicant")
+    screened = "screened", _l("Screened")
+    interviewed = "interviewed", _l("Interviewed")
+    in_training = "in_training", _l("In training")
+    certified = "certified", _l("Certified")
+    active = "active", _l("Active")
+    inactive = "inactive", _l("Inactive")
+    rejected = "rejected", _l("Rejected")
+
+
+class InterviewMode(LabeledEnum):
+    phone = "phone", _l("By phone")
+    in_person = "in_person", _l("In person")
+    online = "online", _l("Online")
+
+
+class Decision(LabeledEnum):
+    pending = "pending", _l("Pending")
+    passed = "passed", _l("Passed")
+    failed = "failed", _l("Not passed")
+
+
+class CheckResult(LabeledEnum):
+    clear = "clear", _l("No record")
+    record_found = "record_found", _l("Record found")
+
+
+class PairStatus(LabeledEnum):
+    proposed = "proposed", _l("Proposed")
+    active = "active", _l("Active")
+    paused = "paused", _l("Paused")
+    completed = "completed", _l("Completed")
+    ended_early = "ended_early", _l("Ended early")
+
+
+class GoalArea(LabeledEnum):
+    education = "education", _l("Education")
+    employment = "employment", _l("Work and career")
+    social = "social", _l("Social skills and relationships")
+    health = "health", _l("Health and well-being")
+    daily_life = "daily_life", _l("Daily-life skills")
+    leisure = "leisure", _l("Leisure and interests")
+    family = "family", _l("Family")
+    risk = "risk", _l("Risk reduction")
+
+
+class Achievement(LabeledEnum):
+    not_achieved = "not_achieved", _l("Not achieved")
+    partly = "partly", _l("Partly achieved")
+    achieved = "achieved", _l("Achieved")
+    exceeded = "exceeded", _l("Exceeded")
+
+
+class SupportKind(LabeledEnum):
+    psychologist = "psychologist", _l("Psychologist")
+    career = "career", _l("Career counselling")
+    coaching = "coaching", _l("Coaching")
+    nutritionist = "nutritionist", _l("Nutritionist")
+    trainer = "trainer", _l("Sports trainer")
+    addiction = "addiction", _l("Addiction prevention centre")
+    probation = "probation", _l("Probation service")
+    crisis = "crisis", _l("Crisis centre")
+    other = "other", _l("Other")
+
+
+class Activity(LabeledEnum):
+    study = "study", _l("Study support")
+    sports = "sports", _l("Sports")
+    addiction_risk = "addiction_risk", _l("Addiction-risk reduction")
+    family = "family", _l("Family involvement")
+    leisure = "leisure", _l("Leisure")
+    consultation = "consultation", _l("Consultation")
+    support = "support", _l("Arranging additional support")
+
+
+class Mode(LabeledEnum):
+    in_person = "in_person", _l("In person")
+    remote = "remote", _l("Remote")
+
+
+class EntryStatus(LabeledEnum):
+    logged = "logged", _l("Logged")
+    approved = "approved", _l("Approved")
+    invoiced = "invoiced", _l("Invoiced")
+    rejected = "rejected", _l("Rejected")
+
+
+class InvoiceKind(LabeledEnum):
+    invoice = "invoice", _l("Invoice")
+    credit_note = "credit_note", _l("Credit note")
+
+
+class InvoiceStatus(LabeledEnum):
+    draft = "draft", _l("Draft")
+    issued = "issued", _l("Issued")
+    paid = "paid", _l("Paid")

@@ -1,0 +1,41 @@
+"""How dates, money and durations read in the UI and documents, per locale."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.dates import format_date as babel_format_date
+from babel.numbers import format_currency
+
+CENT = Decimal("0.01")
+
+
+def format_date(value: dt.date | None, locale: str = "lv") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d.%m.%Y %H:%M")
+    if locale == "lv":
+        return value.strftime("%d.%m.%Y")
+    return babel_format_date(value, "d MMM yyyy", locale=locale)
+
+
+def format_money(amount: Decimal | None, locale: str = "lv") -> str:
+    """``1 234,50 €`` in Latvian, ``€1,234.50`` in English."""
+    if amount is None:
+        return ""
+    return format_currency(amount, "EUR", locale=locale)
+
+
+def round_money(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def format_minutes(minutes: int | None) -> str:
+    """``2:45`` — hours and minutes, the way timesheets are read."""
+    if minutes is None:
+        return ""
+    sign = "-" if minutes < 0 else ""
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{sign}{hours}:{rest:02d}"

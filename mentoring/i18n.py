@@ -1,0 +1,12 @@
+"""The one seam through which domain code marks strings for translation.
+
+Messages are lazy so that a rule raised outside a request still renders in the
+reader's language when it is finally shown.
+"""
+
+from flask_babel import gettext, lazy_gettext, ngettext
+
+_ = gettext
+_l = lazy_gettext
+
+__all__ = ["_", "_l", "gettext", "lazy_gettext", "ngettext"]

@@ -1,0 +1,249 @@
+"""Record-level rules that hold on every path: forms, actions, imports, CLI.
+
+``check_record`` runs the checks registered for an object's class and raises one
+``RuleViolations`` listing every problem with the field it concerns. ``install``
+hooks the same checks into every flush, so no path can store a record that breaks them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from mentoring import identifiers
+from mentoring.clock import today
+from mentoring.enums import Role
+from mentoring.errors import RuleViolation, RuleViolations
+from mentoring.i18n import _l
+from models import (
+    Agreement,
+    BackgroundCheck,
+    Budget,
+    Contract,
+    Mentor,
+    Municipality,
+    Pair,
+    Programme,
+    Provider,
+    Referral,
+    ServiceEntry,
+    TrainingCourse,
+    User,
+    Youth,
+)
+
+Checker = Callable[[Any], Iterator[RuleViolation]]
+_CHECKERS: dict[type, list[Checker]] = {}
+
+MINUTE_STEP = 15
+
+
+def checks(model: type) -> Callable[[Checker], Checker]:
+    def register(fn: Checker) -> Checker:
+        _CHECKERS.setdefault(model, []).append(fn)
+        return fn
+
+    return register
+
+
+def check_record(obj: Any) -> None:
+    """Raise ``RuleViolations`` when ``obj`` breaks any record rule; return quietly otherwise."""
+    problems = [v for fn in _CHECKERS.get(type(obj), []) for v in fn(obj)]
+    if problems:
+        raise RuleViolations(problems)
+
+
+def install(session_cls: Any) -> None:
+    """Run ``check_record`` on every new or changed object before it is flushed."""
+    if event.contains(session_cls, "before_flush", _before_flush):
+        return
+    event.listen(session_cls, "before_flush", _before_flush)
+
+
+def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
+    for obj in list(session.new) + list(session.dirty):
+        if type(obj) in _CHECKERS and (obj in session.new or session.is_modified(obj)):
+            check_record(obj)
+
+
+def _dates_in_order(start: Any, end: Any, field: str) -> Iterator[RuleViolation]:
+    if start and end and end < start:
+        yield RuleViolation(_l("The end date cannot be before the start date."), field)
+
+
+def _not_in_future(day: Any, field: str) -> Iterator[RuleViolation]:
+    if day and day > today():
+        yield RuleViolation(_l("The date cannot be in the future."), field)
+
+
+@checks(Municipality)
+def _municipality(m: Municipality) -> Iterator[RuleViolation]:
+    if m.reg_number is not None and not identifiers.is_registration_number(m.reg_number):
+        yield RuleViolation(_l("Not a valid Latvian registration number (11 digits)."), "reg_number")
+
+
+@checks(Provider)
+def _provider(p: Provider) -> Iterator[RuleViolation]:
+    if p.reg_number is not None and not identifiers.is_registration_number(p.reg_number):
+        yield RuleViolation(_l("Not a valid Latvian registration number (11 digits)."), "reg_number")
+    if p.vat_number:
+        if not identifiers.is_vat_number(p.vat_number):
+            yield RuleViolation(_l("Not a valid Latvian VAT number (LV and 11 digits)."), "vat_number")
+        elif identifiers.normalise_vat_number(p.vat_number) != f"LV{p.reg_number}":
+            yield RuleViolation(
+                _l("A Latvian VAT number is LV followed by the registration number."), "vat_number"
+            )
+    if p.iban is not None and not identifiers.is_iban(p.iban):
+        yield RuleViolation(_l("Not a valid IBAN."), "iban")
+
+
+@checks(Programme)
+def _programme(p: Programme) -> Iterator[RuleViolation]:
+    if p.min_youth_age is not None and p.max_youth_age is not None:
+        if p.min_youth_age > p.max_youth_age:
+            yield RuleViolation(_l("The lower age cannot exceed the upper age."), "max_youth_age")
+    if p.self_referral_min_age is not None and p.min_youth_age is not None:
+        if p.self_referral_min_age < p.min_youth_age:
+            yield RuleViolation(
+                _l("Self-referral age cannot be below the programme's lowest age."),
+                "self_referral_min_age",
+            )
+    if p.min_mentor_age is not None and p.min_mentor_age < 18:
+        yield RuleViolation(_l("A mentor must be an adult (18 or older)."), "min_mentor_age")
+    if p.min_months is not None and p.min_months < 1:
+        yield RuleViolation(_l("Must be at least 1."), "min_months")
+    if p.max_months is not None and p.min_months is not None and p.max_months < p.min_months:
+        yield RuleViolation(_l("The upper length cannot be below the lower length."), "max_months")
+    cap = p.monthly_cap_minutes
+    if cap is not None and (cap <= 0 or cap % MINUTE_STEP):
+        yield RuleViolation(
+            _l("Enter a positive number of minutes in 15-minute steps."), "monthly_cap_minutes"
+        )
+    if p.mentor_capacity is not None and p.mentor_capacity < 1:
+        yield RuleViolation(_l("Must be at least 1."), "mentor_capacity")
+    percent = p.training_attendance_percent
+    if percent is not None and not 0 <= percent <= 100:
+        yield RuleViolation(_l("Enter a percentage from 0 to 100."), "training_attendance_percent")
+
+
+@checks(Budget)
+def _budget(b: Budget) -> Iterator[RuleViolation]:
+    if b.amount is not None and b.amount < 0:
+        yield RuleViolation(_l("The amount cannot be negative."), "amount")
+    if b.year is not None and not 2000 <= b.year <= 2100:
+        yield RuleViolation(_l("Enter a year between 2000 and 2100."), "year")
+    if b.programme and b.municipality and b.programme.municipality_id != b.municipality.id:
+        yield RuleViolation(_l("The programme belongs to another municipality."), "programme")
+
+
+@checks(Contract)
+def _contract(c: Contract) -> Iterator[RuleViolation]:
+    yield from _dates_in_order(c.valid_from, c.valid_to, "valid_to")
+    if c.hourly_rate is not None and c.hourly_rate < 0:
+        yield RuleViolation(_l("The rate cannot be negative."), "hourly_rate")
+    if c.vat_rate is not None and not Decimal(0) <= c.vat_rate <= Decimal(100):
+        yield RuleViolation(_l("Enter a VAT rate from 0 to 100."), "vat_rate")
+    if c.vat_rate == 0 and not (c.vat_exemption_note or "").strip():
+        yield RuleViolation(
+            _l("A VAT-exempt contract needs the exemption note printed on invoices."),
+            "vat_exemption_note",
+        )
+    if c.ceiling is not None and c.ceiling < 0:
+        yield RuleViolation(_l("The amount cannot be negative."), "ceiling")
+    if c.programme and c.municipality and c.programme.municipality_id != c.municipality.id:
+        yield RuleViolation(_l("The programme belongs to another municipality."), "programme")
+
+
+@checks(Youth)
+def _youth(y: Youth) -> Iterator[RuleViolation]:
+    yield from _not_in_future(y.birth_date, "birth_date")
+    if y.personal_code:
+        if not identifiers.is_personal_code(y.personal_code):
+            yield RuleViolation(_l("Not a valid Latvian personal code."), "personal_code")
+        else:
+            y.personal_code = identifiers.normalise_personal_code(y.personal_code)
+            born = identifiers.birth_date_from_personal_code(y.personal_code)
+            if born and y.birth_date and born != y.birth_date:
+                yield RuleViolation(
+                    _l("The personal code does not match the date of birth."), "personal_code"
+                )
+    if y.locality and y.municipality and y.locality.municipality_id != y.municipality.id:
+        yield RuleViolation(_l("The locality belongs to another municipality."), "locality")
+
+
+@checks(Mentor)
+def _mentor(m: Mentor) -> Iterator[RuleViolation]:
+    yield from _not_in_future(m.birth_date, "birth_date")
+    if m.experience_years is not None and m.experience_years < 0:
+        yield RuleViolation(_l("Cannot be negative."), "experience_years")
+    if m.questionnaire_score is not None and not 0 <= m.questionnaire_score <= 100:
+        yield RuleViolation(_l("Enter a score from 0 to 100."), "questionnaire_score")
+    for field in ("meetings_per_month", "hours_per_month"):
+        if (getattr(m, field) or 0) < 0:
+            yield RuleViolation(_l("Cannot be negative."), field)
+
+
+@checks(Referral)
+def _referral(r: Referral) -> Iterator[RuleViolation]:
+    yield from _not_in_future(r.received_on, "received_on")
+    if r.status == "rejected" and not (r.rejection_reason or "").strip():
+        yield RuleViolation(_l("Give the reason for rejecting the referral."), "rejection_reason")
+    if r.status == "accepted" and r.provider_id is None and r.provider is None:
+        yield RuleViolation(_l("Record the provider the family chose."), "provider")
+
+
+@checks(TrainingCourse)
+def _course(c: TrainingCourse) -> Iterator[RuleViolation]:
+    yield from _dates_in_order(c.starts_on, c.ends_on, "ends_on")
+    if c.sessions is not None and c.sessions < 1:
+        yield RuleViolation(_l("Must be at least 1."), "sessions")
+
+
+@checks(Agreement)
+def _agreement(a: Agreement) -> Iterator[RuleViolation]:
+    yield from _dates_in_order(a.starts_on, a.ends_on, "ends_on")
+
+
+@checks(BackgroundCheck)
+def _background_check(b: BackgroundCheck) -> Iterator[RuleViolation]:
+    yield from _not_in_future(b.checked_on, "checked_on")
+    yield from _dates_in_order(b.checked_on, b.valid_until, "valid_until")
+
+
+@checks(Pair)
+def _pair(p: Pair) -> Iterator[RuleViolation]:
+    yield from _dates_in_order(p.starts_on, p.planned_end_on, "planned_end_on")
+    yield from _dates_in_order(p.starts_on, p.ended_on, "ended_on")
+    if p.status == "ended_early" and not (p.end_reason or "").strip():
+        yield RuleViolation(_l("Give the reason for ending early."), "end_reason")
+
+
+@checks(ServiceEntry)
+def _service_entry(e: ServiceEntry) -> Iterator[RuleViolation]:
+    if e.minutes is not None:
+        if e.minutes <= 0:
+            yield RuleViolation(_l("The duration must be positive."), "minutes")
+        elif e.minutes % MINUTE_STEP:
+            yield RuleViolation(_l("Enter the duration in 15-minute steps."), "minutes")
+        elif e.minutes > 24 * 60:
+            yield RuleViolation(_l("A day has no more than 1440 minutes."), "minutes")
+    yield from _not_in_future(e.day, "day")
+
+
+@checks(User)
+def _user(u: User) -> Iterator[RuleViolation]:
+    role = u.role
+    has_m = u.municipality_id is not None or u.municipality is not None
+    has_p = u.provider_id is not None or u.provider is not None
+    if role == Role.admin and (has_m or has_p):
+        yield RuleViolation(_l("An administrator is not tied to an organisation."), "role")
+    if role == Role.municipality and (not has_m or has_p):
+        yield RuleViolation(_l("Social service staff belong to one municipality."), "municipality")
+    if role in (Role.provider, Role.mentor) and (not has_p or has_m):
+        yield RuleViolation(_l("Choose the provider organisation."), "provider")
+    if role == Role.mentor and u.mentor_id is None and u.mentor is None:
+        yield RuleViolation(_l("Link the mentor record this user signs in for."), "mentor")

@@ -1,0 +1,32 @@
+"""All models, importable from one place; the import order registers every table."""
+
+from models.base import Base, db
+from models.organisation import Budget, Contract, Locality, Municipality, Programme, Provider
+from models.user import User
+from models.youth import RiskFactor, Youth, youth_risk_factor
+from models.referral import Referral, ReferralStatusChange
+from models.mentor import (
+    Agreement,
+    BackgroundCheck,
+    Certificate,
+    Interview,
+    Mentor,
+    MentorStatusChange,
+    Supervision,
+    TrainingAttendance,
+    TrainingCourse,
+    TrainingTopic,
+)
+from models.pair import AdditionalSupport, Goal, Pair
+from models.service_entry import ServiceEntry
+from models.invoice import Invoice, InvoiceLine, InvoiceSequence
+from models.audit import AuditLog
+
+__all__ = [
+    "AdditionalSupport", "Agreement", "AuditLog", "BackgroundCheck", "Base", "Budget",
+    "Certificate", "Contract", "Goal", "Interview", "Invoice", "InvoiceLine", "InvoiceSequence",
+    "Locality", "Mentor", "MentorStatusChange", "Municipality", "Pair", "Programme", "Provider",
+    "Referral", "ReferralStatusChange", "RiskFactor", "ServiceEntry", "Supervision",
+    "TrainingAttendance", "TrainingCourse", "TrainingTopic", "User", "Youth", "db",
+    "youth_risk_factor",
+]

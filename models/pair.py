@@ -1,0 +1,115 @@
+"""Mentor–youth pairs (mentorpāris), their goals and the additional support arranged."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mentoring.enums import Achievement, GoalArea, PairStatus, SupportKind
+from mentoring.i18n import _l
+from models.base import CreatedAt, db, enum_column, label
+from models.mentor import Mentor
+from models.organisation import Contract, Programme, Provider
+from models.referral import Referral
+from models.youth import Youth
+
+
+class Pair(CreatedAt, db.Model):
+    __tablename__ = "pair"
+    __table_args__ = (
+        CheckConstraint("planned_end_on >= starts_on", name="planned_end"),
+        CheckConstraint("ended_on IS NULL OR ended_on >= starts_on", name="ended"),
+        CheckConstraint("status != 'ended_early' OR end_reason != ''", name="early_end_reason"),
+        Index("ix_pair_mentor_status", "mentor_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    youth_id: Mapped[int] = mapped_column(
+        ForeignKey("youth.id", ondelete="RESTRICT"), index=True, info=label(_l("Youth"))
+    )
+    mentor_id: Mapped[int] = mapped_column(
+        ForeignKey("mentor.id", ondelete="RESTRICT"), index=True, info=label(_l("Mentor"))
+    )
+    provider_id: Mapped[int] = mapped_column(
+        ForeignKey("provider.id", ondelete="RESTRICT"), index=True, info=label(_l("Provider"))
+    )
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programme.id", ondelete="RESTRICT"), index=True, info=label(_l("Programme"))
+    )
+    contract_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contract.id", ondelete="RESTRICT"), index=True, info=label(_l("Contract"))
+    )
+    referral_id: Mapped[int | None] = mapped_column(
+        ForeignKey("referral.id", ondelete="RESTRICT"), index=True, info=label(_l("Referral"))
+    )
+    starts_on: Mapped[dt.date] = mapped_column(index=True, info=label(_l("Start")))
+    planned_end_on: Mapped[dt.date] = mapped_column(info=label(_l("Planned end")))
+    ended_on: Mapped[dt.date | None] = mapped_column(info=label(_l("Ended on")))
+    status: Mapped[PairStatus] = mapped_column(
+        enum_column(PairStatus, "status"), default=PairStatus.proposed, index=True,
+        info=label(_l("Status")),
+    )
+    end_reason: Mapped[str] = mapped_column(Text, default="", info=label(_l("Reason for ending")))
+    evaluation_summary: Mapped[str] = mapped_column(
+        Text, default="", info=label(_l("Evaluation summary"), sensitive=True)
+    )
+    youth_feedback: Mapped[str] = mapped_column(
+        Text, default="", info=label(_l("Youth's feedback"), sensitive=True)
+    )
+
+    youth: Mapped[Youth] = relationship(info=label(_l("Youth")))
+    mentor: Mapped[Mentor] = relationship(info=label(_l("Mentor")))
+    provider: Mapped[Provider] = relationship(info=label(_l("Provider")))
+    programme: Mapped[Programme] = relationship(info=label(_l("Programme")))
+    contract: Mapped[Contract | None] = relationship(info=label(_l("Contract")))
+    referral: Mapped[Referral | None] = relationship(info=label(_l("Referral")))
+    goals: Mapped[list[Goal]] = relationship(back_populates="pair", info=label(_l("Goals")))
+
+    def __str__(self) -> str:
+        return f"{self.youth.case_number} {self.youth.initials} — {self.mentor}"
+
+
+class Goal(db.Model):
+    """A cooperation goal (sadarbības mērķis) agreed at the start, evaluated at the end."""
+
+    __tablename__ = "goal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pair_id: Mapped[int] = mapped_column(
+        ForeignKey("pair.id", ondelete="CASCADE"), index=True, info=label(_l("Pair"))
+    )
+    area: Mapped[GoalArea] = mapped_column(enum_column(GoalArea, "area"), info=label(_l("Area")))
+    description: Mapped[str] = mapped_column(
+        Text, info=label(_l("Description"), sensitive=True)
+    )
+    target: Mapped[str] = mapped_column(String(250), default="", info=label(_l("Target")))
+    achievement: Mapped[Achievement | None] = mapped_column(
+        enum_column(Achievement, "achievement"), info=label(_l("Achievement"))
+    )
+
+    pair: Mapped[Pair] = relationship(back_populates="goals", info=label(_l("Pair")))
+
+    def __str__(self) -> str:
+        return f"{self.area.label}: {self.target or self.description[:40]}"
+
+
+class AdditionalSupport(db.Model):
+    __tablename__ = "additional_support"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pair_id: Mapped[int] = mapped_column(
+        ForeignKey("pair.id", ondelete="CASCADE"), index=True, info=label(_l("Pair"))
+    )
+    kind: Mapped[SupportKind] = mapped_column(
+        enum_column(SupportKind, "kind"), info=label(_l("Kind of support"))
+    )
+    institution: Mapped[str] = mapped_column(String(200), default="", info=label(_l("Institution")))
+    arranged_on: Mapped[dt.date] = mapped_column(info=label(_l("Arranged on")))
+    outcome: Mapped[str] = mapped_column(Text, default="", info=label(_l("Outcome"), sensitive=True))
+
+    pair: Mapped[Pair] = relationship(info=label(_l("Pair")))
+
+    def __str__(self) -> str:
+        return f"{self.kind.label} {self.arranged_on:%d.%m.%Y}"

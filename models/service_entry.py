@@ -1,0 +1,74 @@
+"""Service entries: the mentor's logged minutes, approved and eventually invoiced."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mentoring.enums import Activity, EntryStatus, Mode
+from mentoring.i18n import _l
+from models.base import CreatedAt, db, enum_column, label
+from models.pair import Pair
+from models.user import User
+
+if TYPE_CHECKING:
+    from models.invoice import Invoice
+
+
+class ServiceEntry(CreatedAt, db.Model):
+    __tablename__ = "service_entry"
+    __table_args__ = (
+        CheckConstraint("minutes > 0 AND minutes <= 1440 AND minutes % 15 = 0", name="minutes"),
+        CheckConstraint("status != 'invoiced' OR invoice_id IS NOT NULL", name="invoiced_has_invoice"),
+        CheckConstraint("status != 'rejected' OR rejection_reason != ''", name="rejected_has_reason"),
+        Index("ix_service_entry_pair_day", "pair_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pair_id: Mapped[int] = mapped_column(
+        ForeignKey("pair.id", ondelete="RESTRICT"), index=True, info=label(_l("Pair"))
+    )
+    day: Mapped[dt.date] = mapped_column(index=True, info=label(_l("Date")))
+    minutes: Mapped[int] = mapped_column(info=label(_l("Duration (minutes)")))
+    activity: Mapped[Activity] = mapped_column(
+        enum_column(Activity, "activity"), info=label(_l("Activity"))
+    )
+    mode: Mapped[Mode] = mapped_column(
+        enum_column(Mode, "mode"), default=Mode.in_person, info=label(_l("Mode"))
+    )
+    note: Mapped[str] = mapped_column(Text, default="", info=label(_l("Note"), sensitive=True))
+    billable: Mapped[bool] = mapped_column(default=True, info=label(_l("Billable")))
+    status: Mapped[EntryStatus] = mapped_column(
+        enum_column(EntryStatus, "status"), default=EntryStatus.logged, index=True,
+        info=label(_l("Status")),
+    )
+    rejection_reason: Mapped[str] = mapped_column(
+        Text, default="", info=label(_l("Rejection reason"))
+    )
+    logged_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL"), index=True, info=label(_l("Logged by"))
+    )
+    approved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL"), index=True, info=label(_l("Approved by"))
+    )
+    approved_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), info=label(_l("Approved at"))
+    )
+    invoice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invoice.id", ondelete="RESTRICT"), index=True, info=label(_l("Invoice"))
+    )
+
+    pair: Mapped[Pair] = relationship(info=label(_l("Pair")))
+    logged_by: Mapped[User | None] = relationship(
+        foreign_keys=[logged_by_id], info=label(_l("Logged by"))
+    )
+    approved_by: Mapped[User | None] = relationship(
+        foreign_keys=[approved_by_id], info=label(_l("Approved by"))
+    )
+    invoice: Mapped[Invoice | None] = relationship(info=label(_l("Invoice")))
+
+    def __str__(self) -> str:
+        return f"{self.day:%d.%m.%Y} {self.minutes} min"

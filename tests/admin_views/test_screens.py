@@ -1,0 +1,66 @@
+"""Every generated screen answers for an administrator, over the demo data."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from admin_views import VIEWS
+from mentoring import access
+
+ENDPOINTS = [endpoint for *_, endpoint in VIEWS]
+
+
+def first_id(html: str, endpoint: str) -> str | None:
+    match = re.search(rf"/admin/{endpoint}/details/\?id=([^&\"]+)", html)
+    return match.group(1) if match else None
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_list_details_edit_create_export_answer(admin_browser: Any, endpoint: str) -> None:
+    listing = admin_browser.get(f"/admin/{endpoint}/")
+    assert listing.status_code == 200, endpoint
+    html = listing.get_data(as_text=True)
+    assert 'lang="lv"' in html
+    record = first_id(html, endpoint)
+    assert record is not None, f"{endpoint}: demo data should show at least one row"
+    assert admin_browser.get(f"/admin/{endpoint}/details/?id={record}").status_code == 200
+    view = next(v for v in VIEWS if v[-1] == endpoint)
+    can_edit = access.can(_Admin(), view[1], access.EDIT)
+    can_create = access.can(_Admin(), view[1], access.CREATE)
+    if can_edit:
+        assert admin_browser.get(f"/admin/{endpoint}/edit/?id={record}").status_code == 200
+    if can_create:
+        assert admin_browser.get(f"/admin/{endpoint}/new/").status_code == 200
+    for kind in ("csv", "xlsx"):
+        export = admin_browser.get(f"/admin/{endpoint}/export/{kind}/")
+        assert export.status_code == 200, (endpoint, kind)
+        assert len(export.data) > 20
+
+
+class _Admin:
+    is_authenticated = True
+    role = "admin"
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_delete_answers_without_error(admin_browser: Any, endpoint: str, app: Flask) -> None:
+    """Deleting answers with a redirect; rows still referred to are refused with a message."""
+    view = next(v for v in VIEWS if v[-1] == endpoint)
+    if not access.can(_Admin(), view[1], access.DELETE):
+        response = admin_browser.post(f"/admin/{endpoint}/delete/", data={"id": "1"})
+        assert response.status_code == 403
+        return
+    html = admin_browser.get(f"/admin/{endpoint}/").get_data(as_text=True)
+    record = first_id(html, endpoint)
+    response = admin_browser.post(
+        f"/admin/{endpoint}/delete/", data={"id": record, "url": f"/admin/{endpoint}/"}
+    )
+    assert response.status_code == 302
+    page = admin_browser.get(f"/admin/{endpoint}/").get_data(as_text=True)
+    deleted = first_id(page, endpoint) != record
+    refused = "netika saglabāts" in page or "not saved" in page
+    assert deleted or refused, endpoint

@@ -1,0 +1,156 @@
+"""Fixtures: one app per session, a clean database per test, demo data, signed-in clients.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("MENTORING_NO_MODULE_APP", "1")
+
+from flask import Flask  # noqa: E402
+from flask.testing import FlaskClient  # noqa: E402
+from jinja2 import StrictUndefined  # noqa: E402
+from sqlalchemy import event, text  # noqa: E402
+
+from app import create_app  # noqa: E402
+from mentoring import demo, passwords  # noqa: E402
+from models import User, db as _db  # noqa: E402
+
+passwords.use_fast_hashing()
+
+DEMO_TODAY = None  # demo data are relative to the real today, as in `make run`
+
+
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url(tmp_path_factory),
+        "WTF_CSRF_ENABLED": False,
+        "FLASK_ADMIN_RAISE_ON_VIEW_EXCEPTION": False,
+        "SESSION_COOKIE_SECURE": False,
+    })
+    app.jinja_env.undefined = StrictUndefined
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+def _wipe() -> None:
+    tables = list(reversed(_db.metadata.sorted_tables))
+    if _db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            _db.session.execute(table.delete())
+    _db.session.commit()
+
+
+@pytest.fixture()
+def db(app: Flask) -> Iterator[Any]:
+    """A clean database for every test, inside an application context."""
+    with app.app_context():
+        yield _db
+        _db.session.rollback()
+        _wipe()
+        _db.session.remove()
+
+
+@pytest.fixture()
+def demo_users(db: Any) -> dict[str, User]:
+    users = demo.load(db.session)
+    db.session.commit()
+    return {u.email: u for u in users}
+
+
+@pytest.fixture()
+def client(app: Flask, db: Any) -> FlaskClient:
+    return app.test_client()
+
+
+class Browser:
+    """A test client with sign-in helpers."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def sign_in(self, email: str, password: str = demo.DEMO_PASSWORD) -> Any:
+        return self.client.post("/login", data={"email": email, "password": password})
+
+    def get(self, url: str, **kwargs: Any) -> Any:
+        return self.client.get(url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> Any:
+        return self.client.post(url, **kwargs)
+
+
+@pytest.fixture()
+def browser(client: FlaskClient) -> Browser:
+    return Browser(client)
+
+
+@pytest.fixture()
+def admin_browser(browser: Browser, demo_users: dict[str, User]) -> Browser:
+    response = browser.sign_in("admin@mentori.lv")
+    assert response.status_code == 302
+    return browser
+
+
+@pytest.fixture()
+def count_queries(app: Flask) -> Any:
+    """Context manager counting SQL statements sent to the database."""
+
+    class Counter:
+        def __init__(self) -> None:
+            self.count = 0
+            self.statements: list[str] = []
+
+        def __enter__(self) -> Counter:
+            event.listen(_db.engine, "before_cursor_execute", self._count)
+            return self
+
+        def __exit__(self, *exc: Any) -> None:
+            event.remove(_db.engine, "before_cursor_execute", self._count)
+
+        def _count(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE")):
+                self.count += 1
+                self.statements.append(statement)
+
+    return Counter
+
+
+def field_errors(html: str) -> list[str]:
+    """The texts of the form field errors Flask-Admin renders."""
+    return [
+        re.sub(r"<[^>]+>", "", m).strip()
+        for m in re.findall(r'class="[^"]*(?:invalid-feedback|help-block|form-text text-danger)[^"]*"[^>]*>(.*?)</', html, re.S)
+    ]
+
+
+def today() -> dt.date:
+    from mentoring.clock import today as _today
+
+    return _today()
