@@ -20,21 +20,21 @@ install: $(STAMP) translations
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $(STAMP)
 
 # Compile the .po catalogs (ours, Flask-Admin's and WTForms') into .mo files.
 translations: $(STAMP)
-	$(BIN)/pybabel compile -q -d translations -D messages
-	$(BIN)/pybabel compile -q -d translations -D admin
-	$(BIN)/pybabel compile -q -d translations -D wtforms
+	$(BIN)/pybabel compile -d translations -D messages
+	$(BIN)/pybabel compile -d translations -D admin
+	$(BIN)/pybabel compile -d translations -D wtforms
 
 # Re-extract our strings and merge them into the lv and en catalogs.
 update-catalogs: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords $(CATALOG_KEYWORDS) \
 	    --sort-by-file -o translations/messages.pot .
-	$(BIN)/pybabel update -q -N -i translations/messages.pot -d translations -D messages
+	$(BIN)/pybabel update -N -i translations/messages.pot -d translations -D messages
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, has_request_context, session
-from flask_babel import Babel
+from flask_babel import Babel, refresh
 from flask_login import current_user
 from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
@@ -72,6 +72,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_admin(app)
     register_template_filters(app)
     register_cli(app)
+
+    @app.before_request
+    def _fresh_locale() -> None:
+        # Flask-Babel caches the locale on the app context; tests reuse one across requests.
+        refresh()
 
     @app.context_processor
     def _locale() -> dict[str, Any]:

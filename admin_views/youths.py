@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from admin_views.base import SecureModelView
 from models import Referral, ReferralStatusChange, Youth
@@ -31,6 +31,7 @@ class YouthView(SecureModelView):
     column_default_sort = "case_number"
     query_options = (
         joinedload(Youth.municipality), joinedload(Youth.locality),
+        selectinload(Youth.risk_factors),
     )
 
 

@@ -426,7 +426,7 @@ class _Demo:
                     and m.birth_date < birth]
             if not free or i % 7 == 6:
                 continue  # accepted, waiting to be paired
-            mentor = free[0]
+            mentor = min(free, key=lambda m: mentor_load.get(id(m), 0))
             mentor_load[id(mentor)] = mentor_load.get(id(mentor), 0) + 1
             self.pair(youth, mentor, contract, referral, programme)
 

@@ -33,7 +33,7 @@ class User(CreatedAt, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(120), unique=True, info=label(_l("E-mail")))
-    name: Mapped[str] = mapped_column(String(160), info=label(_l("Name")))
+    name: Mapped[str] = mapped_column(String(160), info=label(_l("Full name")))
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"), index=True, info=label(_l("Role")))
     municipality_id: Mapped[int | None] = mapped_column(

@@ -17,7 +17,6 @@ os.environ.setdefault("MENTORING_NO_MODULE_APP", "1")
 
 from flask import Flask  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
-from jinja2 import StrictUndefined  # noqa: E402
 from sqlalchemy import event, text  # noqa: E402
 
 from app import create_app  # noqa: E402
@@ -46,7 +45,6 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         "FLASK_ADMIN_RAISE_ON_VIEW_EXCEPTION": False,
         "SESSION_COOKIE_SECURE": False,
     })
-    app.jinja_env.undefined = StrictUndefined
     with app.app_context():
         _db.drop_all()
         _db.create_all()
