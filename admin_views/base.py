@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_admin.contrib.sqla import tools as sqla_tools
 from flask_login import current_user
 from sqlalchemy import inspect as sa_inspect
@@ -75,9 +76,26 @@ class SecureModelView(ModelView):
 
     def __init__(self, model: type, **kwargs: Any) -> None:
         labels = model_labels(model)
+        # A path such as "provider.name" reads as the relationship it goes through.
+        for name in [*(self.column_filters or ()), *(self.column_list or ()),
+                     *(self.column_searchable_list or ())]:
+            if isinstance(name, str) and "." in name and name not in labels:
+                labels[name] = labels.get(name.split(".")[0], name)
         labels.update(self.column_labels or {})
         self.column_labels = labels
         super().__init__(model, db, **kwargs)
+
+    def scaffold_filters(self, name: Any) -> Any:
+        """Enum filters offer translated labels, evaluated per request in its language."""
+        found = super().scaffold_filters(name)
+        attr, _joins = sqla_tools.get_field_with_path(self.model, name)
+        columns = getattr(getattr(attr, "property", None), "columns", None)
+        enum_class = getattr(columns[0].type, "enum_class", None) if columns else None
+        if found and enum_class is not None and hasattr(enum_class, "choices"):
+            for flt in found:
+                if flt.options and not isinstance(flt, sqla_filters.FilterEmpty):
+                    flt.options = enum_class.choices()  # lazy labels, rendered per request
+        return found
 
     # -- permissions -------------------------------------------------------------------
     def _can(self, action: str) -> bool:

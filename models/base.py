@@ -11,6 +11,8 @@ from sqlalchemy import DateTime, MetaData, Numeric, func
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from mentoring.i18n import _l
+
 # Named constraints so Alembic can alter them on SQLite and PostgreSQL alike.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -51,7 +53,8 @@ def utcnow() -> dt.datetime:
 
 class CreatedAt:
     created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, server_default=func.now()
+        DateTime(timezone=True), default=utcnow, server_default=func.now(),
+        info={"label": _l("Created")},
     )
 
 
