@@ -29,6 +29,9 @@ class DefaultConfig:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     PERMANENT_SESSION_LIFETIME = dt.timedelta(hours=int(os.environ.get("SESSION_HOURS", "8")))
+    IDLE_MINUTES = int(os.environ.get("IDLE_MINUTES", "30"))
+    # "admins" (default), "staff" (every user) or "none" (tests of other features only).
+    TWO_FACTOR_REQUIRED = os.environ.get("TWO_FACTOR_REQUIRED", "admins")
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token
     FLASK_ADMIN_SWATCH = "default"
     PAGE_SIZE = 25

@@ -11,6 +11,7 @@ from flask_login import current_user
 from flask import redirect, request, url_for
 
 from admin_views import hours, invoices, mentors, organisations, pairs, people, youths
+from admin_views.security import csp_nonce
 from config import ROOT
 from mentoring.i18n import _l
 from models import (
@@ -106,6 +107,7 @@ def init_admin(app: Flask) -> Admin:
         theme=Bootstrap4Theme(base_template="mentoring/base.html", fluid=True),
         index_view=HomeView(name=_l("Home"), url="/admin"),
         translations_path=str(ROOT / "translations"),
+        csp_nonce_generator=csp_nonce,
     )
     for view_cls, model, name, category, endpoint in VIEWS:
         admin.add_view(view_cls(model, name=name, category=category, endpoint=endpoint))

@@ -1,20 +1,34 @@
-"""Sign-in, sign-out and the language switch."""
+"""Sign-in (with throttling and two-factor codes), sign-out, session timeouts, language switch."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, session, url_for
+import segno
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
-from mentoring import audit
-from mentoring.enums import Language
+from mentoring import audit, signin
+from mentoring.enums import Language, Role
 from mentoring.i18n import _, _l
 from mentoring.passwords import verify_password
 from models import User, db
@@ -25,6 +39,9 @@ login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Please sign in to continue.")
 login_manager.login_message_category = "info"
+
+PENDING = "pending_2fa"
+PENDING_SECONDS = 300
 
 
 @login_manager.user_loader
@@ -51,16 +68,56 @@ class SignInForm(FlaskForm):
     )
 
 
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Code"), validators=[DataRequired(), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True},
+    )
+
+
 def safe_next(target: str | None) -> str | None:
     """Only same-origin paths; anything pointing elsewhere is dropped."""
-    if not target:
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
-    host_url = urlsplit(request.host_url)
     url = urlsplit(urljoin(request.host_url, target))
-    if url.scheme in {"http", "https"} and url.netloc == host_url.netloc and target.startswith("/") \
-            and not target.startswith("//"):
-        return target
-    return None
+    if url.netloc != urlsplit(request.host_url).netloc:
+        return None
+    return target
+
+
+def two_factor_required(user: User) -> bool:
+    policy = current_app.config.get("TWO_FACTOR_REQUIRED", "admins")
+    if policy == "staff":
+        return True
+    return policy == "admins" and user.role == Role.admin
+
+
+def _client_ip() -> str:
+    return request.remote_addr or ""
+
+
+def _complete_sign_in(user: User, target: str | None) -> Response:
+    session.pop(PENDING, None)
+    session.permanent = True
+    user.last_login_at = utcnow()
+    login_user(user)
+    now = int(time.time())
+    session["signed_in_at"] = now
+    session["last_seen"] = now
+    audit.record(db.session, user, "sign_in", user, ip=_client_ip())
+    db.session.commit()
+    return redirect(safe_next(target) or url_for("admin.index"))
+
+
+def _pending_user() -> User | None:
+    pending = session.get(PENDING)
+    if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        session.pop(PENDING, None)
+        return None
+    user = db.session.get(User, pending["user"])
+    if user is None or not user.active or user.session_version != pending["version"]:
+        return None
+    return user
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -70,20 +127,116 @@ def login() -> Any:
     form = SignInForm()
     if form.validate_on_submit():
         email = (form.email.data or "").strip().lower()
+        now = utcnow()
+        wait = signin.minutes_blocked(db.session, email, _client_ip(), now)
+        if wait:
+            flash(_("Too many failed sign-in attempts. Try again in %(minutes)d min.",
+                    minutes=wait), "error")
+            return render_template("mentoring/login.html", form=form), 429
         user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-        if user is None or not user.active or not verify_password(
+        ok = user is not None and user.active and verify_password(
             user.password_hash, form.password.data or ""
-        ):
+        )
+        signin.record_attempt(db.session, email, _client_ip(), ok, now)
+        db.session.commit()
+        if not ok or user is None:
             # One message for every failure: it must not tell which e-mails exist.
             flash(_("Wrong e-mail or password."), "error")
-        else:
-            user.last_login_at = utcnow()
-            session.permanent = True
-            login_user(user)
-            audit.record(db.session, user, "sign_in", user, ip=request.remote_addr)
-            db.session.commit()
-            return redirect(safe_next(request.args.get("next")) or url_for("admin.index"))
+            return render_template("mentoring/login.html", form=form)
+        target = request.args.get("next")
+        if user.totp_enabled or two_factor_required(user):
+            session[PENDING] = {"user": user.id, "version": user.session_version,
+                                "next": safe_next(target), "at": int(time.time())}
+            if user.totp_enabled:
+                return redirect(url_for("auth.two_factor"))
+            return redirect(url_for("auth.two_factor_setup"))
+        return _complete_sign_in(user, target)
     return render_template("mentoring/login.html", form=form)
+
+
+@bp.route("/login/two-factor", methods=["GET", "POST"])
+def two_factor() -> Any:
+    user = _pending_user()
+    if user is None or not user.totp_enabled:
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        now = utcnow()
+        wait = signin.minutes_blocked(db.session, user.email, _client_ip(), now)
+        code = form.code.data or ""
+        ok = not wait and (signin.verify_totp(user, code) or signin.use_recovery_code(user, code))
+        signin.record_attempt(db.session, user.email, _client_ip(), ok, now)
+        db.session.commit()
+        if ok:
+            return _complete_sign_in(user, session[PENDING].get("next"))
+        if wait:
+            flash(_("Too many failed sign-in attempts. Try again in %(minutes)d min.",
+                    minutes=wait), "error")
+        else:
+            form.code.errors = [_("The code is not valid.")]
+    return render_template("mentoring/two_factor.html", form=form)
+
+
+def _qr_svg(uri: str) -> Markup:
+    return Markup(segno.make(uri, error="m").svg_inline(scale=4, title=_("QR code")))
+
+
+@bp.route("/login/two-factor/setup", methods=["GET", "POST"])
+def two_factor_setup() -> Any:
+    """Enrol an authenticator app: during sign-in when required, or from the account page."""
+    user = current_user if current_user.is_authenticated else _pending_user()
+    if user is None:
+        return redirect(url_for("auth.login"))
+    user = db.session.get(User, user.id)
+    assert user is not None
+    secret = session.get("totp_setup_secret") or signin.new_secret()
+    session["totp_setup_secret"] = secret
+    form = CodeForm()
+    if form.validate_on_submit():
+        if signin.verify_totp(user, form.code.data or "", secret=secret):
+            codes = signin.enable_totp(user, secret)
+            session.pop("totp_setup_secret", None)
+            audit.record(db.session, user, "two_factor.enabled", user, ip=_client_ip())
+            db.session.commit()
+            session["recovery_codes_once"] = codes
+            if not current_user.is_authenticated:
+                _complete_sign_in(user, None)
+            return redirect(url_for("auth.recovery_codes"))
+        form.code.errors = [_("The code is not valid.")]
+    uri = signin.provisioning_uri(user, secret)
+    return render_template("mentoring/two_factor_setup.html", form=form, secret=secret,
+                           qr=_qr_svg(uri), required=two_factor_required(user))
+
+
+@bp.route("/account/recovery-codes")
+@login_required
+def recovery_codes() -> Any:
+    codes = session.pop("recovery_codes_once", None)
+    if not codes:
+        return redirect(url_for("auth.account"))
+    return render_template("mentoring/recovery_codes.html", codes=codes)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account() -> Any:
+    user = db.session.get(User, current_user.id)
+    assert user is not None
+    if request.method == "POST":
+        action = request.form.get("action")
+        if action == "disable" and user.totp_enabled and not two_factor_required(user):
+            signin.disable_totp(user)
+            audit.record(db.session, user, "two_factor.disabled", user, ip=_client_ip())
+            db.session.commit()
+            flash(_("Two-factor sign-in is off."), "info")
+        elif action == "new_codes" and user.totp_enabled:
+            session["recovery_codes_once"] = signin.new_recovery_codes(user)
+            audit.record(db.session, user, "two_factor.new_codes", user, ip=_client_ip())
+            db.session.commit()
+            return redirect(url_for("auth.recovery_codes"))
+        return redirect(url_for("auth.account"))
+    return render_template("mentoring/account.html", user=user,
+                           required=two_factor_required(user))
 
 
 @bp.route("/logout", methods=["POST"])
@@ -92,7 +245,7 @@ def logout() -> Response:
     user = db.session.get(User, current_user.id)
     assert user is not None
     user.session_version += 1
-    audit.record(db.session, user, "sign_out", user, ip=request.remote_addr)
+    audit.record(db.session, user, "sign_out", user, ip=_client_ip())
     db.session.commit()
     logout_user()
     session.clear()
@@ -120,6 +273,26 @@ def root() -> Response:
     return redirect(url_for("admin.index"))
 
 
+def enforce_session_timeouts() -> Response | None:
+    """End a sign-in that has been idle too long or has lived past its absolute lifetime."""
+    if not current_user.is_authenticated:
+        return None
+    now = int(time.time())
+    idle = current_app.config["IDLE_MINUTES"] * 60
+    lifetime = int(current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds())
+    signed_in_at = session.get("signed_in_at", 0)
+    last_seen = session.get("last_seen", 0)
+    if now - last_seen > idle or now - signed_in_at > lifetime:
+        logout_user()
+        session.clear()
+        flash(_("Your session has expired. Please sign in again."), "info")
+        target = request.full_path.rstrip("?") if request.method == "GET" else None
+        return redirect(url_for("auth.login", next=target))
+    session["last_seen"] = now
+    return None
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     app.register_blueprint(bp)
+    app.before_request(enforce_session_timeouts)

@@ -21,12 +21,13 @@ from models.pair import AdditionalSupport, Goal, Pair
 from models.service_entry import ServiceEntry
 from models.invoice import Invoice, InvoiceLine, InvoiceSequence
 from models.audit import AuditLog
+from models.security import SignInAttempt
 
 __all__ = [
     "AdditionalSupport", "Agreement", "AuditLog", "BackgroundCheck", "Base", "Budget",
     "Certificate", "Contract", "Goal", "Interview", "Invoice", "InvoiceLine", "InvoiceSequence",
     "Locality", "Mentor", "MentorStatusChange", "Municipality", "Pair", "Programme", "Provider",
-    "Referral", "ReferralStatusChange", "RiskFactor", "ServiceEntry", "Supervision",
+    "Referral", "ReferralStatusChange", "RiskFactor", "ServiceEntry", "SignInAttempt", "Supervision",
     "TrainingAttendance", "TrainingCourse", "TrainingTopic", "User", "Youth", "db",
     "youth_risk_factor",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentoring.enums import Language, Role
@@ -55,6 +55,13 @@ class User(CreatedAt, db.Model):
     last_login_at: Mapped[dt.datetime | None] = mapped_column(
         DateTime(timezone=True), info=label(_l("Last sign-in"))
     )
+    # Two-factor sign-in (TOTP). The secret is never shown after enrolment.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled: Mapped[bool] = mapped_column(
+        default=False, info=label(_l("Two-factor sign-in"))
+    )
+    totp_last_step: Mapped[int | None] = mapped_column()  # refuses a code used twice
+    recovery_codes: Mapped[list[str]] = mapped_column(JSON, default=list)  # sha256 hashes
 
     municipality: Mapped[Municipality | None] = relationship(info=label(_l("Municipality")))
     provider: Mapped[Provider | None] = relationship(info=label(_l("Provider")))

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import pyotp
 import pytest
 
 os.environ.setdefault("MENTORING_NO_MODULE_APP", "1")
@@ -88,14 +89,30 @@ def client(app: Flask, db: Any) -> FlaskClient:
     return app.test_client()
 
 
+def totp_now(secret: str) -> str:
+    return pyotp.TOTP(secret).now()
+
+
 class Browser:
-    """A test client with sign-in helpers."""
+    """A test client with sign-in helpers; completes two-factor steps like a user would."""
 
     def __init__(self, client: FlaskClient) -> None:
         self.client = client
 
     def sign_in(self, email: str, password: str = demo.DEMO_PASSWORD) -> Any:
-        return self.client.post("/login", data={"email": email, "password": password})
+        response = self.client.post("/login", data={"email": email, "password": password})
+        location = response.headers.get("Location", "")
+        if location.endswith("/login/two-factor/setup"):
+            page = self.client.get(location).get_data(as_text=True)
+            secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', page).group(1)
+            response = self.client.post(location, data={"code": totp_now(secret)})
+            assert response.headers["Location"].endswith("/account/recovery-codes")
+            self.client.get(response.headers["Location"])
+            response = self.client.get("/account")  # signed in: account page answers
+            assert response.status_code == 200
+            response.headers["Location"] = "/admin/"
+            response.status_code = 302
+        return response
 
     def get(self, url: str, **kwargs: Any) -> Any:
         return self.client.get(url, **kwargs)

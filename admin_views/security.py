@@ -1,0 +1,71 @@
+"""Security headers, the CSP nonce and translated error pages."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import Flask, g, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from mentoring.i18n import _
+
+
+def csp_nonce() -> str:
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return str(g.csp_nonce)
+
+
+def _headers(response: Any) -> Any:
+    nonce = csp_nonce()
+    # Bootstrap and Select2 set inline style attributes; scripts need our nonce or origin.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; "
+        f"script-src 'self' 'nonce-{nonce}'; "
+        "style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = "max-age=31536000"
+    if response.mimetype == "text/html":
+        # Pages carry personal data: never keep them in shared caches or the back button.
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+ERRORS = {
+    400: (lambda: _("Bad request"), lambda: _("The request could not be understood.")),
+    403: (lambda: _("Access denied"), lambda: _("You do not have permission to do this.")),
+    404: (lambda: _("Not found"), lambda: _("This page or record does not exist.")),
+    405: (lambda: _("Not allowed"), lambda: _("This action is not available here.")),
+    429: (lambda: _("Too many requests"), lambda: _("Please wait a moment and try again.")),
+    500: (lambda: _("Something went wrong"),
+          lambda: _("The error has been logged. Please try again later.")),
+}
+
+
+def _error_page(error: HTTPException) -> Any:
+    code = error.code or 500
+    title, text = ERRORS.get(code, ERRORS[500])
+    return render_template("mentoring/error.html", code=code, title=title(), text=text()), code
+
+
+def _csrf_error(error: CSRFError) -> Any:
+    text = _("The form has expired or did not come from this site. Go back, reload the page "
+             "and try again.")
+    return render_template("mentoring/error.html", code=400, title=_("Bad request"),
+                           text=text), 400
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_headers)
+    app.register_error_handler(CSRFError, _csrf_error)
+    for code in ERRORS:
+        app.register_error_handler(code, _error_page)

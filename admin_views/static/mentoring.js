@@ -1,0 +1,17 @@
+// Behaviour that Flask-Admin's templates attach with inline handlers, bound here instead so the
+// Content-Security-Policy can forbid inline script.
+(function () {
+  'use strict';
+  document.addEventListener('click', function (event) {
+    var target = event.target.closest('a[data-action], button[data-confirm], a[href="#"]');
+    if (!target) { return; }
+    if (target.matches('button[data-confirm]')) {
+      if (!window.confirm(target.getAttribute('data-confirm'))) { event.preventDefault(); }
+      return;
+    }
+    event.preventDefault();
+    if (target.matches('a[data-action]') && window.modelActions) {
+      window.modelActions.execute(target.getAttribute('data-action'));
+    }
+  });
+}());
