@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_admin.contrib.sqla import tools as sqla_tools
+from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_login import current_user
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
@@ -51,6 +53,22 @@ def model_labels(model: type) -> dict[str, Any]:
         if "label" in info:
             labels[prop.key] = info["label"]
     return labels
+
+
+class ScopedAjaxLoader(QueryAjaxModelLoader):
+    """Ajax look-ups (``form_ajax_refs``) return and accept only rows in the user's scope."""
+
+    def get_query(self) -> Any:
+        return super().get_query().filter(access.row_filter(current_user, self.model))
+
+    def get_one(self, pk: Any) -> Any:
+        column = getattr(self.model, sqla_tools.get_primary_key(self.model))
+        try:
+            value = column.type.python_type(pk)
+        except (TypeError, ValueError):
+            return None
+        with db.session.no_autoflush:
+            return self.get_query().filter(column == value).one_or_none()
 
 
 class SecureModelView(ModelView):
@@ -170,6 +188,10 @@ class SecureModelView(ModelView):
             abort(404)
         return obj
 
+    def _create_ajax_loader(self, name: str, options: dict[str, Any]) -> Any:
+        remote = getattr(self.model, name).prop.mapper.class_
+        return ScopedAjaxLoader(name, db, remote, **options)
+
     # -- columns -----------------------------------------------------------------------
     def _visible(self, columns: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
         hidden = access.hidden_columns(current_user, self.model)
@@ -199,11 +221,37 @@ class SecureModelView(ModelView):
     def _export_columns(self, value: list[tuple[Any, Any]]) -> None:
         self.__dict__["_all_export_columns"] = value
 
+    # -- reads of personal data are audited --------------------------------------------
+    @expose("/details/")
+    def details_view(self) -> Any:
+        response = super().details_view()
+        if self.model in access.PERSONAL_DATA and isinstance(response, str):
+            audit.record(db.session, current_user, "read", model=self.model.__name__,
+                         record_id=request.args.get("id", ""), ip=request.remote_addr,
+                         changes={"page": request.path})
+            db.session.commit()
+        return response
+
+    @expose("/export/<export_type>/")
+    def export(self, export_type: str) -> Any:
+        response = super().export(export_type)
+        if self.model in access.PERSONAL_DATA and getattr(response, "status_code", 0) == 200:
+            audit.record(db.session, current_user, "export", model=self.model.__name__,
+                         ip=request.remote_addr,
+                         changes={"format": export_type, "query": request.query_string.decode()})
+            db.session.commit()
+        return response
+
     # -- forms -------------------------------------------------------------------------
     def _secure_form(self, form: Any) -> Any:
         """Drop hidden fields; limit every relationship picker to rows in the user's scope."""
         for name in access.hidden_columns(current_user, self.model):
             if name in form:
+                del form[name]
+        editable = access.editable_fields(current_user, self.model)
+        if editable is not None:
+            for name in [field.name for field in form if field.name not in editable
+                         and field.name != "csrf_token"]:
                 del form[name]
         for field in form:
             factory = getattr(field, "query_factory", None)
@@ -217,6 +265,8 @@ class SecureModelView(ModelView):
         return self._secure_form(super().create_form(obj))
 
     def edit_form(self, obj: Any = None) -> Any:
+        if obj is not None and not access.can_change(current_user, obj):
+            abort(403)
         return self._secure_form(super().edit_form(obj))
 
     def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
@@ -241,6 +291,9 @@ class SecureModelView(ModelView):
         )
 
     def on_model_delete(self, model: Any) -> None:
+        if not access.can_change(current_user, model):
+            flash(_("This record can no longer be changed or deleted."), "error")
+            raise FormRejected()
         audit.record(
             db.session, current_user, "delete", model, changes=audit.snapshot(model),
             ip=request.remote_addr,

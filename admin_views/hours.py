@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from admin_views.base import SecureModelView
@@ -26,3 +29,8 @@ class ServiceEntryView(SecureModelView):
         joinedload(ServiceEntry.logged_by),
         joinedload(ServiceEntry.approved_by),
     )
+
+    def on_model_change(self, form: Any, model: ServiceEntry, is_created: bool) -> None:
+        if is_created:
+            model.logged_by_id = current_user.id
+        super().on_model_change(form, model, is_created)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy.orm import joinedload
 
 from admin_views.base import SecureModelView
+from admin_views.youths import YOUTH_LOOKUP
+from mentoring.i18n import _l
 from models import AdditionalSupport, Goal, Pair
 
 PAIR_LABEL = (joinedload(Pair.youth), joinedload(Pair.mentor))
@@ -21,6 +23,11 @@ class PairView(SecureModelView):
     form_columns = column_details_list[:-1]
     column_filters = ("status", "starts_on", "provider.name")
     column_searchable_list = ("youth.case_number", "mentor.last_name")
+    form_ajax_refs = {
+        "youth": YOUTH_LOOKUP,
+        "mentor": {"fields": ("last_name", "first_name"), "page_size": 10,
+                   "placeholder": _l("Mentor's name"), "minimum_input_length": 0},
+    }
     column_default_sort = [("starts_on", True)]
     query_options = (
         joinedload(Pair.youth), joinedload(Pair.mentor), joinedload(Pair.provider),

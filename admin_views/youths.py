@@ -5,7 +5,14 @@ from __future__ import annotations
 from sqlalchemy.orm import joinedload, selectinload
 
 from admin_views.base import SecureModelView
+from mentoring.i18n import _l
 from models import Referral, ReferralStatusChange, Youth
+
+
+YOUTH_LOOKUP = {
+    "fields": ("case_number", "last_name", "first_name"), "page_size": 10,
+    "placeholder": _l("Case number or name"), "minimum_input_length": 0,
+}
 
 
 class RiskFactorView(SecureModelView):
@@ -49,6 +56,7 @@ class ReferralView(SecureModelView):
     form_columns = column_details_list[:-1]
     column_searchable_list = ("referrer_institution", "referrer_name")
     column_filters = ("status", "source", "received_on", "provider.name")
+    form_ajax_refs = {"youth": YOUTH_LOOKUP}
     column_default_sort = [("received_on", True)]
     query_options = (
         joinedload(Referral.youth), joinedload(Referral.programme),

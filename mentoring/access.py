@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, false, or_, select, true
 
-from mentoring.enums import Role
+from mentoring.enums import EntryStatus, InvoiceStatus, Role
 from models import (
     AdditionalSupport,
     Agreement,
@@ -88,6 +88,16 @@ SENSITIVE_FOR: dict[type, dict[str, frozenset[Role]]] = {
 }
 
 
+# Where a role may edit only some fields of a model it can edit.
+EDITABLE_FIELDS: dict[Role, dict[type, frozenset[str]]] = {
+    Role.municipality: {Invoice: frozenset({"status", "paid_on"})},
+}
+
+# Models whose records hold personal data: opening one or exporting them is audited.
+PERSONAL_DATA = frozenset({Youth, Referral, Mentor, Pair, Goal, ServiceEntry, Interview,
+                           BackgroundCheck, AdditionalSupport})
+
+
 def role_of(user: Any) -> Role | None:
     if user is None or not getattr(user, "is_authenticated", False):
         return None
@@ -101,6 +111,26 @@ def can(user: Any, model: type, action: str) -> bool:
     if role == Role.admin:
         return model is not AuditLog or action in READ
     return action in PERMISSIONS.get(role, {}).get(model, frozenset())
+
+
+def editable_fields(user: Any, model: type) -> frozenset[str] | None:
+    """The only fields ``user`` may change on ``model``; ``None`` means every form field."""
+    role = role_of(user)
+    return EDITABLE_FIELDS.get(role, {}).get(model) if role else None
+
+
+def can_change(user: Any, obj: Any) -> bool:
+    """Whether ``user`` may still edit or delete this particular record, given its state."""
+    role = role_of(user)
+    if isinstance(obj, ServiceEntry):
+        if obj.status == EntryStatus.invoiced:
+            return False  # billed hours are locked for everyone
+        if role == Role.mentor:
+            return obj.status == EntryStatus.logged  # mentors only until approved
+    if isinstance(obj, Invoice) and obj.status != InvoiceStatus.draft:
+        # An issued invoice is immutable; the municipality only records the payment.
+        return role == Role.municipality and obj.status == InvoiceStatus.issued
+    return True
 
 
 def hidden_columns(user: Any, model: type) -> set[str]:

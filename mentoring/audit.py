@@ -74,10 +74,10 @@ def record(
     changes: dict[str, Any] | None = None,
     ip: str | None = "",
     model: str | None = None,
+    record_id: str = "",
 ) -> AuditLog:
     """Add one audit row; the caller's transaction commits it together with the change."""
-    record_id = ""
-    if obj is not None:
+    if obj is not None and not record_id:
         identity = inspect(obj).identity
         record_id = ",".join(str(part) for part in identity) if identity else ""
     entry = AuditLog(
