@@ -18,6 +18,7 @@ from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_login import current_user
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from admin_views.formatting import EXPORT_FORMATTERS, LIST_FORMATTERS
 from admin_views.forms import AdminForm, ModelConverter
@@ -163,6 +164,8 @@ class SecureModelView(ModelView):
         needed = ENDPOINT_ACTIONS.get(name)
         if needed is not None and not self._can(needed):
             abort(403)
+        if name == "action_view" and not self.is_action_allowed(request.form.get("action", "")):
+            abort(403)
         return None
 
     # -- rows --------------------------------------------------------------------------
@@ -222,24 +225,36 @@ class SecureModelView(ModelView):
         self.__dict__["_all_export_columns"] = value
 
     # -- reads of personal data are audited --------------------------------------------
+    def _audit_read(self, action: str, **details: Any) -> None:
+        """Write a read event in its own short transaction.
+
+        A read changes nothing else, and committing the request's session would expire the
+        objects a streamed export is still rendering.
+        """
+        with Session(db.engine) as session:
+            audit.record(session, current_user, action, model=self.model.__name__,
+                         ip=request.remote_addr, **details)
+            session.commit()
+
     @expose("/details/")
     def details_view(self) -> Any:
         response = super().details_view()
         if self.model in access.PERSONAL_DATA and isinstance(response, str):
-            audit.record(db.session, current_user, "read", model=self.model.__name__,
-                         record_id=request.args.get("id", ""), ip=request.remote_addr,
-                         changes={"page": request.path})
-            db.session.commit()
+            self._audit_read("read", record_id=request.args.get("id", ""),
+                             changes={"page": request.path})
         return response
 
     @expose("/export/<export_type>/")
     def export(self, export_type: str) -> Any:
         response = super().export(export_type)
+        if getattr(response, "is_streamed", False):
+            # Flask-Admin streams CSV after the request's teardown has closed the session,
+            # so related labels could no longer load: render it while the session is open.
+            response.set_data(b"".join(response.iter_encoded()))
         if self.model in access.PERSONAL_DATA and getattr(response, "status_code", 0) == 200:
-            audit.record(db.session, current_user, "export", model=self.model.__name__,
-                         ip=request.remote_addr,
-                         changes={"format": export_type, "query": request.query_string.decode()})
-            db.session.commit()
+            self._audit_read(
+                "export", changes={"format": export_type, "query": request.query_string.decode()}
+            )
         return response
 
     # -- forms -------------------------------------------------------------------------

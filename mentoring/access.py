@@ -257,3 +257,13 @@ _MENTOR_SCOPES: dict[type, Any] = {
     Goal: lambda u: Goal.pair_id.in_(_mentor_pairs(u.mentor_id)),
     ServiceEntry: lambda u: ServiceEntry.pair_id.in_(_mentor_pairs(u.mentor_id)),
 }
+
+
+def known_youths(user: Any) -> ColumnElement[bool]:
+    """Youths whose identity ``user`` may see anywhere, directly or as a pair's youth.
+
+    Mentors have no youth register, yet know the youths of their own pairs.
+    """
+    if role_of(user) == Role.mentor:
+        return Youth.id.in_(select(Pair.youth_id).where(Pair.mentor_id == user.mentor_id))
+    return row_filter(user, Youth)

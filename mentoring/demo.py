@@ -84,6 +84,10 @@ LAST_F = ["Bērziņa", "Kalniņa", "Ozola", "Liepiņa", "Jansone", "Krūmiņa", 
           "Kļaviņa", "Eglīte", "Strazdiņa", "Pētersone"]
 LAST_M = ["Bērziņš", "Kalniņš", "Ozols", "Liepiņš", "Jansons", "Krūmiņš", "Zariņš", "Vītols",
           "Kļaviņš", "Eglītis", "Strazdiņš", "Pētersons"]
+# Adults (guardians, referrers) come from other name pools than youths, so no name is shared.
+ADULT_FIRST = ["Inese", "Ilze", "Sandra", "Ingrīda", "Aiga", "Dace", "Gunta", "Ieva", "Vija",
+               "Rasma"]
+REFERRER_LAST = ["Ābele", "Grīnberga", "Sproģe", "Balode", "Rozīte", "Upeniece", "Siliņa"]
 SCHOOLS_LIEPAJA = ["Liepājas Valsts 1. ģimnāzija", "Liepājas 5. vidusskola",
                    "Liepājas Raiņa 6. vidusskola", "Liepājas Valsts tehnikums"]
 SCHOOLS_OGRE = ["Ogres 1. vidusskola", "Ogres Valsts ģimnāzija", "Ķeipenes pamatskola",
@@ -392,7 +396,7 @@ class _Demo:
                 personal_code=personal_code(birth, self.serial % 1000) if i % 5 else new_personal_code(self.serial),
                 gender=Gender.female if female else Gender.male, municipality=municipality,
                 locality=places[i % len(places)], school=self.rnd.choice(schools),
-                guardian_name=f"{self.rnd.choice(FIRST_F)} {last}",
+                guardian_name=f"{self.rnd.choice(ADULT_FIRST)} {last}",
                 guardian_phone=f"29{self.serial:06d}", consent_youth=True,
                 consent_guardian=True, consent_date=received,
                 risk_factors=self.rnd.sample(list(self.risk.values()), k=self.rnd.randint(1, 3)),
@@ -406,7 +410,7 @@ class _Demo:
                     ReferralSource.family: "",
                     ReferralSource.institution: "Valsts probācijas dienests",
                 }[source],
-                referrer_name="" if source == ReferralSource.self_referral else f"{self.rnd.choice(FIRST_F)} {self.rnd.choice(LAST_F)}",
+                referrer_name="" if source == ReferralSource.self_referral else f"{self.rnd.choice(ADULT_FIRST)} {self.rnd.choice(REFERRER_LAST)}",
                 received_on=received, needs="Atbalsts mācībās un brīvā laika pavadīšanā.",
                 status=status,
             ))

@@ -5,6 +5,7 @@ The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is 
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import os
 import re
@@ -17,6 +18,7 @@ import pytest
 os.environ.setdefault("MENTORING_NO_MODULE_APP", "1")
 
 from flask import Flask  # noqa: E402
+from flask.globals import _cv_app, _cv_request  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import event, text  # noqa: E402
 
@@ -27,6 +29,27 @@ from models import User, db as _db  # noqa: E402
 passwords.use_fast_hashing()
 
 DEMO_TODAY = None  # demo data are relative to the real today, as in `make run`
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own application context, as in production.
+
+    The test holds an app context for database access; without this, Flask would reuse it
+    for every request, and ``g`` (where Flask-Login caches the signed-in user) and the
+    SQLAlchemy session would leak from one request, or one user, to the next.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        def isolated() -> Any:
+            _cv_app.set(None)  # type: ignore[arg-type]
+            _cv_request.set(None)  # type: ignore[arg-type]
+            kwargs.setdefault("buffered", True)  # streamed exports finish inside the request
+            return super(IsolatedClient, self).open(*args, **kwargs)
+
+        response = contextvars.copy_context().run(isolated)
+        if _cv_app.get(None) is not None:
+            _db.session.expire_all()  # the request may have changed what the test holds
+        return response
 
 
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
@@ -46,6 +69,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         "FLASK_ADMIN_RAISE_ON_VIEW_EXCEPTION": False,
         "SESSION_COOKIE_SECURE": False,
     })
+    app.test_client_class = IsolatedClient
     with app.app_context():
         _db.drop_all()
         _db.create_all()
