@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, has_request_context, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla import filters as sqla_filters
@@ -107,6 +107,8 @@ class SecureModelView(ModelView):
     def scaffold_filters(self, name: Any) -> Any:
         """Enum filters offer translated labels, evaluated per request in its language."""
         found = super().scaffold_filters(name)
+        for flt in found or ():
+            flt.spec_root = name.split(".")[0] if isinstance(name, str) else name.key
         attr, _joins = sqla_tools.get_field_with_path(self.model, name)
         columns = getattr(getattr(attr, "property", None), "columns", None)
         enum_class = getattr(columns[0].type, "enum_class", None) if columns else None
@@ -256,6 +258,55 @@ class SecureModelView(ModelView):
                 "export", changes={"format": export_type, "query": request.query_string.decode()}
             )
         return response
+
+    # Filters and search on a hidden column would let a user probe its values.
+    def _filter_visible(self, flt: Any) -> bool:
+        return getattr(flt, "spec_root", None) not in access.hidden_columns(
+            current_user, self.model
+        )
+
+    @property
+    def _filter_groups(self) -> Any:
+        groups = self.__dict__.get("_all_filter_groups")
+        if not groups or not has_request_context():  # Flask-Admin fills it in at start-up
+            return groups
+        return type(groups)(
+            (key, group) for key, group in groups.items()
+            if any(self._filter_visible(self._filters[item["index"]]) for item in group.filters)
+        )
+
+    @_filter_groups.setter
+    def _filter_groups(self, value: Any) -> None:
+        self.__dict__["_all_filter_groups"] = value
+
+    @property
+    def _filter_args(self) -> Any:
+        args = self.__dict__.get("_all_filter_args")
+        if not args or not has_request_context():
+            return args
+        return {key: (i, flt) for key, (i, flt) in args.items() if self._filter_visible(flt)}
+
+    @_filter_args.setter
+    def _filter_args(self, value: Any) -> None:
+        self.__dict__["_all_filter_args"] = value
+
+    @property
+    def _search_fields(self) -> Any:
+        fields = self.__dict__.get("_all_search_fields")
+        if not fields or not has_request_context():
+            return fields
+        hidden = access.hidden_columns(current_user, self.model)
+        return [(column, joins) for column, joins in fields
+                if joins or getattr(column, "key", None) not in hidden]
+
+    @_search_fields.setter
+    def _search_fields(self, value: Any) -> None:
+        self.__dict__["_all_search_fields"] = value
+
+    def search_placeholder(self) -> str | None:
+        hidden = access.hidden_columns(current_user, self.model)
+        names = [n for n in self.column_searchable_list or () if n not in hidden]
+        return ", ".join(str(self.column_labels.get(n, n)) for n in names) or None
 
     # -- forms -------------------------------------------------------------------------
     def _secure_form(self, form: Any) -> Any:

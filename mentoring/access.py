@@ -267,3 +267,45 @@ def known_youths(user: Any) -> ColumnElement[bool]:
     if role_of(user) == Role.mentor:
         return Youth.id.in_(select(Pair.youth_id).where(Pair.mentor_id == user.mentor_id))
     return row_filter(user, Youth)
+
+
+SCOPE_WORDS = {
+    Role.admin: "all",
+    Role.municipality: "own municipality",
+    Role.provider: "own provider",
+    Role.mentor: "own pairs",
+}
+
+
+def matrix_markdown() -> str:
+    """The roles matrix as a Markdown table, for the README (a test keeps the two equal)."""
+    from models import SignInAttempt, User
+
+    models = sorted({m for perms in PERMISSIONS.values() for m in perms} | {User, AuditLog},
+                    key=lambda m: m.__name__)
+    letters = [(LIST, "L"), (VIEW, "V"), (CREATE, "C"), (EDIT, "E"), (DELETE, "D"), (EXPORT, "X")]
+
+    class _As:
+        is_authenticated = True
+
+        def __init__(self, role: Role) -> None:
+            self.role = role
+
+    lines = ["| model | " + " | ".join(r.value for r in Role) + " |",
+             "|---|" + "---|" * len(Role)]
+    for model in models:
+        if model is SignInAttempt:
+            continue
+        cells = []
+        for role in Role:
+            rights = "".join(letter for action, letter in letters if can(_As(role), model, action))
+            hidden = sorted(name for name, roles in SENSITIVE_FOR.get(model, {}).items()
+                            if role not in roles)
+            cell = rights or "—"
+            if rights and role != Role.admin:
+                cell += f" ({SCOPE_WORDS[role]})"
+            if rights and hidden:
+                cell += "; hidden: " + ", ".join(hidden)
+            cells.append(cell)
+        lines.append(f"| {model.__name__} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
