@@ -137,14 +137,19 @@ def login() -> Any:
         ok = user is not None and user.active and verify_password(
             user.password_hash, form.password.data or ""
         )
-        signin.record_attempt(db.session, email, _client_ip(), ok, now)
+        needs_code = ok and user is not None and (user.totp_enabled or two_factor_required(user))
+        if not needs_code:
+            # A password alone clears earlier failures only when it completes the sign-in;
+            # otherwise failed codes would be forgiven by entering the password again.
+            signin.record_attempt(db.session, email, _client_ip(), ok, now)
         db.session.commit()
         if not ok or user is None:
             # One message for every failure: it must not tell which e-mails exist.
             flash(_("Wrong e-mail or password."), "error")
             return render_template("mentoring/login.html", form=form)
         target = request.args.get("next")
-        if user.totp_enabled or two_factor_required(user):
+        if needs_code:
+            session.clear()  # nothing from before sign-in carries over
             session[PENDING] = {"user": user.id, "version": user.session_version,
                                 "next": safe_next(target), "at": int(time.time())}
             if user.totp_enabled:
@@ -183,59 +188,78 @@ def _qr_svg(uri: str) -> Markup:
 
 @bp.route("/login/two-factor/setup", methods=["GET", "POST"])
 def two_factor_setup() -> Any:
-    """Enrol an authenticator app: during sign-in when required, or from the account page."""
-    user = current_user if current_user.is_authenticated else _pending_user()
+    """Enrol an authenticator app: during sign-in when required, or from the account page.
+
+    Only for a user without two-factor sign-in: changing the app means turning it off first,
+    which asks for the password and a current code. The key being enrolled is kept on the
+    user's record (never in the cookie) until a code proves the app has it.
+    """
+    signed_in = current_user.is_authenticated
+    user = db.session.get(User, current_user.id) if signed_in else _pending_user()
     if user is None:
         return redirect(url_for("auth.login"))
-    user = db.session.get(User, user.id)
-    assert user is not None
-    secret = session.get("totp_setup_secret") or signin.new_secret()
-    session["totp_setup_secret"] = secret
+    if user.totp_enabled:
+        return redirect(url_for("auth.account") if signed_in else url_for("auth.two_factor"))
+    if not user.totp_secret:
+        user.totp_secret = signin.new_secret()
+        db.session.commit()
     form = CodeForm()
     if form.validate_on_submit():
-        if signin.verify_totp(user, form.code.data or "", secret=secret):
-            codes = signin.enable_totp(user, secret)
-            session.pop("totp_setup_secret", None)
+        if signin.verify_totp(user, form.code.data or "", secret=user.totp_secret):
+            codes = signin.enable_totp(user, user.totp_secret)
+            user.session_version += 1  # other sessions of this user end here
             audit.record(db.session, user, "two_factor.enabled", user, ip=_client_ip())
             db.session.commit()
-            session["recovery_codes_once"] = codes
-            if not current_user.is_authenticated:
-                _complete_sign_in(user, None)
-            return redirect(url_for("auth.recovery_codes"))
+            target = session.get(PENDING, {}).get("next")
+            if signed_in:
+                login_user(user)  # this session continues under the new version
+            else:
+                _complete_sign_in(user, target)
+            return render_template("mentoring/recovery_codes.html", codes=codes)
         form.code.errors = [_("The code is not valid.")]
-    uri = signin.provisioning_uri(user, secret)
-    return render_template("mentoring/two_factor_setup.html", form=form, secret=secret,
-                           qr=_qr_svg(uri), required=two_factor_required(user))
+    uri = signin.provisioning_uri(user, user.totp_secret)
+    return render_template("mentoring/two_factor_setup.html", form=form,
+                           secret=user.totp_secret, qr=_qr_svg(uri),
+                           required=two_factor_required(user))
 
 
-@bp.route("/account/recovery-codes")
-@login_required
-def recovery_codes() -> Any:
-    codes = session.pop("recovery_codes_once", None)
-    if not codes:
-        return redirect(url_for("auth.account"))
-    return render_template("mentoring/recovery_codes.html", codes=codes)
+class ConfirmForm(FlaskForm):
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)],
+                             render_kw={"autocomplete": "current-password"})
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
 
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account() -> Any:
+    """Two-factor status; turning it off or renewing codes asks for the password and a code."""
     user = db.session.get(User, current_user.id)
     assert user is not None
-    if request.method == "POST":
-        action = request.form.get("action")
-        if action == "disable" and user.totp_enabled and not two_factor_required(user):
-            signin.disable_totp(user)
-            audit.record(db.session, user, "two_factor.disabled", user, ip=_client_ip())
-            db.session.commit()
-            flash(_("Two-factor sign-in is off."), "info")
-        elif action == "new_codes" and user.totp_enabled:
-            session["recovery_codes_once"] = signin.new_recovery_codes(user)
-            audit.record(db.session, user, "two_factor.new_codes", user, ip=_client_ip())
-            db.session.commit()
-            return redirect(url_for("auth.recovery_codes"))
-        return redirect(url_for("auth.account"))
-    return render_template("mentoring/account.html", user=user,
+    form = ConfirmForm()
+    action = request.form.get("action")
+    if request.method == "POST" and action in {"disable", "new_codes"} and user.totp_enabled:
+        if form.validate_on_submit():
+            confirmed = verify_password(user.password_hash, form.password.data or "") and (
+                signin.verify_totp(user, form.code.data or "")
+                or signin.use_recovery_code(user, form.code.data or ""))
+            if not confirmed:
+                form.code.errors = [_("The password or the code is not valid.")]
+            elif action == "disable" and not two_factor_required(user):
+                signin.disable_totp(user)
+                user.session_version += 1
+                audit.record(db.session, user, "two_factor.disabled", user, ip=_client_ip())
+                db.session.commit()
+                login_user(user)
+                flash(_("Two-factor sign-in is off."), "info")
+                return redirect(url_for("auth.account"))
+            elif action == "new_codes":
+                codes = signin.new_recovery_codes(user)
+                audit.record(db.session, user, "two_factor.new_codes", user, ip=_client_ip())
+                db.session.commit()
+                return render_template("mentoring/recovery_codes.html", codes=codes)
+        db.session.commit()
+    return render_template("mentoring/account.html", user=user, form=form,
                            required=two_factor_required(user))
 
 

@@ -11,6 +11,8 @@ from typing import Any
 
 from flask import abort, flash, has_request_context, redirect, request, url_for
 from flask_admin import expose
+from flask_admin.actions import action
+from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_admin.contrib.sqla import tools as sqla_tools
@@ -50,7 +52,7 @@ def model_labels(model: type) -> dict[str, Any]:
     mapper = sa_inspect(model)
     labels: dict[str, Any] = {}
     for prop in [*mapper.column_attrs, *mapper.relationships]:
-        info = prop.columns[0].info if hasattr(prop, "columns") else prop.info
+        info = prop.info or (getattr(prop.columns[0], "info", {}) if hasattr(prop, "columns") else {})
         if "label" in info:
             labels[prop.key] = info["label"]
     return labels
@@ -225,6 +227,22 @@ class SecureModelView(ModelView):
     @_export_columns.setter
     def _export_columns(self, value: list[tuple[Any, Any]]) -> None:
         self.__dict__["_all_export_columns"] = value
+
+    @action(
+        "delete",
+        admin_lazy_gettext("Delete"),
+        admin_lazy_gettext("Are you sure you want to delete selected records?"),
+    )
+    def action_delete(self, ids: Any) -> None:
+        """Bulk delete with ids typed like the key: PostgreSQL refuses integer = varchar."""
+        column = getattr(self.model, sqla_tools.get_primary_key(self.model))
+        typed = []
+        for raw in ids:
+            try:
+                typed.append(column.type.python_type(raw))
+            except (TypeError, ValueError):
+                continue
+        ModelView.action_delete(self, typed)
 
     # -- reads of personal data are audited --------------------------------------------
     def _audit_read(self, action: str, **details: Any) -> None:

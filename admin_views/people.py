@@ -20,8 +20,9 @@ class UserView(SecureModelView):
     column_searchable_list = ("name", "email")
     column_filters = ("role", "active")
     column_default_sort = "name"
-    column_details_exclude_list = ("password_hash", "session_version")
-    column_export_exclude_list = ("password_hash", "session_version")
+    column_details_list = ("name", "email", "role", "municipality", "provider", "mentor",
+                           "language", "active", "totp_enabled", "last_login_at", "created_at")
+    column_export_list = column_details_list
     form_columns = (
         "name", "email", "role", "municipality", "provider", "mentor", "language", "active",
         "new_password",

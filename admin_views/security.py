@@ -34,8 +34,8 @@ def _headers(response: Any) -> Any:
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = "max-age=31536000"
-    if response.mimetype == "text/html":
-        # Pages carry personal data: never keep them in shared caches or the back button.
+    if request.endpoint not in {"static", "admin.static"}:
+        # Pages, exports and look-ups carry personal data: never keep them in any cache.
         response.headers["Cache-Control"] = "no-store"
     return response
 

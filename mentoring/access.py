@@ -94,8 +94,10 @@ EDITABLE_FIELDS: dict[Role, dict[type, frozenset[str]]] = {
 }
 
 # Models whose records hold personal data: opening one or exporting them is audited.
-PERSONAL_DATA = frozenset({Youth, Referral, Mentor, Pair, Goal, ServiceEntry, Interview,
-                           BackgroundCheck, AdditionalSupport})
+PERSONAL_DATA = frozenset({Youth, Referral, ReferralStatusChange, Mentor, MentorStatusChange,
+                           Pair, Goal, ServiceEntry, Interview, BackgroundCheck,
+                           AdditionalSupport, InvoiceLine, Agreement, Certificate,
+                           TrainingAttendance, Supervision})
 
 
 def role_of(user: Any) -> Role | None:

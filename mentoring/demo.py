@@ -20,6 +20,7 @@ from mentoring.clock import age_on, today
 from mentoring.enums import (
     Achievement,
     Activity,
+    ChosenBy,
     CheckResult,
     Decision,
     Education,
@@ -141,6 +142,7 @@ class _Demo:
         self.today = on
         self.rnd = random.Random(SEED)
         self.serial = 100
+        self.pairs_made = 0
         self.users: list[User] = []
 
     def add(self, obj: Any) -> Any:
@@ -177,7 +179,7 @@ class _Demo:
         t = self.today
         city = self.add(Municipality(
             name="Liepājas valstspilsēta", reg_number="90000031048",
-            social_service="Liepājas pilsētas Domes Sociālais dienests",
+            social_service="Liepājas pilsētas Domes Sociālais dienests", case_prefix="LIE",
             address="Klaipēdas iela 104C, Liepāja, LV-3416", email="socd@liepaja.lv",
             phone="63489674",
         ))
@@ -246,7 +248,7 @@ class _Demo:
         t = self.today
         county = self.add(Municipality(
             name="Ogres novads", reg_number="90000024455",
-            social_service="Ogres novada Sociālais dienests",
+            social_service="Ogres novada Sociālais dienests", case_prefix="OGR",
             address="Brīvības iela 33, Ogre, LV-5001", email="socialais.dienests@ogresnovads.lv",
             phone="65071160",
         ))
@@ -424,6 +426,7 @@ class _Demo:
                 continue
             contract = contracts[i % len(contracts)]
             referral.provider = contract.provider
+            referral.chosen_by = self.rnd.choice(list(ChosenBy))
             referral.decided_on = received + dt.timedelta(days=self.rnd.randint(3, 10))
             free = [m for m in mentors if m.provider is contract.provider
                     and mentor_load.get(id(m), 0) < programme.mentor_capacity
@@ -483,7 +486,8 @@ class _Demo:
         if status == PairStatus.completed:
             pair.evaluation_summary = "Mērķi lielā mērā sasniegti; jaunietis motivēts turpināt."
             pair.youth_feedback = "Man patika, ka varēju runāt atklāti."
-        if self.rnd.random() < 0.4:
+        self.pairs_made += 1
+        if self.pairs_made % 2:
             self.add(AdditionalSupport(
                 pair=pair, kind=self.rnd.choice(list(SupportKind)),
                 institution=self.rnd.choice(["Centrs Marta", "Atkarību profilakses centrs",

@@ -68,6 +68,12 @@ class ReferralSource(LabeledEnum):
     institution = "institution", _l("Other institution (probation, police…)")
 
 
+class ChosenBy(LabeledEnum):
+    youth = "youth", _l("The youth")
+    parent = "parent", _l("Parent or guardian")
+    social_worker = "social_worker", _l("Social worker")
+
+
 class ReferralStatus(LabeledEnum):
     new = "new", _l("New")
     in_review = "in_review", _l("In review")

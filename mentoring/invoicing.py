@@ -80,35 +80,36 @@ def issue_invoice(
         minutes_by_pair[entry.pair_id] += entry.minutes
         pairs[entry.pair_id] = entry.pair
     number = next_number(db, contract.provider, year)
-    invoice = Invoice(
-        number=number,
-        kind=InvoiceKind.invoice,
-        provider_id=contract.provider_id,
-        municipality_id=contract.municipality_id,
-        contract_id=contract.id,
-        year=year,
-        month=month,
-        status=InvoiceStatus.issued,
-        issued_on=issued_on,
-        due_on=issued_on + dt.timedelta(days=PAYMENT_DAYS),
-    )
-    db.add(invoice)
+    lines = []
     net = Decimal("0.00")
     vat = Decimal("0.00")
     for pair_id, minutes in minutes_by_pair.items():
         youth = pairs[pair_id].youth
         amount = line_amount(minutes, contract.hourly_rate)
-        line = InvoiceLine(
-            invoice=invoice, pair_id=pair_id,
-            description=f"{youth.case_number} {youth.initials}",
+        lines.append(InvoiceLine(
+            pair_id=pair_id, description=f"{youth.case_number} {youth.initials}",
             minutes=minutes, rate=contract.hourly_rate, vat_rate=contract.vat_rate, amount=amount,
-        )
-        db.add(line)
+        ))
         net += amount
         vat += round_money(amount * contract.vat_rate / Decimal(100))
-    invoice.net_amount = net
-    invoice.vat_amount = vat
-    invoice.total_amount = net + vat
+    # Built complete before it is added: an issued invoice may not change after its insert.
+    invoice = Invoice(
+        number=number,
+        kind=InvoiceKind.invoice,
+        provider_id=contract.provider_id,
+        municipality_id=contract.municipality_id,
+        contract=contract,
+        year=year,
+        month=month,
+        status=InvoiceStatus.issued,
+        issued_on=issued_on,
+        due_on=issued_on + dt.timedelta(days=PAYMENT_DAYS),
+        net_amount=net,
+        vat_amount=vat,
+        total_amount=net + vat,
+        lines=lines,
+    )
+    db.add(invoice)
     db.flush()
     for entry in entries:
         entry.invoice_id = invoice.id

@@ -12,7 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Session, object_session
 
 from mentoring import identifiers
 from mentoring.clock import today
@@ -24,6 +25,7 @@ from models import (
     BackgroundCheck,
     Budget,
     Contract,
+    Invoice,
     Mentor,
     Municipality,
     Pair,
@@ -189,11 +191,35 @@ def _mentor(m: Mentor) -> Iterator[RuleViolation]:
 
 @checks(Referral)
 def _referral(r: Referral) -> Iterator[RuleViolation]:
+    from mentoring import referrals  # the workflow module builds on these rules
+
     yield from _not_in_future(r.received_on, "received_on")
     if r.status == "rejected" and not (r.rejection_reason or "").strip():
         yield RuleViolation(_l("Give the reason for rejecting the referral."), "rejection_reason")
     if r.status == "accepted" and r.provider_id is None and r.provider is None:
         yield RuleViolation(_l("Record the provider the family chose."), "provider")
+    youth, programme = r.youth, r.programme
+    if youth is not None and programme is not None and youth.birth_date and r.received_on:
+        yield from referrals.check_youth_for_programme(
+            programme, youth.birth_date, r.received_on, r.source)
+        if youth.municipality_id is not None and youth.municipality_id != (
+                r.municipality_id or (r.municipality and r.municipality.id)):
+            yield RuleViolation(_l("The youth belongs to another municipality."), "youth")
+        if programme.municipality_id != (r.municipality_id or (r.municipality and r.municipality.id)):
+            yield RuleViolation(_l("The programme belongs to another municipality."), "programme")
+        if r.status == "new":
+            yield from referrals.check_consent(youth, r.received_on)
+    session = object_session(r)
+    if session is not None and youth is not None and programme is not None:
+        yield from referrals.check_no_other_open_referral(session, r)
+        provider = r.provider
+        if r.status == "accepted" and provider is not None and r.decided_on:
+            offered = referrals.offered_providers(
+                session, r.municipality_id or r.municipality.id, programme.id, r.decided_on)
+            if provider.id not in {p.id for p in offered}:
+                yield RuleViolation(_l(
+                    "Choose a provider with a contract for this programme valid on the "
+                    "decision date."), "provider")
 
 
 @checks(TrainingCourse)
@@ -247,3 +273,42 @@ def _user(u: User) -> Iterator[RuleViolation]:
         yield RuleViolation(_l("Choose the provider organisation."), "provider")
     if role == Role.mentor and u.mentor_id is None and u.mentor is None:
         yield RuleViolation(_l("Link the mentor record this user signs in for."), "mentor")
+
+
+INVOICE_STEPS = {("draft", "issued"), ("issued", "paid")}
+INVOICE_FIXED_ONCE_ISSUED = ("provider_id", "municipality_id", "contract_id", "year", "month",
+                             "number", "kind", "net_amount", "vat_amount", "total_amount",
+                             "issued_on", "due_on", "credited_invoice_id")
+
+
+def _old_value(obj: Any, name: str) -> Any:
+    history = sa_inspect(obj).attrs[name].history
+    return history.deleted[0] if history.deleted else getattr(obj, name)
+
+
+@checks(Invoice)
+def _invoice(i: Invoice) -> Iterator[RuleViolation]:
+    """An issued invoice is immutable but for recording its payment; status only moves on."""
+    state = sa_inspect(i)
+    if not state.pending and not state.transient:
+        old_status = str(getattr(_old_value(i, "status"), "value", _old_value(i, "status")))
+        new_status = str(getattr(i.status, "value", i.status))
+        if old_status != new_status and (old_status, new_status) not in INVOICE_STEPS:
+            yield RuleViolation(_l("An invoice's status cannot go back or skip a step."), "status")
+        if old_status != "draft":
+            for name in INVOICE_FIXED_ONCE_ISSUED:
+                if state.attrs[name].history.has_changes():
+                    yield RuleViolation(_l(
+                        "An issued invoice cannot be changed; correct it with a credit note."),
+                        name.removesuffix("_id"))
+                    break
+    if i.status == "paid" and i.paid_on is None:
+        yield RuleViolation(_l("Enter the payment date."), "paid_on")
+    if i.paid_on is not None and i.issued_on is not None and i.paid_on < i.issued_on:
+        yield RuleViolation(_l("The payment cannot be dated before the invoice."), "paid_on")
+    contract = i.contract
+    if contract is not None:
+        if i.municipality_id is not None and contract.municipality_id != i.municipality_id:
+            yield RuleViolation(_l("The contract is with another municipality."), "contract")
+        if i.provider_id is not None and contract.provider_id != i.provider_id:
+            yield RuleViolation(_l("The contract is with another provider."), "contract")

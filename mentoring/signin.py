@@ -117,6 +117,7 @@ def enable_totp(user: User, secret: str) -> list[str]:
 
 
 def disable_totp(user: User) -> None:
+    """Turn two-factor sign-in off and forget the key and recovery codes."""
     user.totp_secret = None
     user.totp_enabled = False
     user.totp_last_step = None

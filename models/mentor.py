@@ -34,44 +34,44 @@ class Mentor(CreatedAt, db.Model):
     )
     first_name: Mapped[str] = mapped_column(String(80), info=label(_l("First name")))
     last_name: Mapped[str] = mapped_column(String(80), index=True, info=label(_l("Last name")))
-    birth_date: Mapped[dt.date] = mapped_column(info=label(_l("Date of birth")))
+    birth_date: Mapped[dt.date] = mapped_column(info=label(_l("Date of birth"), sensitive=True))
     gender: Mapped[Gender] = mapped_column(
-        enum_column(Gender, "gender"), default=Gender.unspecified, info=label(_l("Gender"))
+        enum_column(Gender, "gender"), default=Gender.unspecified, info=label(_l("Gender"), sensitive=True)
     )
-    email: Mapped[str] = mapped_column(String(120), default="", info=label(_l("E-mail")))
-    phone: Mapped[str] = mapped_column(String(40), default="", info=label(_l("Phone")))
+    email: Mapped[str] = mapped_column(String(120), default="", info=label(_l("E-mail"), sensitive=True))
+    phone: Mapped[str] = mapped_column(String(40), default="", info=label(_l("Phone"), sensitive=True))
     locality_id: Mapped[int | None] = mapped_column(
         ForeignKey("locality.id", ondelete="SET NULL"), index=True, info=label(_l("Residence"))
     )
     education: Mapped[Education] = mapped_column(
-        enum_column(Education, "education"), info=label(_l("Education"))
+        enum_column(Education, "education"), info=label(_l("Education"), sensitive=True)
     )
     experience_years: Mapped[int] = mapped_column(
-        default=0, info=label(_l("Experience with youth (years)"))
+        default=0, info=label(_l("Experience with youth (years)"), sensitive=True)
     )
-    motivation: Mapped[str] = mapped_column(Text, default="", info=label(_l("Motivation")))
+    motivation: Mapped[str] = mapped_column(Text, default="", info=label(_l("Motivation"), sensitive=True))
     meetings_per_month: Mapped[int] = mapped_column(
-        default=2, info=label(_l("Available meetings per month"))
+        default=2, info=label(_l("Available meetings per month"), sensitive=True)
     )
     hours_per_month: Mapped[int] = mapped_column(
-        default=8, info=label(_l("Available hours per month"))
+        default=8, info=label(_l("Available hours per month"), sensitive=True)
     )
-    languages: Mapped[str] = mapped_column(String(200), default="", info=label(_l("Languages")))
-    interests: Mapped[str] = mapped_column(String(300), default="", info=label(_l("Interests")))
+    languages: Mapped[str] = mapped_column(String(200), default="", info=label(_l("Languages"), sensitive=True))
+    interests: Mapped[str] = mapped_column(String(300), default="", info=label(_l("Interests"), sensitive=True))
     questionnaire_score: Mapped[int | None] = mapped_column(
-        info=label(_l("Questionnaire score"))
+        info=label(_l("Questionnaire score"), sensitive=True)
     )
     status: Mapped[MentorStatus] = mapped_column(
         enum_column(MentorStatus, "status"), default=MentorStatus.applicant, index=True,
-        info=label(_l("Status")),
+        info=label(_l("Status"), sensitive=True),
     )
     rejection_reason: Mapped[str] = mapped_column(
-        Text, default="", info=label(_l("Rejection reason"))
+        Text, default="", info=label(_l("Rejection reason"), sensitive=True)
     )
-    archived: Mapped[bool] = mapped_column(default=False, index=True, info=label(_l("Archived")))
+    archived: Mapped[bool] = mapped_column(default=False, index=True, info=label(_l("Archived"), sensitive=True))
 
     provider: Mapped[Provider] = relationship(info=label(_l("Provider")))
-    locality: Mapped[Locality | None] = relationship(info=label(_l("Residence")))
+    locality: Mapped[Locality | None] = relationship(info=label(_l("Residence"), sensitive=True))
     interviews: Mapped[list[Interview]] = relationship(back_populates="mentor")
     agreements: Mapped[list[Agreement]] = relationship(back_populates="mentor")
     background_checks: Mapped[list[BackgroundCheck]] = relationship(back_populates="mentor")
@@ -99,7 +99,7 @@ class Interview(db.Model):
         enum_column(InterviewMode, "mode"), info=label(_l("Mode"))
     )
     interviewer: Mapped[str] = mapped_column(String(160), info=label(_l("Interviewer")))
-    notes: Mapped[str] = mapped_column(Text, default="", info=label(_l("Notes"), sensitive=True))
+    notes: Mapped[str] = mapped_column(Text, default="", info=label(_l("Notes")))
     decision: Mapped[Decision] = mapped_column(
         enum_column(Decision, "decision"), default=Decision.pending, info=label(_l("Decision"))
     )
@@ -282,7 +282,7 @@ class BackgroundCheck(db.Model):
     checked_on: Mapped[dt.date] = mapped_column(info=label(_l("Statement date")))
     valid_until: Mapped[dt.date] = mapped_column(index=True, info=label(_l("Valid until")))
     result: Mapped[CheckResult] = mapped_column(
-        enum_column(CheckResult, "result"), info=label(_l("Result"), sensitive=True)
+        enum_column(CheckResult, "result"), info=label(_l("Result"))
     )
 
     mentor: Mapped[Mentor] = relationship(

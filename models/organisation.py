@@ -26,6 +26,9 @@ class Municipality(CreatedAt, db.Model):
         String(11), unique=True, info=label(_l("Registration number"))
     )
     social_service: Mapped[str] = mapped_column(String(200), info=label(_l("Social service")))
+    case_prefix: Mapped[str | None] = mapped_column(
+        String(10), unique=True, info=label(_l("Case number prefix"))
+    )
     address: Mapped[str] = mapped_column(String(250), default="", info=label(_l("Address")))
     email: Mapped[str] = mapped_column(String(120), default="", info=label(_l("E-mail")))
     phone: Mapped[str] = mapped_column(String(40), default="", info=label(_l("Phone")))

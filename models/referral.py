@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mentoring.enums import ReferralSource, ReferralStatus
+from mentoring.enums import ChosenBy, ReferralSource, ReferralStatus
 from mentoring.i18n import _l
 from models.base import CreatedAt, db, enum_column, label, utcnow
 from models.organisation import Municipality, Programme, Provider
@@ -45,6 +45,9 @@ class Referral(CreatedAt, db.Model):
     referrer_name: Mapped[str] = mapped_column(
         String(160), default="", info=label(_l("Referred by"))
     )
+    referrer_contact: Mapped[str] = mapped_column(
+        String(160), default="", info=label(_l("Referrer's phone or e-mail"))
+    )
     received_on: Mapped[dt.date] = mapped_column(index=True, info=label(_l("Date received")))
     needs: Mapped[str] = mapped_column(Text, default="", info=label(_l("Needs"), sensitive=True))
     status: Mapped[ReferralStatus] = mapped_column(
@@ -58,6 +61,9 @@ class Referral(CreatedAt, db.Model):
     provider_id: Mapped[int | None] = mapped_column(
         ForeignKey("provider.id", ondelete="RESTRICT"), index=True,
         info=label(_l("Chosen provider")),
+    )
+    chosen_by: Mapped[ChosenBy | None] = mapped_column(
+        enum_column(ChosenBy, "chosen_by"), info=label(_l("Provider chosen by"))
     )
 
     youth: Mapped[Youth] = relationship(info=label(_l("Youth")))

@@ -84,4 +84,4 @@ class User(CreatedAt, db.Model):
         return f"{self.id}:{self.session_version}"
 
     def __str__(self) -> str:
-        return f"{self.name} <{self.email}>"
+        return self.name  # shown in histories to other organisations: no e-mail

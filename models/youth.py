@@ -61,8 +61,8 @@ class Youth(CreatedAt, db.Model):
         ForeignKey("locality.id", ondelete="SET NULL"), index=True, info=label(_l("Locality"))
     )
     school: Mapped[str] = mapped_column(String(200), default="", info=label(_l("School")))
-    phone: Mapped[str] = mapped_column(String(40), default="", info=label(_l("Phone")))
-    email: Mapped[str] = mapped_column(String(120), default="", info=label(_l("E-mail")))
+    phone: Mapped[str] = mapped_column(String(40), default="", info=label(_l("Phone"), sensitive=True))
+    email: Mapped[str] = mapped_column(String(120), default="", info=label(_l("E-mail"), sensitive=True))
     guardian_name: Mapped[str] = mapped_column(
         String(160), default="", info=label(_l("Parent or guardian"), sensitive=True)
     )

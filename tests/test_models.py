@@ -42,3 +42,18 @@ def test_every_column_has_a_translatable_label() -> None:
         and "label" not in column.info
     ]
     assert unlabeled == []
+
+
+def test_sensitive_flags_match_the_access_policy() -> None:
+    """A column flagged ``sensitive`` in the model is exactly one the policy hides from a role."""
+    from mentoring.access import SENSITIVE_FOR
+
+    flagged = {
+        (mapper.class_, prop.key)
+        for mapper in db.Model.registry.mappers
+        for prop in [*mapper.column_attrs, *mapper.relationships]
+        if (prop.info or getattr(getattr(prop, "columns", [None])[0], "info", {}) or {}).get(
+            "sensitive")
+    }
+    hidden = {(model, name) for model, columns in SENSITIVE_FOR.items() for name in columns}
+    assert flagged == hidden

@@ -129,8 +129,7 @@ def test_administrator_must_enrol_and_then_use_two_factor(
     assert response.headers["Location"].endswith("/login/two-factor/setup")
     assert first.get("/admin/youth/").status_code == 302  # not signed in until enrolled
     first.sign_in("admin@mentori.lv")
-    codes_page = first.get("/account")
-    assert codes_page.status_code == 200
+    assert first.get("/account").status_code == 200
     admin = db.session.scalar(select(User).where(User.email == "admin@mentori.lv"))
     assert admin.totp_enabled and len(admin.recovery_codes) == signin.RECOVERY_CODES
 
@@ -159,12 +158,48 @@ def test_two_factor_is_optional_for_staff(browser: Browser, demo_users: Any, db:
     browser.sign_in("liepaja@mentori.lv")
     page = browser.get("/login/two-factor/setup").get_data(as_text=True)
     secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', page).group(1)
-    browser.post("/login/two-factor/setup", data={"code": pyotp.TOTP(secret).now()})
+    done = browser.post("/login/two-factor/setup", data={"code": pyotp.TOTP(secret).now()})
+    assert 'id="recovery-codes"' in done.get_data(as_text=True)
+    assert "Set-Cookie" not in done.headers or secret not in done.headers["Set-Cookie"]
     user = db.session.scalar(select(User).where(User.email == "liepaja@mentori.lv"))
     assert user.totp_enabled
-    browser.post("/account", data={"action": "disable"})
-    db.session.expire_all()
+    assert browser.get("/admin/youth/").status_code == 200  # this session goes on
+    # Re-enrolling, or turning it off without password and code, is refused.
+    again = browser.get("/login/two-factor/setup")
+    assert again.status_code == 302 and again.headers["Location"].endswith("/account")
+    browser.post("/account", data={"action": "disable", "password": PASSWORD, "code": "000000"})
+    assert db.session.get(User, user.id).totp_enabled
+    codes = signin.new_recovery_codes(user)
+    db.session.commit()
+    browser.post("/account", data={"action": "disable", "password": PASSWORD, "code": codes[0]})
     assert not db.session.get(User, user.id).totp_enabled
+
+
+def test_pending_two_factor_cannot_re_enrol(app: Flask, db: Any, demo_users: Any) -> None:
+    first = Browser(app.test_client())
+    first.sign_in("admin@mentori.lv")
+    admin = db.session.scalar(select(User).where(User.email == "admin@mentori.lv"))
+    secret = admin.totp_secret
+    attacker = Browser(app.test_client())
+    attacker.client.post("/login", data={"email": "admin@mentori.lv", "password": PASSWORD})
+    setup = attacker.get("/login/two-factor/setup")
+    assert setup.status_code == 302 and setup.headers["Location"].endswith("/login/two-factor")
+    assert attacker.get("/admin/youth/").status_code == 302
+    assert db.session.get(User, admin.id).totp_secret == secret
+
+
+def test_failed_codes_are_not_forgiven_by_the_password(
+    app: Flask, db: Any, demo_users: Any
+) -> None:
+    Browser(app.test_client()).sign_in("admin@mentori.lv")  # enrol
+    browser = Browser(app.test_client())
+    for _ in range(signin.MAX_FAILURES_PER_ACCOUNT):
+        browser.client.post("/login", data={"email": "admin@mentori.lv", "password": PASSWORD})
+        browser.post("/login/two-factor", data={"code": "000000"})
+    browser.client.post("/login", data={"email": "admin@mentori.lv", "password": PASSWORD})
+    admin = db.session.scalar(select(User).where(User.email == "admin@mentori.lv"))
+    blocked = browser.post("/login/two-factor", data={"code": pyotp.TOTP(admin.totp_secret).now()})
+    assert "Pārāk daudz neveiksmīgu" in blocked.get_data(as_text=True)
 
 
 def test_deactivation_and_password_change_end_sessions(

@@ -65,3 +65,56 @@ def test_database_constraints_back_the_rules(db: Any, demo_users: Any) -> None:
     with pytest.raises(IntegrityError):
         db.session.execute(update(Contract).values(hourly_rate=Decimal("-1")))
     db.session.rollback()
+
+
+def _issued_invoice(db: Any) -> Any:
+    from mentoring.enums import InvoiceStatus
+    from models import Invoice
+
+    return db.session.scalar(select(Invoice).where(Invoice.status == InvoiceStatus.issued))
+
+
+def test_issued_invoice_cannot_go_back_to_draft(db: Any, demo_users: Any) -> None:
+    invoice = _issued_invoice(db)
+    invoice.status = "draft"
+    with pytest.raises(RuleViolations) as caught:
+        db.session.flush()
+    assert "status" in fields_of(caught.value)
+
+
+def test_issued_invoice_cannot_move_to_another_municipality(db: Any, demo_users: Any) -> None:
+    from models import Municipality
+
+    invoice = _issued_invoice(db)
+    other = db.session.scalar(select(Municipality).where(Municipality.id != invoice.municipality_id))
+    invoice.municipality_id = other.id
+    with pytest.raises(RuleViolations) as caught:
+        db.session.flush()
+    assert {"municipality", "contract"} <= fields_of(caught.value)
+
+
+def test_paid_needs_a_payment_date(db: Any, demo_users: Any) -> None:
+    invoice = _issued_invoice(db)
+    invoice.status = "paid"
+    with pytest.raises(RuleViolations) as caught:
+        db.session.flush()
+    assert fields_of(caught.value) == {"paid_on"}
+
+
+def test_municipality_records_payment_and_nothing_else(app: Any, db: Any, demo_users: Any) -> None:
+    from tests.conftest import Browser
+
+    invoice = _issued_invoice(db)
+    user_email = "liepaja@mentori.lv" if invoice.municipality.name.startswith("Liep") else "ogre@mentori.lv"
+    browser = Browser(app.test_client())
+    browser.sign_in(user_email)
+    form = browser.get(f"/admin/invoice/edit/?id={invoice.id}").get_data(as_text=True)
+    assert 'name="contract"' not in form and 'name="status"' in form
+    back = browser.post(f"/admin/invoice/edit/?id={invoice.id}",
+                        data={"status": "draft", "paid_on": ""})
+    assert back.status_code == 200
+    assert "nevar" in back.get_data(as_text=True)
+    paid = browser.post(f"/admin/invoice/edit/?id={invoice.id}",
+                        data={"status": "paid", "paid_on": invoice.issued_on.isoformat()})
+    assert paid.status_code == 302
+    assert db.session.get(type(invoice), invoice.id).status == "paid"

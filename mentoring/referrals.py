@@ -1,0 +1,366 @@
+"""The referral workflow: intake, review transitions and the provider offer.
+
+``new → in_review → accepted | rejected | withdrawn``; a new referral may also be withdrawn.
+Functions take a session and an explicit actor, flush and never commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, exists, func, not_, or_, select
+from sqlalchemy.orm import Session
+
+from mentoring import audit, rules
+from mentoring.clock import age_on, today
+from mentoring.enums import ChosenBy, PairStatus, ReferralSource, ReferralStatus
+from mentoring.errors import RuleViolation, RuleViolations
+from mentoring.i18n import _l
+from mentoring.identifiers import normalise_personal_code
+from models import (
+    Contract,
+    Municipality,
+    Pair,
+    Programme,
+    Provider,
+    Referral,
+    ReferralStatusChange,
+    RiskFactor,
+    Youth,
+)
+
+S = ReferralStatus
+TRANSITIONS: dict[ReferralStatus, frozenset[ReferralStatus]] = {
+    S.new: frozenset({S.in_review, S.withdrawn}),
+    S.in_review: frozenset({S.accepted, S.rejected, S.withdrawn}),
+    S.accepted: frozenset(),
+    S.rejected: frozenset(),
+    S.withdrawn: frozenset(),
+}
+OPEN = (S.new, S.in_review)
+ADULT_AGE = 18
+
+
+def open_referral_clause() -> Any:
+    """Referrals still open for their programme: waiting for a decision, or accepted and not
+    yet finished (no pair that has completed or ended)."""
+    finished = exists().where(
+        Pair.referral_id == Referral.id,
+        Pair.status.in_([PairStatus.completed, PairStatus.ended_early]),
+    )
+    return or_(Referral.status.in_(OPEN), and_(Referral.status == S.accepted, not_(finished)))
+
+
+def offered_providers(db: Session, municipality_id: int, programme_id: int,
+                      day: dt.date) -> list[Provider]:
+    """Providers the family may choose: a contract with that municipality for that programme,
+    valid on ``day`` (rule 4)."""
+    return list(db.scalars(
+        select(Provider)
+        .where(Provider.id.in_(select(Contract.provider_id).where(
+            Contract.municipality_id == municipality_id,
+            Contract.programme_id == programme_id,
+            Contract.valid_from <= day,
+            Contract.valid_to >= day,
+        )))
+        .order_by(Provider.name)
+    ))
+
+
+def check_youth_for_programme(programme: Programme, birth_date: dt.date, day: dt.date,
+                              source: Any) -> list[RuleViolation]:
+    """Rule 1: age within the programme's range on the referral date; self-referral only from
+    the programme's self-referral age."""
+    problems = []
+    age = age_on(birth_date, day)
+    if not programme.min_youth_age <= age <= programme.max_youth_age:
+        problems.append(RuleViolation(_l(
+            "On the referral date the youth is %(age)d; this programme serves ages "
+            "%(low)d–%(high)d.", age=age, low=programme.min_youth_age,
+            high=programme.max_youth_age), "birth_date"))
+    if source == ReferralSource.self_referral:
+        if programme.self_referral_min_age is None:
+            problems.append(RuleViolation(
+                _l("This programme does not accept self-referrals."), "source"))
+        elif age < programme.self_referral_min_age:
+            problems.append(RuleViolation(_l(
+                "A youth may refer themselves from the age of %(age)d.",
+                age=programme.self_referral_min_age), "source"))
+    return problems
+
+
+def check_consent(youth: Youth, day: dt.date) -> list[RuleViolation]:
+    problems = []
+    if not youth.consent_youth:
+        problems.append(RuleViolation(_l("The youth's consent is required."), "consent_youth"))
+    if youth.birth_date and age_on(youth.birth_date, day) < ADULT_AGE and not youth.consent_guardian:
+        problems.append(RuleViolation(
+            _l("For a minor the consent of a parent or guardian is required."),
+            "consent_guardian"))
+    return problems
+
+
+def check_no_other_open_referral(db: Session, referral: Referral) -> list[RuleViolation]:
+    if referral.youth is None or referral.youth.id is None:
+        return []
+    query = select(Referral.id).where(
+        Referral.youth_id == referral.youth.id,
+        Referral.programme_id == (referral.programme_id or referral.programme.id),
+        open_referral_clause(),
+    )
+    if referral.id is not None:
+        query = query.where(Referral.id != referral.id)
+    with db.no_autoflush:
+        if db.scalar(query.limit(1)) is not None:
+            return [RuleViolation(
+                _l("This youth already has an open referral to this programme."), "youth")]
+    return []
+
+
+def next_case_number(db: Session, municipality: Municipality, year: int) -> str:
+    prefix = f"{municipality.case_prefix or 'J'}-{year}-"
+    with db.no_autoflush:
+        taken = db.scalar(select(func.count()).where(Youth.case_number.like(f"{prefix}%"))) or 0
+    number = taken + 1
+    while db.scalar(select(Youth.id).where(Youth.case_number == f"{prefix}{number:03d}")):
+        number += 1
+    return f"{prefix}{number:03d}"
+
+
+def find_youth(db: Session, municipality_id: int, personal_code: str) -> Youth | None:
+    """The youth with this personal code in this municipality, if registered."""
+    try:
+        code = normalise_personal_code(personal_code)
+    except Exception:
+        return None
+    return db.scalar(select(Youth).where(
+        Youth.personal_code == code, Youth.municipality_id == municipality_id))
+
+
+@dataclass
+class Intake:
+    """What the intake form collects: the youth (new or found) and the referral."""
+
+    municipality: Municipality
+    programme: Programme
+    source: ReferralSource
+    received_on: dt.date
+    first_name: str = ""
+    last_name: str = ""
+    birth_date: dt.date | None = None
+    personal_code: str = ""
+    gender: Any = None
+    locality: Any = None
+    school: str = ""
+    phone: str = ""
+    email: str = ""
+    guardian_name: str = ""
+    guardian_phone: str = ""
+    guardian_email: str = ""
+    consent_youth: bool = False
+    consent_guardian: bool = False
+    referrer_institution: str = ""
+    referrer_name: str = ""
+    referrer_contact: str = ""
+    needs: str = ""
+    risk_factors: list[RiskFactor] = field(default_factory=list)
+
+
+def register(db: Session, intake: Intake, *, actor: Any, ip: str = "") -> Referral:
+    """Register the youth (or reuse the one with that personal code) and the referral.
+
+    Raises ``RuleViolations`` listing every problem with the field it concerns; stores
+    nothing then. Flushes; the caller commits.
+    """
+    problems: list[RuleViolation] = []
+    if intake.programme.municipality_id != intake.municipality.id:
+        problems.append(RuleViolation(_l("The programme belongs to another municipality."),
+                                      "programme"))
+    if intake.received_on > today():
+        problems.append(RuleViolation(_l("The date cannot be in the future."), "received_on"))
+    youth = None
+    if intake.personal_code:
+        youth = find_youth(db, intake.municipality.id, intake.personal_code)
+        if youth is None and db.scalar(select(Youth.id).where(
+                Youth.personal_code == _normalised(intake.personal_code))):
+            problems.append(RuleViolation(_l(
+                "A youth with this personal code is registered by another municipality. "
+                "Ask an administrator to move the record."), "personal_code"))
+    created = youth is None
+    if youth is None:
+        youth = Youth(
+            municipality=intake.municipality, first_name=intake.first_name.strip(),
+            last_name=intake.last_name.strip(), birth_date=intake.birth_date,
+            personal_code=intake.personal_code or None, gender=intake.gender,
+            locality=intake.locality, school=intake.school, phone=intake.phone,
+            email=intake.email, guardian_name=intake.guardian_name,
+            guardian_phone=intake.guardian_phone, guardian_email=intake.guardian_email,
+        )
+        for name in ("first_name", "last_name"):
+            if not getattr(youth, name):
+                problems.append(RuleViolation(_l("This field is required."), name))
+        if youth.birth_date is None:
+            problems.append(RuleViolation(_l("This field is required."), "birth_date"))
+    # Consent is given per referral; it is kept on the youth's record with its date.
+    youth.consent_youth = intake.consent_youth
+    youth.consent_guardian = intake.consent_guardian
+    youth.consent_date = intake.received_on
+    youth.risk_factors = sorted(set(youth.risk_factors) | set(intake.risk_factors),
+                                key=lambda r: r.id)
+    if youth.birth_date is not None:
+        problems += check_youth_for_programme(intake.programme, youth.birth_date,
+                                              intake.received_on, intake.source)
+        problems += check_consent(youth, intake.received_on)
+    referral = Referral(
+        youth=youth, programme=intake.programme, municipality=intake.municipality,
+        source=intake.source, referrer_institution=intake.referrer_institution,
+        referrer_name=intake.referrer_name, referrer_contact=intake.referrer_contact,
+        received_on=intake.received_on, needs=intake.needs, status=S.new,
+    )
+    if not created:
+        problems += check_no_other_open_referral(db, referral)
+    if problems:
+        _discard(db, referral, youth if created else None)
+        raise RuleViolations(problems)
+    if created:
+        youth.case_number = next_case_number(db, intake.municipality, intake.received_on.year)
+        try:
+            rules.check_record(youth)
+        except RuleViolations:
+            _discard(db, referral, youth)
+            raise
+    db.add(referral)
+    db.flush()
+    db.add(ReferralStatusChange(referral=referral, from_status=None, to_status=S.new,
+                                changed_by_id=getattr(actor, "id", None)))
+    if created:
+        audit.record(db, actor, "create", youth, changes=audit.snapshot(youth), ip=ip)
+    audit.record(db, actor, "create", referral, changes=audit.snapshot(referral), ip=ip)
+    db.flush()
+    return referral
+
+
+def _normalised(code: str) -> str:
+    try:
+        return normalise_personal_code(code)
+    except Exception:
+        return code
+
+
+def _discard(db: Session, referral: Referral, youth: Youth | None) -> None:
+    """Take objects the refused intake created back out of the session."""
+    for obj in (referral, youth):
+        if obj is not None and obj in db:
+            db.expunge(obj)
+
+
+def transition(
+    db: Session,
+    referral: Referral,
+    to: ReferralStatus,
+    *,
+    actor: Any,
+    comment: str,
+    on: dt.date | None = None,
+    provider: Provider | None = None,
+    chosen_by: ChosenBy | None = None,
+    reason: str = "",
+    ip: str = "",
+) -> ReferralStatusChange:
+    """Move ``referral`` to ``to`` along an allowed transition, with who, when and why.
+
+    Accepting needs the provider the family chose among ``offered_providers`` on the decision
+    date and who chose it; rejecting needs a reason. Raises ``RuleViolations``; flushes.
+    """
+    on = on or today()
+    current = ReferralStatus(referral.status)
+    problems: list[RuleViolation] = []
+    if to not in TRANSITIONS[current]:
+        problems.append(RuleViolation(_l(
+            "A referral cannot go from “%(current)s” to “%(target)s”.",
+            current=current.label, target=to.label)))
+    if not comment.strip():
+        problems.append(RuleViolation(_l("A comment is required."), "comment"))
+    if to == S.rejected and not reason.strip():
+        problems.append(RuleViolation(_l("Give the reason for rejecting the referral."),
+                                      "reason"))
+    if to == S.accepted:
+        offered = offered_providers(db, referral.municipality_id, referral.programme_id, on)
+        if provider is None or provider.id not in {p.id for p in offered}:
+            problems.append(RuleViolation(_l(
+                "Choose a provider with a contract for this programme valid on the decision "
+                "date."), "provider"))
+        if chosen_by is None:
+            problems.append(RuleViolation(_l("Record who chose the provider."), "chosen_by"))
+    if on < referral.received_on:
+        problems.append(RuleViolation(
+            _l("The decision cannot be dated before the referral was received.")))
+    if problems:
+        raise RuleViolations(problems)
+    before = audit.snapshot(referral)
+    referral.status = to
+    if to == S.accepted:
+        referral.provider = provider
+        referral.chosen_by = chosen_by
+    if to == S.rejected:
+        referral.rejection_reason = reason.strip()
+    if to in (S.accepted, S.rejected, S.withdrawn):
+        referral.decided_on = on
+    change = ReferralStatusChange(referral=referral, from_status=current, to_status=to,
+                                  comment=comment.strip(), changed_by_id=getattr(actor, "id", None))
+    db.add(change)
+    db.flush()
+    after = audit.snapshot(referral)
+    audit.record(db, actor, f"referral.{to.value}", referral, ip=ip,
+                 changes={k: [before[k], after[k]] for k in after if before.get(k) != after[k]})
+    return change
+
+
+def waiting_days(referral: Referral, on: dt.date | None = None) -> int:
+    """Days from receipt to decision, or until ``on`` while still open."""
+    end = referral.decided_on or on or today()
+    return (end - referral.received_on).days
+
+
+def waiting_figures(db: Session, where: Any) -> list[dict[str, Any]]:
+    """Average days to decision and from decision to pair start, per municipality and
+    provider, computed in SQL over the referrals matching ``where``."""
+    first_start = (
+        select(Pair.referral_id, func.min(Pair.starts_on).label("started"))
+        .group_by(Pair.referral_id).subquery()
+    )
+    days_to_decision = _days_between(db, Referral.received_on, Referral.decided_on)
+    days_to_start = _days_between(db, Referral.decided_on, first_start.c.started)
+    rows = db.execute(
+        select(
+            Municipality.name, Provider.name,
+            func.count(Referral.id),
+            func.avg(days_to_decision),
+            func.count(first_start.c.started),
+            func.avg(days_to_start),
+        )
+        .select_from(Referral)
+        .join(Municipality, Municipality.id == Referral.municipality_id)
+        .outerjoin(Provider, Provider.id == Referral.provider_id)
+        .outerjoin(first_start, first_start.c.referral_id == Referral.id)
+        .where(where, Referral.decided_on.is_not(None))
+        .group_by(Municipality.name, Provider.name)
+        .order_by(Municipality.name, Provider.name)
+    )
+    return [
+        {"municipality": m, "provider": p, "decided": n,
+         "days_to_decision": _round(d), "paired": k, "days_to_start": _round(s)}
+        for m, p, n, d, k, s in rows
+    ]
+
+
+def _days_between(db: Session, start: Any, end: Any) -> Any:
+    if db.get_bind().dialect.name == "postgresql":
+        return end - start  # date - date is an integer number of days
+    return func.julianday(end) - func.julianday(start)
+
+
+def _round(value: Any) -> float | None:
+    return None if value is None else round(float(value), 1)
