@@ -11,6 +11,7 @@ from flask_login import current_user
 from flask import redirect, request, url_for
 
 from admin_views import hours, invoices, mentors, organisations, pairs, people, youths
+from admin_views import referrals as referral_views
 from admin_views.security import csp_nonce
 from config import ROOT
 from mentoring.i18n import _l
@@ -109,6 +110,12 @@ def init_admin(app: Flask) -> Admin:
         translations_path=str(ROOT / "translations"),
         csp_nonce_generator=csp_nonce,
     )
+    admin.add_view(referral_views.IntakeView(
+        name=_l("New referral"), category=_l("Referrals"), endpoint="intake",
+        url="/admin/intake"))
+    admin.add_view(referral_views.ReviewView(
+        name=_l("Review queue"), category=_l("Referrals"), endpoint="review",
+        url="/admin/review"))
     for view_cls, model, name, category, endpoint in VIEWS:
         admin.add_view(view_cls(model, name=name, category=category, endpoint=endpoint))
     return admin

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask import redirect, url_for
+from flask_admin import expose
 from sqlalchemy.orm import joinedload, selectinload
 
 from admin_views.base import SecureModelView
+from mentoring import referrals
 from mentoring.i18n import _l
 from models import Referral, ReferralStatusChange, Youth
 
@@ -42,26 +47,54 @@ class YouthView(SecureModelView):
     )
 
 
+def _waiting(view: Any, context: Any, model: Referral, name: str) -> int:
+    return referrals.waiting_days(model)
+
+
+def _days_to_pair(view: Any, context: Any, model: Referral, name: str) -> Any:
+    if model.decided_on is None or model.pair_started_on is None:
+        return ""
+    return (model.pair_started_on - model.decided_on).days
+
+
 class ReferralView(SecureModelView):
+    """Referrals as records; status changes only through the review page."""
+
     column_list = (
-        "youth", "programme", "source", "referrer_institution", "received_on", "status",
-        "provider", "decided_on",
+        "youth", "programme", "source", "received_on", "status", "provider", "decided_on",
+        "waiting_days", "days_to_pair",
     )
     column_details_list = (
         "youth", "programme", "municipality", "source", "referrer_institution",
-        "referrer_name", "received_on", "needs", "status", "decided_on", "rejection_reason",
-        "provider", "created_at",
+        "referrer_name", "referrer_contact", "received_on", "needs", "status", "decided_on",
+        "rejection_reason", "provider", "chosen_by", "pair_started_on", "created_at",
     )
-    column_export_list = column_details_list
-    form_columns = column_details_list[:-1]
-    column_searchable_list = ("referrer_institution", "referrer_name")
-    column_filters = ("status", "source", "received_on", "provider.name")
-    form_ajax_refs = {"youth": YOUTH_LOOKUP}
+    column_export_list = (*column_details_list, "waiting_days", "days_to_pair")
+    form_columns = ("youth", "programme", "source", "referrer_institution", "referrer_name",
+                    "referrer_contact", "received_on", "needs")
+    column_labels = {"waiting_days": _l("Days to decision"),
+                     "days_to_pair": _l("Days from decision to pair start")}
+    column_formatters = {"waiting_days": _waiting, "days_to_pair": _days_to_pair}
+    column_formatters_export = column_formatters
+    column_searchable_list = ("referrer_institution", "referrer_name", "youth.case_number")
+    column_filters = ("status", "source", "received_on", "decided_on", "provider.name")
     column_default_sort = [("received_on", True)]
+    form_ajax_refs = {"youth": YOUTH_LOOKUP}
+    details_template = "mentoring/referral_details.html"
     query_options = (
         joinedload(Referral.youth), joinedload(Referral.programme),
         joinedload(Referral.provider), joinedload(Referral.municipality),
     )
+
+    @expose("/new/", methods=("GET", "POST"))
+    def create_view(self) -> Any:
+        """New referrals go through the intake form, which registers the youth as well."""
+        return redirect(url_for("intake.index"))
+
+    def on_model_change(self, form: Any, model: Referral, is_created: bool) -> None:
+        if model.municipality_id is None and model.youth is not None:
+            model.municipality_id = model.youth.municipality_id
+        super().on_model_change(form, model, is_created)
 
 
 class ReferralStatusChangeView(SecureModelView):

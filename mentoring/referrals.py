@@ -190,11 +190,14 @@ def register(db: Session, intake: Intake, *, actor: Any, ip: str = "") -> Referr
                 "Ask an administrator to move the record."), "personal_code"))
     created = youth is None
     if youth is None:
+        # Ids, not relationships: a refused intake must leave no half-built youth behind
+        # in the municipality's collections.
         youth = Youth(
-            municipality=intake.municipality, first_name=intake.first_name.strip(),
+            municipality_id=intake.municipality.id, first_name=intake.first_name.strip(),
             last_name=intake.last_name.strip(), birth_date=intake.birth_date,
             personal_code=intake.personal_code or None, gender=intake.gender,
-            locality=intake.locality, school=intake.school, phone=intake.phone,
+            locality_id=intake.locality.id if intake.locality else None,
+            school=intake.school, phone=intake.phone,
             email=intake.email, guardian_name=intake.guardian_name,
             guardian_phone=intake.guardian_phone, guardian_email=intake.guardian_email,
         )
@@ -203,6 +206,9 @@ def register(db: Session, intake: Intake, *, actor: Any, ip: str = "") -> Referr
                 problems.append(RuleViolation(_l("This field is required."), name))
         if youth.birth_date is None:
             problems.append(RuleViolation(_l("This field is required."), "birth_date"))
+        if intake.locality is not None and intake.locality.municipality_id != intake.municipality.id:
+            problems.append(RuleViolation(_l("The locality belongs to another municipality."),
+                                          "locality"))
     # Consent is given per referral; it is kept on the youth's record with its date.
     youth.consent_youth = intake.consent_youth
     youth.consent_guardian = intake.consent_guardian
@@ -214,7 +220,7 @@ def register(db: Session, intake: Intake, *, actor: Any, ip: str = "") -> Referr
                                               intake.received_on, intake.source)
         problems += check_consent(youth, intake.received_on)
     referral = Referral(
-        youth=youth, programme=intake.programme, municipality=intake.municipality,
+        youth=youth, programme_id=intake.programme.id, municipality_id=intake.municipality.id,
         source=intake.source, referrer_institution=intake.referrer_institution,
         referrer_name=intake.referrer_name, referrer_contact=intake.referrer_contact,
         received_on=intake.received_on, needs=intake.needs, status=S.new,

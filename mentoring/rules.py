@@ -72,6 +72,16 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
             check_record(obj)
 
 
+def _municipality_id(obj: Any) -> Any:
+    """The municipality id of ``obj``, also before its first flush."""
+    if obj is None:
+        return None
+    if getattr(obj, "municipality_id", None) is not None:
+        return obj.municipality_id
+    municipality = getattr(obj, "municipality", None)
+    return municipality.id if municipality is not None else None
+
+
 def _dates_in_order(start: Any, end: Any, field: str) -> Iterator[RuleViolation]:
     if start and end and end < start:
         yield RuleViolation(_l("The end date cannot be before the start date."), field)
@@ -138,7 +148,7 @@ def _budget(b: Budget) -> Iterator[RuleViolation]:
         yield RuleViolation(_l("The amount cannot be negative."), "amount")
     if b.year is not None and not 2000 <= b.year <= 2100:
         yield RuleViolation(_l("Enter a year between 2000 and 2100."), "year")
-    if b.programme and b.municipality and b.programme.municipality_id != b.municipality.id:
+    if b.programme and b.municipality and _municipality_id(b.programme) != b.municipality.id:
         yield RuleViolation(_l("The programme belongs to another municipality."), "programme")
 
 
@@ -156,7 +166,7 @@ def _contract(c: Contract) -> Iterator[RuleViolation]:
         )
     if c.ceiling is not None and c.ceiling < 0:
         yield RuleViolation(_l("The amount cannot be negative."), "ceiling")
-    if c.programme and c.municipality and c.programme.municipality_id != c.municipality.id:
+    if c.programme and c.municipality and _municipality_id(c.programme) != c.municipality.id:
         yield RuleViolation(_l("The programme belongs to another municipality."), "programme")
 
 
@@ -173,7 +183,7 @@ def _youth(y: Youth) -> Iterator[RuleViolation]:
                 yield RuleViolation(
                     _l("The personal code does not match the date of birth."), "personal_code"
                 )
-    if y.locality and y.municipality and y.locality.municipality_id != y.municipality.id:
+    if y.locality and _municipality_id(y) and _municipality_id(y.locality) != _municipality_id(y):
         yield RuleViolation(_l("The locality belongs to another municipality."), "locality")
 
 
@@ -202,10 +212,9 @@ def _referral(r: Referral) -> Iterator[RuleViolation]:
     if youth is not None and programme is not None and youth.birth_date and r.received_on:
         yield from referrals.check_youth_for_programme(
             programme, youth.birth_date, r.received_on, r.source)
-        if youth.municipality_id is not None and youth.municipality_id != (
-                r.municipality_id or (r.municipality and r.municipality.id)):
+        if _municipality_id(youth) is not None and _municipality_id(youth) != _municipality_id(r):
             yield RuleViolation(_l("The youth belongs to another municipality."), "youth")
-        if programme.municipality_id != (r.municipality_id or (r.municipality and r.municipality.id)):
+        if _municipality_id(programme) != _municipality_id(r):
             yield RuleViolation(_l("The programme belongs to another municipality."), "programme")
         if r.status == "new":
             yield from referrals.check_consent(youth, r.received_on)
