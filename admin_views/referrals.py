@@ -107,6 +107,8 @@ class IntakeView(SecureView):
         form.municipality.choices = [(m.id, m.name) for m in allowed]
         if current_user.municipality_id:
             form.municipality.data = current_user.municipality_id
+        elif request.method == "GET" and request.args.get("municipality"):
+            form.municipality.data = _int_or_none(request.args.get("municipality"))
         chosen = form.municipality.data or (allowed[0].id if allowed else None)
         return next((m for m in allowed if m.id == chosen), None)
 

@@ -8,6 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_currency
 
+from mentoring.clock import RIGA
+
 CENT = Decimal("0.01")
 
 
@@ -15,7 +17,9 @@ def format_date(value: dt.date | None, locale: str = "lv") -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        return value.strftime("%d.%m.%Y %H:%M")
+        if value.tzinfo is None:  # SQLite hands back naive UTC
+            value = value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(RIGA).strftime("%d.%m.%Y %H:%M")
     if locale == "lv":
         return value.strftime("%d.%m.%Y")
     return babel_format_date(value, "d MMM yyyy", locale=locale)

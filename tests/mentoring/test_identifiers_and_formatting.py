@@ -86,3 +86,9 @@ def test_money_rounds_half_up(amount: Decimal, rounded: Decimal) -> None:
 @pytest.mark.parametrize(("minutes", "text"), [(0, "0:00"), (45, "0:45"), (1200, "20:00")])
 def test_minutes_read_as_hours(minutes: int, text: str) -> None:
     assert formatting.format_minutes(minutes) == text
+
+
+def test_times_read_in_riga() -> None:
+    moment = dt.datetime(2026, 7, 1, 9, 30, tzinfo=dt.timezone.utc)
+    assert formatting.format_date(moment) == "01.07.2026 12:30"  # EEST, UTC+3
+    assert formatting.format_date(moment.replace(tzinfo=None, month=1)) == "01.01.2026 11:30"
