@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, redirect, request, url_for
 from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
-from flask import redirect, request, url_for
 
 from admin_views import hours, invoices, mentors, organisations, pairs, people, youths
 from admin_views import referrals as referral_views
@@ -39,8 +38,8 @@ from models import (
     RiskFactor,
     ServiceEntry,
     Supervision,
-    TrainingAttendance,
     TrainingCourse,
+    TrainingSession,
     TrainingTopic,
     User,
     Youth,
@@ -74,8 +73,8 @@ VIEWS: list[tuple[Any, type, Any, Any, str]] = [
      "mentor_history"),
     (mentors.TrainingCourseView, TrainingCourse, _l("Training courses"), _l("Mentors"),
      "training_course"),
-    (mentors.TrainingAttendanceView, TrainingAttendance, _l("Training attendance"),
-     _l("Mentors"), "training_attendance"),
+    (mentors.TrainingSessionView, TrainingSession, _l("Training sessions"),
+     _l("Mentors"), "training_session"),
     (mentors.CertificateView, Certificate, _l("Certificates"), _l("Mentors"), "certificate"),
     (mentors.AgreementView, Agreement, _l("Cooperation agreements"), _l("Mentors"),
      "agreement"),
@@ -116,6 +115,9 @@ def init_admin(app: Flask) -> Admin:
     admin.add_view(referral_views.ReviewView(
         name=_l("Review queue"), category=_l("Referrals"), endpoint="review",
         url="/admin/review"))
+    admin.add_view(mentors.SupervisionMonthView(
+        name=_l("Supervision by month"), category=_l("Mentors"), endpoint="supervision_month",
+        url="/admin/supervision-month"))
     for view_cls, model, name, category, endpoint in VIEWS:
         admin.add_view(view_cls(model, name=name, category=category, endpoint=endpoint))
     return admin

@@ -40,6 +40,8 @@ ENDPOINT_ACTIONS = {
     "action_view": access.LIST,
     "ajax_lookup": access.LIST,
     "ajax_update": access.EDIT,
+    "status_view": access.EDIT,
+    "pdf_view": access.VIEW,
 }
 
 

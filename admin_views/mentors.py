@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import joinedload
+import datetime as dt
+from typing import Any
 
-from admin_views.base import SecureModelView
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_admin import expose
+from flask_babel import force_locale
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from wtforms.validators import Optional
+
+from admin_views.base import SecureModelView, SecureView
+from mentoring import access, documents, mentors
+from mentoring.clock import today
+from mentoring.enums import MentorStatus
+from mentoring.errors import RuleViolation
+from mentoring.i18n import _, _l
 from models import (
     Agreement,
     BackgroundCheck,
@@ -12,25 +27,78 @@ from models import (
     Interview,
     Mentor,
     MentorStatusChange,
+    Provider,
     Supervision,
-    TrainingAttendance,
     TrainingCourse,
+    TrainingSession,
+    db,
 )
 
 
+def _pdf_response(html: str, filename: str) -> Any:
+    response = make_response(documents.pdf_from_html(html))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
 class MentorView(SecureModelView):
+    """Mentors; the status moves only through the selection steps on the mentor's page."""
+
+    details_template = "mentoring/mentor_details.html"
+
+    @expose("/status/", methods=("POST",))
+    def status_view(self) -> Any:
+        mentor = self.get_one(request.form.get("id", ""))
+        if not access.can_change(current_user, mentor):
+            abort(403)
+        try:
+            target = MentorStatus(request.form.get("to", ""))
+        except ValueError:
+            abort(400)
+        try:
+            mentors.transition(db.session, mentor, target, actor=current_user,
+                               comment=request.form.get("comment", ""),
+                               reason=request.form.get("reason", ""),
+                               ip=request.remote_addr or "")
+            db.session.commit()
+            flash(_("Status changed to “%(status)s”.", status=target.label), "success")
+        except RuleViolation as exc:
+            db.session.rollback()
+            for violation in getattr(exc, "violations", [exc]):
+                flash(str(violation.message), "error")
+        return redirect(url_for(".details_view", id=mentor.id))
+
+    def render(self, template: str, **kwargs: Any) -> Any:
+        if template == self.details_template and kwargs.get("model") is not None:
+            mentor = kwargs["model"]
+            kwargs["unmet"] = mentors.unmet_requirements(mentor, mentor.programme)
+            kwargs["next_steps"] = sorted(mentors.TRANSITIONS[MentorStatus(mentor.status)],
+                                          key=list(MentorStatus).index)
+        return super().render(template, **kwargs)
+
     column_list = (
         "first_name", "last_name", "provider", "locality", "education", "experience_years",
         "questionnaire_score", "status", "archived",
     )
     column_details_list = (
-        "first_name", "last_name", "provider", "birth_date", "gender", "email", "phone",
-        "locality", "education", "experience_years", "motivation", "meetings_per_month",
-        "hours_per_month", "languages", "interests", "questionnaire_score", "status",
-        "rejection_reason", "archived", "created_at",
+        "first_name", "last_name", "provider", "programme", "birth_date", "gender", "email",
+        "phone", "locality", "education", "experience_years", "motivation",
+        "meetings_per_month", "hours_per_month", "languages", "interests",
+        "questionnaire_score", "status", "rejection_reason", "archived", "created_at",
     )
     column_export_list = column_details_list
-    form_columns = column_details_list[:-1]
+    form_columns = (
+        "first_name", "last_name", "provider", "programme", "birth_date", "gender", "email",
+        "phone", "locality", "education", "experience_years", "motivation",
+        "meetings_per_month", "hours_per_month", "languages", "interests",
+        "questionnaire_score", "archived",
+    )
+    column_formatters = {
+        "locality": lambda v, c, m, n: (
+            f"{m.locality} ★" if m.locality is not None and m.locality.remote else (m.locality or "")
+        ),
+    }
     column_searchable_list = ("first_name", "last_name", "interests", "languages")
     column_filters = ("status", "education", "locality.name", "provider.name", "archived")
     column_default_sort = "last_name"
@@ -72,14 +140,41 @@ class TrainingCourseView(SecureModelView):
     )
 
 
-class TrainingAttendanceView(SecureModelView):
-    column_list = ("course", "mentor", "sessions_attended")
-    column_default_sort = "id"
-    query_options = (joinedload(TrainingAttendance.course), joinedload(TrainingAttendance.mentor))
+class TrainingSessionView(SecureModelView):
+    column_list = ("course", "held_on", "topic", "attendees")
+    form_columns = ("course", "held_on", "topic", "attendees")
+    column_details_list = form_columns
+    column_filters = ("held_on",)
+    column_default_sort = [("held_on", True)]
+    query_options = (joinedload(TrainingSession.course), joinedload(TrainingSession.topic))
 
 
 class CertificateView(SecureModelView):
-    column_list = ("number", "mentor", "course", "provider", "issued_on")
+    """Certificates; issuing one to a mentor in training certifies them."""
+
+    column_list = ("number", "mentor", "course", "provider", "issued_on", "pdf")
+    form_columns = ("mentor", "course", "number", "issued_on")
+    column_labels = {"pdf": _l("Print")}
+    column_formatters = {"pdf": lambda v, c, m, n: Markup(
+        '<a href="{}">PDF</a>').format(url_for(".pdf_view", id=m.id))}
+    column_formatters_export = {"pdf": lambda v, c, m, n: ""}
+
+    def on_model_change(self, form: Any, model: Certificate, is_created: bool) -> None:
+        if model.mentor is not None:
+            model.provider_id = model.mentor.provider_id
+        super().on_model_change(form, model, is_created)
+        if is_created and model.mentor.status == MentorStatus.in_training:
+            mentors.transition(db.session, model.mentor, MentorStatus.certified,
+                               actor=current_user, comment=model.number,
+                               ip=request.remote_addr or "")
+
+    @expose("/pdf/")
+    def pdf_view(self) -> Any:
+        certificate = self.get_one(request.args.get("id", ""))
+        with force_locale("lv"):
+            html = render_template("mentoring/certificate_pdf.html", certificate=certificate,
+                                   css=documents.BASE_CSS)
+        return _pdf_response(html, f"sertifikats-{certificate.number}.pdf")
     column_searchable_list = ("number",)
     column_filters = ("issued_on",)
     column_default_sort = [("issued_on", True)]
@@ -90,14 +185,44 @@ class CertificateView(SecureModelView):
 
 
 class AgreementView(SecureModelView):
-    column_list = ("mentor", "signed_on", "starts_on", "ends_on")
+    column_list = ("mentor", "signed", "signed_on", "starts_on", "ends_on", "length", "pdf")
+    form_columns = ("mentor", "signed", "signed_on", "starts_on", "ends_on")
+    column_labels = {"length": _l("Length"), "pdf": _l("Print")}
+    column_formatters = {
+        "length": lambda v, c, m, n: mentors.agreement_warning(
+            m, m.mentor.programme if m.mentor else None) or "✓",
+        "pdf": lambda v, c, m, n: Markup('<a href="{}">PDF</a>').format(
+            url_for(".pdf_view", id=m.id)),
+    }
+    column_formatters_export = {"pdf": lambda v, c, m, n: "",
+                                "length": column_formatters["length"]}
+
+    def after_model_change(self, form: Any, model: Agreement, is_created: bool) -> None:
+        warning = mentors.agreement_warning(model, model.mentor.programme)
+        if warning:
+            flash(str(warning), "warning")
+
+    @expose("/pdf/")
+    def pdf_view(self) -> Any:
+        agreement = self.get_one(request.args.get("id", ""))
+        with force_locale("lv"):
+            html = render_template("mentoring/agreement_pdf.html", agreement=agreement,
+                                   css=documents.BASE_CSS,
+                                   warning=mentors.agreement_warning(
+                                       agreement, agreement.mentor.programme))
+        return _pdf_response(html, f"vienosanas-{agreement.id}.pdf")
     column_filters = ("ends_on",)
     column_default_sort = [("ends_on", True)]
-    query_options = (joinedload(Agreement.mentor),)
+    query_options = (joinedload(Agreement.mentor).joinedload(Mentor.programme),)
 
 
 class BackgroundCheckView(SecureModelView):
     column_list = ("mentor", "checked_on", "valid_until", "result")
+    form_columns = ("mentor", "checked_on", "result", "valid_until")
+    form_args = {"valid_until": {
+        "validators": [Optional()],
+        "description": _l("Leave empty to use the programme's validity period."),
+    }}
     column_filters = ("result", "valid_until")
     column_default_sort = [("valid_until", True)]
     query_options = (joinedload(BackgroundCheck.mentor),)
@@ -109,3 +234,29 @@ class SupervisionView(SecureModelView):
     column_filters = ("held_on",)
     column_default_sort = [("held_on", True)]
     query_options = (joinedload(Supervision.provider),)
+
+
+class SupervisionMonthView(SecureView):
+    """Who attended the month's supervision and who missed it, per provider."""
+
+    model = Supervision
+    permission = access.LIST
+
+    @expose("/")
+    def index(self) -> Any:
+        providers = db.session.scalars(
+            select(Provider).where(access.row_filter(current_user, Provider))
+            .order_by(Provider.name)).all()
+        chosen = request.args.get("provider", type=int) or (providers[0].id if providers else None)
+        provider = next((p for p in providers if p.id == chosen), None)
+        if provider is None and providers:
+            abort(404)
+        day = today()
+        try:
+            year, month = (int(x) for x in request.args.get("month", "").split("-"))
+            dt.date(year, month, 1)
+        except ValueError:
+            year, month = day.year, day.month
+        rows = mentors.supervision_month(db.session, provider.id, year, month) if provider else []
+        return self.render("mentoring/supervision_month.html", rows=rows, providers=providers,
+                           provider=provider, month=f"{year:04d}-{month:02d}")

@@ -13,7 +13,6 @@ from mentoring import referrals
 from mentoring.i18n import _l
 from models import Referral, ReferralStatusChange, Youth
 
-
 YOUTH_LOOKUP = {
     "fields": ("case_number", "last_name", "first_name"), "page_size": 10,
     "placeholder": _l("Case number or name"), "minimum_input_length": 0,

@@ -36,8 +36,8 @@ from models import (
     RiskFactor,
     ServiceEntry,
     Supervision,
-    TrainingAttendance,
     TrainingCourse,
+    TrainingSession,
     TrainingTopic,
     Youth,
 )
@@ -59,7 +59,7 @@ PERMISSIONS: dict[Role, dict[type, frozenset[str]]] = {
         Municipality: READ, Locality: READ, Programme: READ, Contract: READ, Provider: READ,
         RiskFactor: READ, TrainingTopic: READ, Youth: READ, Referral: READ,
         ReferralStatusChange: READ, Mentor: WRITE, MentorStatusChange: READ, Interview: ALL,
-        TrainingCourse: ALL, TrainingAttendance: ALL, Certificate: WRITE, Agreement: WRITE,
+        TrainingCourse: ALL, TrainingSession: ALL, Certificate: WRITE, Agreement: WRITE,
         BackgroundCheck: WRITE, Supervision: ALL, Pair: WRITE, Goal: ALL,
         AdditionalSupport: ALL, ServiceEntry: ALL, Invoice: WRITE, InvoiceLine: READ,
     },
@@ -97,7 +97,7 @@ EDITABLE_FIELDS: dict[Role, dict[type, frozenset[str]]] = {
 PERSONAL_DATA = frozenset({Youth, Referral, ReferralStatusChange, Mentor, MentorStatusChange,
                            Pair, Goal, ServiceEntry, Interview, BackgroundCheck,
                            AdditionalSupport, InvoiceLine, Agreement, Certificate,
-                           TrainingAttendance, Supervision})
+                           TrainingSession, Supervision})
 
 
 def role_of(user: Any) -> Role | None:
@@ -237,7 +237,7 @@ _PROVIDER_SCOPES: dict[type, Any] = {
     MentorStatusChange: lambda p: MentorStatusChange.mentor_id.in_(_provider_mentors(p)),
     Interview: lambda p: Interview.mentor_id.in_(_provider_mentors(p)),
     TrainingCourse: lambda p: TrainingCourse.provider_id == p,
-    TrainingAttendance: lambda p: TrainingAttendance.course_id.in_(
+    TrainingSession: lambda p: TrainingSession.course_id.in_(
         select(TrainingCourse.id).where(TrainingCourse.provider_id == p)
     ),
     Certificate: lambda p: Certificate.provider_id == p,

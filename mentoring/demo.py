@@ -20,8 +20,8 @@ from mentoring.clock import age_on, today
 from mentoring.enums import (
     Achievement,
     Activity,
-    ChosenBy,
     CheckResult,
+    ChosenBy,
     Decision,
     Education,
     EntryStatus,
@@ -61,8 +61,8 @@ from models import (
     RiskFactor,
     ServiceEntry,
     Supervision,
-    TrainingAttendance,
     TrainingCourse,
+    TrainingSession,
     TrainingTopic,
     User,
     Youth,
@@ -143,6 +143,7 @@ class _Demo:
         self.rnd = random.Random(SEED)
         self.serial = 100
         self.pairs_made = 0
+        self.course_sessions: dict[int, list[TrainingSession]] = {}
         self.users: list[User] = []
 
     def add(self, obj: Any) -> Any:
@@ -226,14 +227,15 @@ class _Demo:
             self.user(email, coordinator, Role.provider, provider=provider)
         self.user("liepaja@mentori.lv", "Gunta Sociālā", Role.municipality, municipality=city)
         self.db.flush()
-        course = self.add(TrainingCourse(
-            provider=contracts[0].provider, programme=programme, title="Mentoru pamatkurss",
-            starts_on=t - dt.timedelta(days=400), ends_on=t - dt.timedelta(days=397),
-            venue="YOU+ telpas, Liepāja", trainers="Andris Kāposts, Inga Laugale", sessions=6,
-            topics=self.topics,
-        ))
         mentors: list[Mentor] = []
         for contract, count in zip(contracts, (4, 3, 2)):
+            course = self.add(TrainingCourse(
+                provider=contract.provider, programme=programme, title="Mentoru pamatkurss",
+                starts_on=t - dt.timedelta(days=400), ends_on=t - dt.timedelta(days=397),
+                venue="Liepāja", trainers="Andris Kāposts, Inga Laugale", sessions=6,
+                topics=self.topics,
+            ))
+            self.sessions(course)
             for _ in range(count):
                 mentors.append(self.mentor(contract.provider, course, places[0],
                                            MentorStatus.active, experienced=True))
@@ -286,6 +288,7 @@ class _Demo:
             venue="Viesu nams “Bāliņi”", trainers="Andris Kāposts, Inga Laugale", sessions=6,
             topics=self.topics,
         ))
+        self.sessions(course)
         # Fourteen mentors, as the call planned, spread over the whole lifecycle.
         stages = ([MentorStatus.active] * 6 + [MentorStatus.certified] * 2
                   + [MentorStatus.in_training, MentorStatus.interviewed, MentorStatus.screened,
@@ -303,6 +306,15 @@ class _Demo:
                               [m for m in mentors if m.status == MentorStatus.active], "OGR",
                               SCHOOLS_OGRE, count=10)
 
+    def sessions(self, course: TrainingCourse) -> None:
+        """The course's sessions, two a day, one topic each."""
+        days = (course.ends_on - course.starts_on).days + 1
+        self.course_sessions[id(course)] = [
+            self.add(TrainingSession(course=course, topic=self.topics[i % len(self.topics)],
+                                     held_on=course.starts_on + dt.timedelta(days=(i // 2) % days)))
+            for i in range(course.sessions)
+        ]
+
     def mentor(self, provider: Provider, course: TrainingCourse, place: Locality,
                stage: MentorStatus, experienced: bool) -> Mentor:
         t = self.today
@@ -311,11 +323,12 @@ class _Demo:
         birth = dt.date(t.year - self.rnd.randint(24, 58), self.rnd.randint(1, 12),
                         self.rnd.randint(1, 28))
         mentor = self.add(Mentor(
-            provider=provider, first_name=first, last_name=last, birth_date=birth,
+            provider=provider, programme=course.programme, first_name=first, last_name=last,
+            birth_date=birth,
             gender=Gender.female if female else Gender.male,
             email=f"{first.lower()}.{self.serial}@example.lv", phone=f"2{self.serial:07d}",
-            locality=place, education=self.rnd.choice(
-                [Education.secondary, Education.vocational, Education.higher]),
+            locality=place, education=Education.basic if stage == MentorStatus.applicant
+            else self.rnd.choice([Education.secondary, Education.vocational, Education.higher]),
             experience_years=self.rnd.randint(2, 12) if experienced else self.rnd.randint(0, 1),
             motivation="Vēlos būt droša un atbalstoša pieaugušā persona jaunietim.",
             meetings_per_month=self.rnd.choice([2, 3, 4]),
@@ -323,8 +336,7 @@ class _Demo:
             languages=self.rnd.choice(["latviešu", "latviešu, krievu", "latviešu, angļu"]),
             interests=self.rnd.choice(["sports, mūzika", "datorspēles, kino", "daba, pārgājieni",
                                        "māksla, foto", "basketbols, mācības"]),
-            status=stage,
-            rejection_reason="Neatbilst prasībām par pieredzi" if stage == MentorStatus.rejected else "",
+            status=MentorStatus.applicant,  # moved to its stage once its papers exist
         ))
         self.serial += 1
         order = list(MentorStatus)
@@ -336,7 +348,8 @@ class _Demo:
             previous = step
         if stage == MentorStatus.rejected:
             self.add(MentorStatusChange(mentor=mentor, from_status=previous, to_status=stage,
-                                        comment=mentor.rejection_reason, changed_by=self.admin))
+                                        comment="Neatbilst prasībām par pieredzi",
+                                        changed_by=self.admin))
         if stage != MentorStatus.applicant:
             mentor.questionnaire_score = self.rnd.randint(55, 95)
         if reached >= order.index(MentorStatus.interviewed):
@@ -346,19 +359,26 @@ class _Demo:
                 notes="Motivēts, pieredze darbā ar jauniešiem.", decision=Decision.passed,
             ))
         if reached >= order.index(MentorStatus.in_training):
-            self.add(TrainingAttendance(course=course, mentor=mentor,
-                                        sessions_attended=self.rnd.randint(5, 6)))
+            sessions = self.course_sessions[id(course)]
+            attended = len(sessions) if stage != MentorStatus.in_training else len(sessions) - 3
+            for session in sessions[:attended]:
+                session.attendees.append(mentor)
+            self.db.flush()  # the certificate rule counts attendance in the database
         if reached >= order.index(MentorStatus.certified):
             self.add(Certificate(provider=provider, mentor=mentor, course=course,
                                  number=f"{provider.invoice_prefix}-C-{self.serial:03d}",
                                  issued_on=course.ends_on))
-            self.add(BackgroundCheck(mentor=mentor, checked_on=course.ends_on,
-                                     valid_until=course.ends_on + dt.timedelta(days=730),
+            checked = self.today - dt.timedelta(days=self.rnd.randint(20, 200))
+            self.add(BackgroundCheck(mentor=mentor, checked_on=checked,
+                                     valid_until=checked + dt.timedelta(days=365),
                                      result=CheckResult.clear))
         if reached >= order.index(MentorStatus.active):
             start = course.ends_on + dt.timedelta(days=5)
-            self.add(Agreement(mentor=mentor, signed_on=start, starts_on=start,
+            self.add(Agreement(mentor=mentor, signed=True, signed_on=start, starts_on=start,
                                ends_on=start + dt.timedelta(days=730)))
+        if stage == MentorStatus.rejected:
+            mentor.rejection_reason = "Neatbilst prasībām par pieredzi"
+        mentor.status = stage
         return mentor
 
     def mentor_user(self, mentor: Mentor, email: str) -> None:

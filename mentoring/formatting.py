@@ -18,7 +18,7 @@ def format_date(value: dt.date | None, locale: str = "lv") -> str:
         return ""
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:  # SQLite hands back naive UTC
-            value = value.replace(tzinfo=dt.timezone.utc)
+            value = value.replace(tzinfo=dt.UTC)
         return value.astimezone(RIGA).strftime("%d.%m.%Y %H:%M")
     if locale == "lv":
         return value.strftime("%d.%m.%Y")

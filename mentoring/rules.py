@@ -24,6 +24,7 @@ from models import (
     Agreement,
     BackgroundCheck,
     Budget,
+    Certificate,
     Contract,
     Invoice,
     Mentor,
@@ -189,7 +190,17 @@ def _youth(y: Youth) -> Iterator[RuleViolation]:
 
 @checks(Mentor)
 def _mentor(m: Mentor) -> Iterator[RuleViolation]:
+    from mentoring import mentors
+
     yield from _not_in_future(m.birth_date, "birth_date")
+    status = str(getattr(m.status, "value", m.status))
+    became = sa_inspect(m).attrs["status"].history.added
+    if status == "active" and became:
+        # Rule 3's first half: nobody is active without a signed agreement and a valid check.
+        yield from mentors.activation_problems(m, today())
+    if status == "rejected" and not (m.rejection_reason or "").strip():
+        yield RuleViolation(_l("Give the reason for rejecting the applicant."), "rejection_reason")
+
     if m.experience_years is not None and m.experience_years < 0:
         yield RuleViolation(_l("Cannot be negative."), "experience_years")
     if m.questionnaire_score is not None and not 0 <= m.questionnaire_score <= 100:
@@ -241,12 +252,30 @@ def _course(c: TrainingCourse) -> Iterator[RuleViolation]:
 @checks(Agreement)
 def _agreement(a: Agreement) -> Iterator[RuleViolation]:
     yield from _dates_in_order(a.starts_on, a.ends_on, "ends_on")
+    if a.signed and a.signed_on is None:
+        yield RuleViolation(_l("Enter the date the agreement was signed."), "signed_on")
+    yield from _not_in_future(a.signed_on, "signed_on")
 
 
 @checks(BackgroundCheck)
 def _background_check(b: BackgroundCheck) -> Iterator[RuleViolation]:
+    from mentoring import mentors
+
     yield from _not_in_future(b.checked_on, "checked_on")
+    if b.checked_on is not None and b.valid_until is None and b.mentor is not None:
+        b.valid_until = mentors.check_valid_until(b, b.mentor.programme)
     yield from _dates_in_order(b.checked_on, b.valid_until, "valid_until")
+
+
+@checks(Certificate)
+def _certificate(c: Certificate) -> Iterator[RuleViolation]:
+    from mentoring import mentors
+
+    session = object_session(c)
+    if session is not None:
+        yield from mentors.check_certificate(session, c)
+    if c.mentor is not None and c.provider_id is None and c.provider is None:
+        c.provider_id = c.mentor.provider_id
 
 
 @checks(Pair)

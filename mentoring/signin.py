@@ -61,7 +61,7 @@ def record_attempt(db: Session, email: str, ip: str, success: bool, now: dt.date
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 # -- two-factor ----------------------------------------------------------------------------
@@ -80,7 +80,7 @@ def verify_totp(user: User, code: str, secret: str | None = None) -> bool:
     if not secret or not code.isdigit():
         return False
     totp = pyotp.TOTP(secret)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     step = int(now.timestamp()) // totp.interval
     for candidate in (step, step - 1, step + 1):
         if user.totp_last_step is not None and candidate <= user.totp_last_step:

@@ -1,10 +1,8 @@
 """All models, importable from one place; the import order registers every table."""
 
+from models.audit import AuditLog
 from models.base import Base, db
-from models.organisation import Budget, Contract, Locality, Municipality, Programme, Provider
-from models.user import User
-from models.youth import RiskFactor, Youth, youth_risk_factor
-from models.referral import Referral, ReferralStatusChange
+from models.invoice import Invoice, InvoiceLine, InvoiceSequence
 from models.mentor import (
     Agreement,
     BackgroundCheck,
@@ -13,21 +11,23 @@ from models.mentor import (
     Mentor,
     MentorStatusChange,
     Supervision,
-    TrainingAttendance,
     TrainingCourse,
+    TrainingSession,
     TrainingTopic,
 )
+from models.organisation import Budget, Contract, Locality, Municipality, Programme, Provider
 from models.pair import AdditionalSupport, Goal, Pair
-from models.service_entry import ServiceEntry
-from models.invoice import Invoice, InvoiceLine, InvoiceSequence
-from models.audit import AuditLog
+from models.referral import Referral, ReferralStatusChange
 from models.security import SignInAttempt
+from models.service_entry import ServiceEntry
+from models.user import User
+from models.youth import RiskFactor, Youth, youth_risk_factor
 
 __all__ = [
     "AdditionalSupport", "Agreement", "AuditLog", "BackgroundCheck", "Base", "Budget",
     "Certificate", "Contract", "Goal", "Interview", "Invoice", "InvoiceLine", "InvoiceSequence",
     "Locality", "Mentor", "MentorStatusChange", "Municipality", "Pair", "Programme", "Provider",
     "Referral", "ReferralStatusChange", "RiskFactor", "ServiceEntry", "SignInAttempt", "Supervision",
-    "TrainingAttendance", "TrainingCourse", "TrainingTopic", "User", "Youth", "db",
+    "TrainingCourse", "TrainingSession", "TrainingTopic", "User", "Youth", "db",
     "youth_risk_factor",
 ]

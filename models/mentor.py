@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentoring.enums import CheckResult, Decision, Education, Gender, InterviewMode, MentorStatus
@@ -31,6 +41,10 @@ class Mentor(CreatedAt, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     provider_id: Mapped[int] = mapped_column(
         ForeignKey("provider.id", ondelete="RESTRICT"), index=True, info=label(_l("Provider"))
+    )
+    programme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programme.id", ondelete="RESTRICT"), index=True,
+        info=label(_l("Programme")),
     )
     first_name: Mapped[str] = mapped_column(String(80), info=label(_l("First name")))
     last_name: Mapped[str] = mapped_column(String(80), index=True, info=label(_l("Last name")))
@@ -71,7 +85,10 @@ class Mentor(CreatedAt, db.Model):
     archived: Mapped[bool] = mapped_column(default=False, index=True, info=label(_l("Archived"), sensitive=True))
 
     provider: Mapped[Provider] = relationship(info=label(_l("Provider")))
+    programme: Mapped[Programme | None] = relationship(info=label(_l("Programme")))
     locality: Mapped[Locality | None] = relationship(info=label(_l("Residence"), sensitive=True))
+    history: Mapped[list[MentorStatusChange]] = relationship(
+        order_by="MentorStatusChange.changed_at", viewonly=True)
     interviews: Mapped[list[Interview]] = relationship(back_populates="mentor")
     agreements: Mapped[list[Agreement]] = relationship(back_populates="mentor")
     background_checks: Mapped[list[BackgroundCheck]] = relationship(back_populates="mentor")
@@ -192,32 +209,41 @@ class TrainingCourse(db.Model):
         return f"{self.title} ({self.starts_on:%d.%m.%Y})"
 
 
-class TrainingAttendance(db.Model):
-    """How many of a course's sessions a mentor attended."""
+session_attendee = Table(
+    "session_attendee",
+    db.Model.metadata,
+    Column("session_id", ForeignKey("training_session.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("mentor_id", ForeignKey("mentor.id", ondelete="RESTRICT"), primary_key=True,
+           index=True),
+)
 
-    __tablename__ = "training_attendance"
-    __table_args__ = (
-        UniqueConstraint("course_id", "mentor_id"),
-        CheckConstraint("sessions_attended >= 0", name="attended_positive"),
-    )
+
+class TrainingSession(db.Model):
+    """One session of a course, with the mentors who attended it."""
+
+    __tablename__ = "training_session"
+    __table_args__ = (UniqueConstraint("course_id", "held_on", "topic_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(
         ForeignKey("training_course.id", ondelete="CASCADE"), index=True,
         info=label(_l("Course")),
     )
-    mentor_id: Mapped[int] = mapped_column(
-        ForeignKey("mentor.id", ondelete="CASCADE"), index=True, info=label(_l("Mentor"))
-    )
-    sessions_attended: Mapped[int] = mapped_column(
-        default=0, info=label(_l("Sessions attended"))
+    held_on: Mapped[dt.date] = mapped_column(info=label(_l("Date")))
+    topic_id: Mapped[int | None] = mapped_column(
+        ForeignKey("training_topic.id", ondelete="RESTRICT"), index=True,
+        info=label(_l("Topic")),
     )
 
     course: Mapped[TrainingCourse] = relationship(info=label(_l("Course")))
-    mentor: Mapped[Mentor] = relationship(info=label(_l("Mentor")))
+    topic: Mapped[TrainingTopic | None] = relationship(info=label(_l("Topic")))
+    attendees: Mapped[list[Mentor]] = relationship(
+        secondary=session_attendee, info=label(_l("Attendees"))
+    )
 
     def __str__(self) -> str:
-        return f"{self.mentor} — {self.course}"
+        return f"{self.course.title} {self.held_on:%d.%m.%Y}"
 
 
 class Certificate(db.Model):
@@ -250,20 +276,26 @@ class Agreement(db.Model):
     """The cooperation agreement (vienošanās par sadarbību), two years preferred."""
 
     __tablename__ = "agreement"
-    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="dates"),)
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="dates"),
+        CheckConstraint("signed = false OR signed_on IS NOT NULL", name="signed_has_date"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mentor_id: Mapped[int] = mapped_column(
         ForeignKey("mentor.id", ondelete="RESTRICT"), index=True, info=label(_l("Mentor"))
     )
-    signed_on: Mapped[dt.date] = mapped_column(info=label(_l("Signed on")))
+    signed: Mapped[bool] = mapped_column(
+        default=False, server_default=sa_false(), info=label(_l("Signed"))
+    )
+    signed_on: Mapped[dt.date | None] = mapped_column(info=label(_l("Signed on")))
     starts_on: Mapped[dt.date] = mapped_column(info=label(_l("Starts")))
     ends_on: Mapped[dt.date] = mapped_column(index=True, info=label(_l("Ends")))
 
     mentor: Mapped[Mentor] = relationship(back_populates="agreements", info=label(_l("Mentor")))
 
     def is_current(self, day: dt.date) -> bool:
-        return self.starts_on <= day <= self.ends_on
+        return self.signed and self.starts_on <= day <= self.ends_on
 
     def __str__(self) -> str:
         return f"{self.mentor} {self.starts_on:%d.%m.%Y}–{self.ends_on:%d.%m.%Y}"

@@ -118,6 +118,9 @@ class Programme(db.Model):
         CheckConstraint(
             "training_attendance_percent BETWEEN 0 AND 100", name="attendance_percent"
         ),
+        CheckConstraint(
+            "background_check_months >= 1 AND agreement_months >= 1", name="validity_months"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -155,6 +158,13 @@ class Programme(db.Model):
     )
     training_attendance_percent: Mapped[int] = mapped_column(
         default=80, info=label(_l("Training attendance required (%)"))
+    )
+    background_check_months: Mapped[int] = mapped_column(
+        default=12, server_default="12",
+        info=label(_l("Background check valid for (months)")),
+    )
+    agreement_months: Mapped[int] = mapped_column(
+        default=24, server_default="24", info=label(_l("Preferred agreement length (months)"))
     )
     municipality: Mapped[Municipality] = relationship(info=label(_l("Municipality")))
 

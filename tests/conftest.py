@@ -24,7 +24,8 @@ from sqlalchemy import event, text  # noqa: E402
 
 from app import create_app  # noqa: E402
 from mentoring import demo, passwords  # noqa: E402
-from models import User, db as _db  # noqa: E402
+from models import User  # noqa: E402
+from models import db as _db
 
 passwords.use_fast_hashing()
 

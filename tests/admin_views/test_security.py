@@ -15,7 +15,7 @@ from sqlalchemy import select
 from admin_views import VIEWS, auth
 from mentoring import access, signin
 from mentoring.enums import Role
-from models import User, Youth, db as _db
+from models import User, Youth
 from tests.conftest import Browser
 
 PASSWORD = "Mentors-demo-2026"
@@ -110,7 +110,7 @@ def test_sign_in_limit_triggers_and_lifts(browser: Browser, demo_users: Any, mon
     blocked = browser.sign_in("ogre@mentori.lv", PASSWORD)
     assert blocked.status_code == 429
     assert "Pārāk daudz neveiksmīgu" in blocked.get_data(as_text=True)
-    later = dt.datetime.now(dt.timezone.utc) + signin.WINDOW + dt.timedelta(minutes=1)
+    later = dt.datetime.now(dt.UTC) + signin.WINDOW + dt.timedelta(minutes=1)
     monkeypatch.setattr(auth, "utcnow", lambda: later)
     assert browser.sign_in("ogre@mentori.lv", PASSWORD).status_code == 302
 

@@ -89,6 +89,6 @@ def test_minutes_read_as_hours(minutes: int, text: str) -> None:
 
 
 def test_times_read_in_riga() -> None:
-    moment = dt.datetime(2026, 7, 1, 9, 30, tzinfo=dt.timezone.utc)
+    moment = dt.datetime(2026, 7, 1, 9, 30, tzinfo=dt.UTC)
     assert formatting.format_date(moment) == "01.07.2026 12:30"  # EEST, UTC+3
     assert formatting.format_date(moment.replace(tzinfo=None, month=1)) == "01.01.2026 11:30"

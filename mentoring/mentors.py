@@ -1,0 +1,228 @@
+"""Mentor recruitment: eligibility, the selection lifecycle, training, certificates, activation
+and supervision compliance. Functions take a session and an explicit actor, flush, never commit.
+
+``applicant → screened → interviewed → in_training → certified → active → inactive``, and
+``rejected`` (with a reason) from any selection step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from mentoring import audit
+from mentoring.clock import age_on, today
+from mentoring.enums import Decision, Education, MentorStatus
+from mentoring.errors import RuleViolation, RuleViolations
+from mentoring.i18n import _l
+from models import (
+    Agreement,
+    BackgroundCheck,
+    Certificate,
+    Interview,
+    Mentor,
+    MentorStatusChange,
+    Programme,
+    Supervision,
+    TrainingCourse,
+    TrainingSession,
+)
+from models.mentor import session_attendee, supervision_attendee
+
+M = MentorStatus
+SELECTION = (M.applicant, M.screened, M.interviewed, M.in_training)
+TRANSITIONS: dict[MentorStatus, frozenset[MentorStatus]] = {
+    M.applicant: frozenset({M.screened, M.rejected}),
+    M.screened: frozenset({M.interviewed, M.rejected}),
+    M.interviewed: frozenset({M.in_training, M.rejected}),
+    M.in_training: frozenset({M.certified, M.rejected}),
+    M.certified: frozenset({M.active, M.inactive}),
+    M.active: frozenset({M.inactive}),
+    M.inactive: frozenset({M.active}),
+    M.rejected: frozenset(),
+}
+SECONDARY_OR_MORE = (Education.secondary, Education.vocational, Education.higher)
+
+
+def unmet_requirements(mentor: Mentor, programme: Programme | None,
+                       on: dt.date | None = None) -> list[Any]:
+    """The programme's entry requirements this applicant does not meet (empty: eligible)."""
+    on = on or today()
+    unmet: list[Any] = []
+    if programme is None:
+        return [_l("Choose the programme the mentor applies for.")]
+    if mentor.birth_date is not None and age_on(mentor.birth_date, on) < programme.min_mentor_age:
+        unmet.append(_l("At least %(age)d years old (now %(now)d).", age=programme.min_mentor_age,
+                        now=age_on(mentor.birth_date, on)))
+    if mentor.education not in SECONDARY_OR_MORE:
+        unmet.append(_l("Secondary education completed."))
+    return unmet
+
+
+def attendance_share(db: Session, mentor: Mentor, course: TrainingCourse) -> Decimal:
+    """Share of the course's sessions the mentor attended, 0–1 (planned sessions at least)."""
+    held = db.scalar(select(func.count()).select_from(TrainingSession)
+                     .where(TrainingSession.course_id == course.id)) or 0
+    attended = db.scalar(
+        select(func.count()).select_from(session_attendee)
+        .join(TrainingSession, TrainingSession.id == session_attendee.c.session_id)
+        .where(TrainingSession.course_id == course.id,
+               session_attendee.c.mentor_id == mentor.id)) or 0
+    sessions = max(held, course.sessions or 0)
+    return Decimal(attended) / Decimal(sessions) if sessions else Decimal(0)
+
+
+def check_certificate(db: Session, certificate: Certificate) -> list[RuleViolation]:
+    """A certificate goes only to a mentor of the course's provider who attended enough."""
+    mentor, course = certificate.mentor, certificate.course
+    if mentor is None or course is None:
+        return []
+    problems = []
+    if course.provider_id != mentor.provider_id:
+        problems.append(RuleViolation(_l("The course belongs to another provider."), "course"))
+    required = Decimal(course.programme.training_attendance_percent) / 100
+    with db.no_autoflush:
+        share = attendance_share(db, mentor, course)
+    if share < required:
+        problems.append(RuleViolation(_l(
+            "The mentor attended %(share)d%% of the course; %(required)d%% is required.",
+            share=int(share * 100), required=int(required * 100)), "mentor"))
+    if certificate.issued_on and certificate.issued_on < course.ends_on:
+        problems.append(RuleViolation(
+            _l("A certificate is issued after the course ends."), "issued_on"))
+    return problems
+
+
+def current_agreement(mentor: Mentor, on: dt.date) -> Agreement | None:
+    return next((a for a in mentor.agreements if a.is_current(on)), None)
+
+
+def valid_check(mentor: Mentor, on: dt.date) -> BackgroundCheck | None:
+    return next((c for c in mentor.background_checks if c.is_valid(on)), None)
+
+
+def activation_problems(mentor: Mentor, on: dt.date) -> list[RuleViolation]:
+    problems = []
+    if current_agreement(mentor, on) is None:
+        problems.append(RuleViolation(_l("No signed cooperation agreement current on that date.")))
+    if valid_check(mentor, on) is None:
+        problems.append(RuleViolation(
+            _l("No valid Punishment Register statement without records on that date.")))
+    return problems
+
+
+def agreement_warning(agreement: Agreement, programme: Programme | None) -> Any:
+    """A reminder (not a refusal) when the agreement is shorter than the preferred length."""
+    months = programme.agreement_months if programme else 24
+    if agreement.starts_on and agreement.ends_on:
+        length = (agreement.ends_on.year - agreement.starts_on.year) * 12 + (
+            agreement.ends_on.month - agreement.starts_on.month)
+        if agreement.ends_on.day < agreement.starts_on.day - 1:
+            length -= 1
+        if length < months:
+            return _l("Shorter than the preferred %(months)d months.", months=months)
+    return None
+
+
+def check_valid_until(check: BackgroundCheck, programme: Programme | None) -> dt.date:
+    months = programme.background_check_months if programme else 12
+    index = check.checked_on.year * 12 + check.checked_on.month - 1 + months
+    year, month = divmod(index, 12)
+    day = min(check.checked_on.day, 28)
+    return dt.date(year, month + 1, day)
+
+
+def transition(db: Session, mentor: Mentor, to: MentorStatus, *, actor: Any, comment: str = "",
+               reason: str = "", on: dt.date | None = None, ip: str = "") -> MentorStatusChange:
+    """Move ``mentor`` along an allowed step, checking what each step needs.
+
+    screened: eligible and a questionnaire score; interviewed: a passed interview;
+    certified: a certificate; active: a current signed agreement and a valid background check;
+    rejected: a reason. Raises ``RuleViolations``; flushes.
+    """
+    on = on or today()
+    current = MentorStatus(mentor.status)
+    problems: list[RuleViolation] = []
+    if to not in TRANSITIONS[current]:
+        problems.append(RuleViolation(_l(
+            "A mentor cannot go from “%(current)s” to “%(target)s”.",
+            current=current.label, target=to.label)))
+    elif to == M.screened:
+        problems += [RuleViolation(m, "programme") for m in unmet_requirements(
+            mentor, mentor.programme, on)]
+        if mentor.questionnaire_score is None:
+            problems.append(RuleViolation(_l("Enter the questionnaire score first."),
+                                          "questionnaire_score"))
+    elif to == M.interviewed:
+        passed = db.scalar(select(Interview.id).where(
+            Interview.mentor_id == mentor.id, Interview.decision == Decision.passed).limit(1))
+        if passed is None:
+            problems.append(RuleViolation(_l("Record a passed interview first.")))
+    elif to == M.certified:
+        if not db.scalar(select(Certificate.id).where(Certificate.mentor_id == mentor.id).limit(1)):
+            problems.append(RuleViolation(_l("Issue the certificate first.")))
+    elif to == M.active:
+        problems += activation_problems(mentor, on)
+    elif to == M.rejected and not reason.strip():
+        problems.append(RuleViolation(_l("Give the reason for rejecting the applicant."),
+                                      "reason"))
+    if problems:
+        raise RuleViolations(problems)
+    mentor.status = to
+    if to == M.rejected:
+        mentor.rejection_reason = reason.strip()
+    change = MentorStatusChange(mentor=mentor, from_status=current, to_status=to,
+                                comment=(reason or comment).strip(),
+                                changed_by_id=getattr(actor, "id", None))
+    db.add(change)
+    db.flush()
+    audit.record(db, actor, f"mentor.{to.value}", mentor, ip=ip,
+                 changes={"status": [current.value, to.value]})
+    return change
+
+
+@dataclass
+class SupervisionRow:
+    mentor: Mentor
+    attended: int
+    required: int
+
+    @property
+    def missed(self) -> bool:
+        return self.attended < self.required
+
+
+def supervision_month(db: Session, provider_id: int, year: int,
+                      month: int) -> list[SupervisionRow]:
+    """Active mentors of a provider with the supervisions they attended that month, against
+    their programme's monthly minimum (one query for the counts)."""
+    first = dt.date(year, month, 1)
+    after = dt.date(year + month // 12, month % 12 + 1, 1)
+    counts = dict(db.execute(
+        select(supervision_attendee.c.mentor_id, func.count())
+        .join(Supervision, Supervision.id == supervision_attendee.c.supervision_id)
+        .where(Supervision.provider_id == provider_id, Supervision.held_on >= first,
+               Supervision.held_on < after)
+        .group_by(supervision_attendee.c.mentor_id)
+    ).all())
+    mentors = db.scalars(
+        select(Mentor).where(Mentor.provider_id == provider_id, Mentor.status == M.active,
+                             Mentor.archived.is_(False))
+        .order_by(Mentor.last_name, Mentor.first_name)
+    ).all()
+    programmes = {p.id: p for p in db.scalars(select(Programme)).all()}
+    return [
+        SupervisionRow(
+            mentor=m, attended=counts.get(m.id, 0),
+            required=(programmes[m.programme_id].supervision_per_month or 0)
+            if m.programme_id in programmes else 0,
+        )
+        for m in mentors
+    ]
+
+
