@@ -115,6 +115,8 @@ def init_admin(app: Flask) -> Admin:
     admin.add_view(referral_views.ReviewView(
         name=_l("Review queue"), category=_l("Referrals"), endpoint="review",
         url="/admin/review"))
+    admin.add_view(pairs.PairingView(
+        name=_l("Pairing"), category=_l("Pairs"), endpoint="pairing", url="/admin/pairing"))
     admin.add_view(mentors.SupervisionMonthView(
         name=_l("Supervision by month"), category=_l("Mentors"), endpoint="supervision_month",
         url="/admin/supervision-month"))

@@ -41,6 +41,8 @@ ENDPOINT_ACTIONS = {
     "ajax_lookup": access.LIST,
     "ajax_update": access.EDIT,
     "status_view": access.EDIT,
+    "goal_view": access.EDIT,
+    "complete_view": access.EDIT,
     "pdf_view": access.VIEW,
 }
 

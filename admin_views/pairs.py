@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import joinedload
+from typing import Any
 
-from admin_views.base import SecureModelView
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from admin_views.base import SecureModelView, SecureView
+from admin_views.referrals import TranslatedForm, put_errors
 from admin_views.youths import YOUTH_LOOKUP
-from mentoring.i18n import _l
-from models import AdditionalSupport, Goal, Pair
+from mentoring import access, pairing, pairs
+from mentoring.clock import today
+from mentoring.enums import Achievement, GoalArea, PairStatus
+from mentoring.errors import RuleViolation
+from mentoring.i18n import _, _l
+from models import AdditionalSupport, Goal, Mentor, Pair, Provider, db
 
 PAIR_LABEL = (joinedload(Pair.youth), joinedload(Pair.mentor))
 
 
 class PairView(SecureModelView):
+    """Pairs; formed in the pairing view, their status moved on the pair's page."""
+
+    details_template = "mentoring/pair_details.html"
     column_list = ("youth", "mentor", "provider", "starts_on", "planned_end_on", "status")
     column_details_list = (
         "youth", "mentor", "provider", "programme", "contract", "referral", "starts_on",
@@ -20,7 +36,7 @@ class PairView(SecureModelView):
         "youth_feedback", "created_at",
     )
     column_export_list = column_details_list
-    form_columns = column_details_list[:-1]
+    form_columns = ("starts_on", "planned_end_on")
     column_filters = ("status", "starts_on", "provider.name")
     column_searchable_list = ("youth.case_number", "mentor.last_name")
     form_ajax_refs = {
@@ -33,6 +49,72 @@ class PairView(SecureModelView):
         joinedload(Pair.youth), joinedload(Pair.mentor), joinedload(Pair.provider),
         joinedload(Pair.programme), joinedload(Pair.contract), joinedload(Pair.referral),
     )
+
+    @expose("/new/", methods=("GET", "POST"))
+    def create_view(self) -> Any:
+        """Pairs are formed in the pairing view, from a referral and a ranked mentor."""
+        return redirect(url_for("pairing.index"))
+
+    def render(self, template: str, **kwargs: Any) -> Any:
+        if template == self.details_template and kwargs.get("model") is not None:
+            pair = kwargs["model"]
+            kwargs["figures"] = pairs.monthly_figures(db.session, pair)
+            kwargs["next_steps"] = [s for s in pairs.TRANSITIONS[PairStatus(pair.status)]
+                                    if s != PairStatus.completed]
+            kwargs["can_complete"] = pair.status == PairStatus.active
+            kwargs["achievements"] = Achievement.choices()
+            kwargs["areas"] = GoalArea.choices()
+        return super().render(template, **kwargs)
+
+    def _act(self, action: Any) -> Any:
+        pair = self.get_one(request.form.get("id", ""))
+        try:
+            action(pair)
+            db.session.commit()
+            flash(_("Saved."), "success")
+        except RuleViolation as exc:
+            db.session.rollback()
+            for violation in getattr(exc, "violations", [exc]):
+                flash(str(violation.message), "error")
+        return redirect(url_for(".details_view", id=pair.id))
+
+    @expose("/status/", methods=("POST",))
+    def status_view(self) -> Any:
+        try:
+            target = PairStatus(request.form.get("to", ""))
+        except ValueError:
+            abort(400)
+        return self._act(lambda pair: pairs.transition(
+            db.session, pair, target, actor=current_user,
+            comment=request.form.get("comment", ""), ip=request.remote_addr or ""))
+
+    @expose("/goal/", methods=("POST",))
+    def goal_view(self) -> Any:
+        try:
+            area = GoalArea(request.form.get("area", ""))
+        except ValueError:
+            abort(400)
+        return self._act(lambda pair: pairs.add_goal(
+            db.session, pair, area=area, description=request.form.get("description", ""),
+            target=request.form.get("target", ""), actor=current_user,
+            ip=request.remote_addr or ""))
+
+    @expose("/complete/", methods=("POST",))
+    def complete_view(self) -> Any:
+        def rated(pair: Pair) -> dict[int, Achievement]:
+            found = {}
+            for goal in pair.goals:
+                try:
+                    found[goal.id] = Achievement(request.form.get(f"goal-{goal.id}", ""))
+                except ValueError:
+                    continue
+            return found
+
+        return self._act(lambda pair: pairs.complete(
+            db.session, pair, achievements=rated(pair),
+            summary=request.form.get("summary", ""),
+            youth_feedback=request.form.get("youth_feedback", ""), actor=current_user,
+            ip=request.remote_addr or ""))
 
 
 class GoalView(SecureModelView):
@@ -51,3 +133,69 @@ class AdditionalSupportView(SecureModelView):
     column_filters = ("kind", "arranged_on")
     column_default_sort = [("arranged_on", True)]
     query_options = tuple(joinedload(AdditionalSupport.pair).options(o) for o in PAIR_LABEL)
+
+
+class PairingForm(TranslatedForm):
+    mentor = RadioField(_l("Mentor"), coerce=int, validate_choice=True)
+    starts_on = DateField(_l("Start"), validators=[DataRequired()], default=today)
+    planned_end_on = DateField(_l("Planned end"), validators=[DataRequired()])
+    goal_area = SelectField(_l("Area"), choices=GoalArea.choices())
+    goal_description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
+    goal_target = StringField(_l("Target"), validators=[Length(max=250)])
+
+
+class PairingView(SecureView):
+    """Referred youths waiting for a mentor, and the provider's mentors ranked for each."""
+
+    model = Pair
+    permission = access.CREATE
+
+    def _providers(self) -> list[Provider]:
+        return list(db.session.scalars(select(Provider).where(
+            access.row_filter(current_user, Provider)).order_by(Provider.name)))
+
+    @expose("/", methods=("GET", "POST"))
+    def index(self) -> Any:
+        providers = self._providers()
+        chosen = request.values.get("provider", type=int) or (
+            current_user.provider_id or (providers[0].id if providers else None))
+        provider = next((p for p in providers if p.id == chosen), None)
+        if provider is None:
+            abort(404)
+        waiting = pairs.waiting_referrals(db.session, provider.id)
+        referral = None
+        ranked: list[Any] = []
+        form = PairingForm()
+        referral_id = request.values.get("referral", type=int)
+        if referral_id is not None:
+            referral = next((r for r in waiting if r.id == referral_id), None)
+            if referral is None:
+                abort(404)
+            day = form.starts_on.data or today()
+            ranked = pairs.candidates(db.session, referral, day)
+            form.mentor.choices = [(c.mentor.id, c.mentor.full_name) for c in ranked
+                                   if c.eligible]
+            if request.method == "GET":
+                months = referral.programme.max_months or referral.programme.min_months
+                form.planned_end_on.data = pairs.add_months(day, months)
+            if request.method == "POST" and form.validate():
+                mentor = db.session.get(Mentor, form.mentor.data)
+                goals = [(GoalArea(form.goal_area.data), form.goal_description.data or "",
+                          form.goal_target.data or "")]
+                try:
+                    pair = pairs.form_pair(
+                        db.session, referral=referral, mentor=mentor,
+                        starts_on=form.starts_on.data, planned_end_on=form.planned_end_on.data,
+                        goals=goals, actor=current_user, ip=request.remote_addr or "")
+                    db.session.commit()
+                except RuleViolation as exc:
+                    db.session.rollback()
+                    put_errors(form, exc)
+                else:
+                    flash(_("Pair formed: %(pair)s.", pair=str(pair)), "success")
+                    return redirect(url_for("pair.details_view", id=pair.id))
+        elif request.method == "POST":
+            abort(400)
+        return self.render("mentoring/pairing.html", providers=providers, provider=provider,
+                           waiting=waiting, referral=referral, ranked=ranked, form=form,
+                           weights=pairing.WEIGHTS, today=today())

@@ -32,7 +32,8 @@ class YouthView(SecureModelView):
     column_details_list = (
         "case_number", "first_name", "last_name", "birth_date", "personal_code", "gender",
         "municipality", "locality", "school", "phone", "email", "guardian_name",
-        "guardian_phone", "guardian_email", "risk_factors", "consent_youth",
+        "guardian_phone", "guardian_email", "risk_factors", "interests", "languages",
+        "mentor_gender", "consent_youth",
         "consent_guardian", "consent_date", "notes", "archived", "created_at",
     )
     column_export_list = column_details_list

@@ -54,6 +54,7 @@ from models import (
     MentorStatusChange,
     Municipality,
     Pair,
+    PairStatusChange,
     Programme,
     Provider,
     Referral,
@@ -422,6 +423,10 @@ class _Demo:
                 guardian_phone=f"29{self.serial:06d}", consent_youth=True,
                 consent_guardian=True, consent_date=received,
                 risk_factors=self.rnd.sample(list(self.risk.values()), k=self.rnd.randint(1, 3)),
+                interests=self.rnd.choice(["sports, mūzika", "datorspēles, kino", "daba",
+                                           "basketbols, foto", "māksla"]),
+                languages=self.rnd.choice(["latviešu", "latviešu, krievu", "latviešu, angļu"]),
+                mentor_gender=self.rnd.choice([None, None, Gender.female, Gender.male]),
             ))
             referral = self.add(Referral(
                 youth=youth, programme=programme, municipality=municipality, source=source,
@@ -491,6 +496,12 @@ class _Demo:
             contract=contract, referral=referral,
             starts_on=start, planned_end_on=planned_end, ended_on=ended, status=status,
         ))
+        previous = None
+        for step in ([PairStatus.proposed, PairStatus.active]
+                     + ([PairStatus.completed] if status == PairStatus.completed else [])):
+            self.add(PairStatusChange(pair=pair, from_status=previous, to_status=step,
+                                      changed_by=self.admin))
+            previous = step
         areas = self.rnd.sample([GoalArea.education, GoalArea.social, GoalArea.leisure,
                                  GoalArea.daily_life, GoalArea.risk], k=2)
         for area in areas:

@@ -280,7 +280,17 @@ def _certificate(c: Certificate) -> Iterator[RuleViolation]:
 
 @checks(Pair)
 def _pair(p: Pair) -> Iterator[RuleViolation]:
+    from mentoring import pairs
+
     yield from _dates_in_order(p.starts_on, p.planned_end_on, "planned_end_on")
+    yield from pairs.length_problems(p.programme, p.starts_on, p.planned_end_on)
+    status = str(getattr(p.status, "value", p.status))
+    if status in ("active", "paused", "completed") and not p.goals:
+        yield RuleViolation(_l("Agree on at least one goal first."), "status")
+    if status == "completed" and (
+        not (p.evaluation_summary or "").strip() or any(g.achievement is None for g in p.goals)
+    ):
+        yield RuleViolation(_l("Complete the evaluation first."), "status")
     yield from _dates_in_order(p.starts_on, p.ended_on, "ended_on")
     if p.status == "ended_early" and not (p.end_reason or "").strip():
         yield RuleViolation(_l("Give the reason for ending early."), "end_reason")

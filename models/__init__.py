@@ -16,7 +16,7 @@ from models.mentor import (
     TrainingTopic,
 )
 from models.organisation import Budget, Contract, Locality, Municipality, Programme, Provider
-from models.pair import AdditionalSupport, Goal, Pair
+from models.pair import AdditionalSupport, Goal, Pair, PairStatusChange
 from models.referral import Referral, ReferralStatusChange
 from models.security import SignInAttempt
 from models.service_entry import ServiceEntry
@@ -26,7 +26,7 @@ from models.youth import RiskFactor, Youth, youth_risk_factor
 __all__ = [
     "AdditionalSupport", "Agreement", "AuditLog", "BackgroundCheck", "Base", "Budget",
     "Certificate", "Contract", "Goal", "Interview", "Invoice", "InvoiceLine", "InvoiceSequence",
-    "Locality", "Mentor", "MentorStatusChange", "Municipality", "Pair", "Programme", "Provider",
+    "Locality", "Mentor", "MentorStatusChange", "Municipality", "Pair", "PairStatusChange", "Programme", "Provider",
     "Referral", "ReferralStatusChange", "RiskFactor", "ServiceEntry", "SignInAttempt", "Supervision",
     "TrainingCourse", "TrainingSession", "TrainingTopic", "User", "Youth", "db",
     "youth_risk_factor",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, func, select
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, func, select
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from mentoring.enums import Achievement, GoalArea, PairStatus, SupportKind
 from mentoring.i18n import _l
-from models.base import CreatedAt, db, enum_column, label
+from models.base import CreatedAt, db, enum_column, label, utcnow
+from models.user import User
 from models.mentor import Mentor
 from models.organisation import Contract, Programme, Provider
 from models.referral import Referral
@@ -65,10 +66,44 @@ class Pair(CreatedAt, db.Model):
     programme: Mapped[Programme] = relationship(info=label(_l("Programme")))
     contract: Mapped[Contract | None] = relationship(info=label(_l("Contract")))
     referral: Mapped[Referral | None] = relationship(info=label(_l("Referral")))
-    goals: Mapped[list[Goal]] = relationship(back_populates="pair", info=label(_l("Goals")))
+    goals: Mapped[list[Goal]] = relationship(
+        back_populates="pair", order_by="Goal.id", info=label(_l("Goals")))
+    history: Mapped[list[PairStatusChange]] = relationship(
+        back_populates="pair", order_by="PairStatusChange.changed_at", info=label(_l("History")))
+    supports: Mapped[list[AdditionalSupport]] = relationship(
+        back_populates="pair", order_by="AdditionalSupport.arranged_on",
+        info=label(_l("Additional support")))
 
     def __str__(self) -> str:
         return f"{self.youth.case_number} {self.youth.initials} — {self.mentor}"
+
+
+class PairStatusChange(db.Model):
+    __tablename__ = "pair_status_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pair_id: Mapped[int] = mapped_column(
+        ForeignKey("pair.id", ondelete="CASCADE"), index=True, info=label(_l("Pair"))
+    )
+    from_status: Mapped[PairStatus | None] = mapped_column(
+        enum_column(PairStatus, "from_status"), info=label(_l("From status"))
+    )
+    to_status: Mapped[PairStatus] = mapped_column(
+        enum_column(PairStatus, "to_status"), info=label(_l("To status"))
+    )
+    comment: Mapped[str] = mapped_column(Text, default="", info=label(_l("Comment")))
+    changed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL"), index=True, info=label(_l("Changed by"))
+    )
+    changed_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, info=label(_l("Changed at"))
+    )
+
+    pair: Mapped[Pair] = relationship(back_populates="history", info=label(_l("Pair")))
+    changed_by: Mapped[User | None] = relationship(info=label(_l("Changed by")))
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
 
 
 class Goal(db.Model):
@@ -109,7 +144,7 @@ class AdditionalSupport(db.Model):
     arranged_on: Mapped[dt.date] = mapped_column(info=label(_l("Arranged on")))
     outcome: Mapped[str] = mapped_column(Text, default="", info=label(_l("Outcome")))
 
-    pair: Mapped[Pair] = relationship(info=label(_l("Pair")))
+    pair: Mapped[Pair] = relationship(back_populates="supports", info=label(_l("Pair")))
 
     def __str__(self) -> str:
         return f"{self.kind.label} {self.arranged_on:%d.%m.%Y}"

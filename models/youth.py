@@ -79,6 +79,15 @@ class Youth(CreatedAt, db.Model):
         default=False, info=label(_l("Consent of parent or guardian"))
     )
     consent_date: Mapped[dt.date | None] = mapped_column(info=label(_l("Consent date")))
+    interests: Mapped[str] = mapped_column(
+        String(300), default="", server_default="", info=label(_l("Interests"))
+    )
+    languages: Mapped[str] = mapped_column(
+        String(200), default="", server_default="", info=label(_l("Languages"))
+    )
+    mentor_gender: Mapped[Gender | None] = mapped_column(
+        enum_column(Gender, "mentor_gender"), info=label(_l("Preferred mentor gender"))
+    )
     notes: Mapped[str] = mapped_column(Text, default="", info=label(_l("Notes"), sensitive=True))
     archived: Mapped[bool] = mapped_column(default=False, index=True, info=label(_l("Archived")))
 
