@@ -229,7 +229,7 @@ class _Demo:
         self.user("liepaja@mentori.lv", "Gunta Sociālā", Role.municipality, municipality=city)
         self.db.flush()
         mentors: list[Mentor] = []
-        for contract, count in zip(contracts, (4, 3, 2)):
+        for contract, count in zip(contracts, (4, 3, 2), strict=True):
             course = self.add(TrainingCourse(
                 provider=contract.provider, programme=programme, title="Mentoru pamatkurss",
                 starts_on=t - dt.timedelta(days=400), ends_on=t - dt.timedelta(days=397),

@@ -8,7 +8,7 @@ from typing import Any
 from mentoring.i18n import _l
 
 
-class LabeledEnum(str, enum.Enum):
+class LabeledEnum(str, enum.Enum):  # noqa: UP042 - StrEnum would stringify to the value, not the label
     """A string enum whose members carry a lazy, translatable label.
 
     The value is the stable code stored in the database; ``label`` is what people read.

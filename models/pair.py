@@ -10,10 +10,10 @@ from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 from mentoring.enums import Achievement, GoalArea, PairStatus, SupportKind
 from mentoring.i18n import _l
 from models.base import CreatedAt, db, enum_column, label, utcnow
-from models.user import User
 from models.mentor import Mentor
 from models.organisation import Contract, Programme, Provider
 from models.referral import Referral
+from models.user import User
 from models.youth import Youth
 
 
