@@ -298,6 +298,15 @@ def _pair(p: Pair) -> Iterator[RuleViolation]:
 
 @checks(ServiceEntry)
 def _service_entry(e: ServiceEntry) -> Iterator[RuleViolation]:
+    from mentoring import hours
+
+    session = object_session(e)
+    state = sa_inspect(e)
+    relevant = ("day", "minutes", "billable", "pair_id", "pair", "status")
+    changed = state.pending or state.transient or any(
+        state.attrs[name].history.has_changes() for name in relevant)
+    if session is not None and changed and e.minutes is not None and e.minutes > 0:
+        yield from hours.check_entry(session, e)
     if e.minutes is not None:
         if e.minutes <= 0:
             yield RuleViolation(_l("The duration must be positive."), "minutes")

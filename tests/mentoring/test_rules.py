@@ -20,8 +20,12 @@ def fields_of(exc: RuleViolations) -> set[str | None]:
 @pytest.mark.parametrize(("minutes", "ok"), [(15, True), (1440, True), (0, False), (-15, False),
                                              (20, False), (1455, False)])
 def test_service_entry_minutes(db: Any, demo_users: Any, minutes: int, ok: bool) -> None:
-    pair = db.session.scalar(select(Pair).limit(1))
-    entry = ServiceEntry(pair=pair, day=pair.starts_on, minutes=minutes, activity="study")
+    from mentoring.clock import today
+    from mentoring.enums import PairStatus
+
+    pair = db.session.scalar(select(Pair).where(Pair.status == PairStatus.active).limit(1))
+    entry = ServiceEntry(pair=pair, day=today(), minutes=minutes, activity="study",
+                         billable=False)
     db.session.add(entry)
     if ok:
         db.session.flush()

@@ -1,0 +1,141 @@
+"""Service hours: the monthly cap (rule 6), the pair's period (rule 7), approval.
+
+The cap counts a youth's billable minutes in one calendar month over all their pairs of the
+programme; rejected entries do not count. ``check_entry`` locks the youth's row first, so two
+transactions adding hours to the same youth's month run one after the other and can never
+together pass the cap (PostgreSQL; SQLite serialises writers anyway).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from mentoring import audit
+from mentoring.enums import EntryStatus, InvoiceStatus, PairStatus
+from mentoring.errors import RuleViolation, RuleViolations
+from mentoring.formatting import format_minutes
+from mentoring.i18n import _l
+from models import Invoice, InvoiceLine, Pair, ServiceEntry, Youth
+from models.base import utcnow
+
+LOGGABLE = (PairStatus.active, PairStatus.paused, PairStatus.completed, PairStatus.ended_early)
+
+
+def month_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
+    first = day.replace(day=1)
+    after = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return first, after
+
+
+def used_minutes(db: Session, youth_id: int, programme_id: int, day: dt.date,
+                 exclude_id: int | None = None) -> int:
+    """Billable minutes already counted for the youth in ``day``'s month."""
+    first, after = month_bounds(day)
+    query = (
+        select(func.coalesce(func.sum(ServiceEntry.minutes), 0))
+        .join(Pair, Pair.id == ServiceEntry.pair_id)
+        .where(Pair.youth_id == youth_id, Pair.programme_id == programme_id,
+               ServiceEntry.billable.is_(True), ServiceEntry.status != EntryStatus.rejected,
+               ServiceEntry.day >= first, ServiceEntry.day < after)
+    )
+    if exclude_id is not None:
+        query = query.where(ServiceEntry.id != exclude_id)
+    with db.no_autoflush:
+        return int(db.scalar(query) or 0)
+
+
+def remaining_minutes(db: Session, pair: Pair, day: dt.date) -> int | None:
+    """Billable minutes still available in ``day``'s month; ``None`` when there is no cap."""
+    cap = pair.programme.monthly_cap_minutes
+    if cap is None:
+        return None
+    return max(cap - used_minutes(db, pair.youth_id, pair.programme_id, day), 0)
+
+
+def month_invoiced(db: Session, pair_id: int, day: dt.date) -> bool:
+    with db.no_autoflush:
+        return db.scalar(
+            select(InvoiceLine.id).join(Invoice, Invoice.id == InvoiceLine.invoice_id).where(
+                InvoiceLine.pair_id == pair_id, Invoice.year == day.year,
+                Invoice.month == day.month, Invoice.status != InvoiceStatus.draft,
+                Invoice.kind == "invoice").limit(1)) is not None
+
+
+def _lock_youth(db: Session, youth_id: int) -> None:
+    # Serialises concurrent additions to one youth's month (SELECT … FOR UPDATE).
+    with db.no_autoflush:
+        db.execute(select(Youth.id).where(Youth.id == youth_id).with_for_update())
+
+
+def check_entry(db: Session, entry: ServiceEntry) -> list[RuleViolation]:
+    """Rules 6 and 7 for a new or changed entry (the record rules check duration and date)."""
+    pair = entry.pair
+    if pair is None or entry.day is None or entry.minutes is None:
+        return []
+    problems: list[RuleViolation] = []
+    end = pair.ended_on or pair.planned_end_on
+    if pair.status not in LOGGABLE:
+        problems.append(RuleViolation(_l("Hours are logged only for an active pair."), "pair"))
+    elif not pair.starts_on <= entry.day <= end:
+        problems.append(RuleViolation(_l(
+            "The date is outside the pair's period (%(start)s – %(end)s).",
+            start=pair.starts_on.strftime("%d.%m.%Y"), end=end.strftime("%d.%m.%Y")), "day"))
+    if entry.status != EntryStatus.invoiced and month_invoiced(db, pair.id, entry.day):
+        problems.append(RuleViolation(
+            _l("This month is already invoiced for this pair."), "day"))
+    cap = pair.programme.monthly_cap_minutes
+    counts = entry.billable and entry.status != EntryStatus.rejected
+    if cap is not None and counts:
+        _lock_youth(db, pair.youth_id)
+        used = used_minutes(db, pair.youth_id, pair.programme_id, entry.day, exclude_id=entry.id)
+        if used + entry.minutes > cap:
+            problems.append(RuleViolation(_l(
+                "This would exceed the monthly cap of %(cap)s h: %(left)s h are still "
+                "available in that month. Record extra time as non-billable.",
+                cap=format_minutes(cap), left=format_minutes(max(cap - used, 0))), "minutes"))
+    return problems
+
+
+def log_entry(db: Session, *, pair: Pair, actor: Any, day: dt.date, minutes: int,
+              activity: Any, mode: Any, note: str = "", billable: bool = True,
+              ip: str = "") -> ServiceEntry:
+    """Log minutes for a pair; every rule is checked at flush. Flushes, never commits."""
+    entry = ServiceEntry(pair=pair, day=day, minutes=minutes, activity=activity, mode=mode,
+                         note=note, billable=billable, status=EntryStatus.logged,
+                         logged_by_id=getattr(actor, "id", None))
+    db.add(entry)
+    db.flush()
+    audit.record(db, actor, "create", entry, changes=audit.snapshot(entry), ip=ip)
+    return entry
+
+
+def approve(db: Session, entries: list[ServiceEntry], *, actor: Any, ip: str = "") -> int:
+    """Approve logged entries; others are left as they are. Returns how many were approved."""
+    count = 0
+    for entry in entries:
+        if entry.status == EntryStatus.logged:
+            entry.status = EntryStatus.approved
+            entry.approved_by_id = getattr(actor, "id", None)
+            entry.approved_at = utcnow()
+            audit.record(db, actor, "entry.approved", entry, ip=ip)
+            count += 1
+    db.flush()
+    return count
+
+
+def reject(db: Session, entry: ServiceEntry, *, actor: Any, reason: str, ip: str = "") -> None:
+    if entry.status not in (EntryStatus.logged, EntryStatus.approved):
+        raise RuleViolations([RuleViolation(_l("Only entries not yet invoiced can be rejected."))])
+    if not reason.strip():
+        raise RuleViolations([RuleViolation(_l("Give the reason for rejecting the entry."),
+                                            "reason")])
+    entry.status = EntryStatus.rejected
+    entry.rejection_reason = reason.strip()
+    audit.record(db, actor, "entry.rejected", entry, ip=ip, changes={"reason": reason.strip()})
+    db.flush()
+
+

@@ -1,0 +1,162 @@
+"""Rules 6 and 7: the monthly cap per youth, the pair's period, invoiced months."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from typing import Any
+
+import pytest
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from mentoring import hours
+from mentoring.clock import today
+from mentoring.enums import Activity, EntryStatus, Mode, PairStatus
+from mentoring.errors import RuleViolations
+from models import Pair, Programme, ServiceEntry, User
+
+
+@pytest.fixture()
+def pair(db: Any, demo_users: Any) -> Pair:
+    """An active Liepāja pair (cap 20 h) with its entries cleared, so months start empty."""
+    found = db.session.scalar(select(Pair).join(Programme).where(
+        Pair.status == PairStatus.active, Programme.monthly_cap_minutes.is_not(None),
+        Pair.starts_on <= today() - dt.timedelta(days=40)).order_by(Pair.id))
+    db.session.execute(delete(ServiceEntry).where(ServiceEntry.pair_id == found.id,
+                                                  ServiceEntry.invoice_id.is_(None)))
+    db.session.commit()
+    return found
+
+
+def coordinator(db: Any) -> User:
+    return db.session.scalar(select(User).where(User.email == "you@mentori.lv"))
+
+
+def log(db: Any, pair: Pair, day: dt.date, minutes: int, billable: bool = True) -> ServiceEntry:
+    return hours.log_entry(db.session, pair=pair, actor=coordinator(db), day=day,
+                           minutes=minutes, activity=Activity.study, mode=Mode.in_person,
+                           billable=billable)
+
+
+def fill(db: Any, pair: Pair, day: dt.date, minutes: int) -> None:
+    while minutes > 0:
+        chunk = min(minutes, 240)
+        log(db, pair, day, chunk)
+        minutes -= chunk
+
+
+def test_cap_boundary(db: Any, pair: Pair) -> None:
+    day = today().replace(day=1)
+    fill(db, pair, day, 19 * 60 + 45)
+    log(db, pair, day, 15)  # exactly 20:00
+    with pytest.raises(RuleViolations) as caught:
+        log(db, pair, day, 15)
+    assert {v.field for v in caught.value.violations} == {"minutes"}
+    assert "0:00" in str(caught.value)
+
+
+def test_cap_refuses_half_hour_over_and_says_what_is_left(db: Any, pair: Pair) -> None:
+    day = today().replace(day=1)
+    fill(db, pair, day, 19 * 60 + 45)
+    with pytest.raises(RuleViolations) as caught:
+        log(db, pair, day, 30)
+    assert "0:15" in str(caught.value)
+    db.session.rollback()
+
+
+def test_cap_is_per_calendar_month_and_ignores_non_billable(db: Any, pair: Pair) -> None:
+    this_month = today().replace(day=1)
+    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+    assert pair.starts_on < this_month  # the fixture picks a pair older than 40 days
+    fill(db, pair, last_month + dt.timedelta(days=max(0, (pair.starts_on - last_month).days)),
+         20 * 60)
+    fill(db, pair, this_month, 20 * 60)  # a new month, a new 20 h
+    log(db, pair, this_month, 120, billable=False)  # extra time, recorded, not counted
+    assert hours.used_minutes(db.session, pair.youth_id, pair.programme_id, this_month) == 1200
+
+
+def test_cap_holds_through_edit(db: Any, pair: Pair) -> None:
+    day = today().replace(day=1)
+    fill(db, pair, day, 19 * 60)
+    entry = log(db, pair, day, 60)
+    entry.minutes = 75
+    with pytest.raises(RuleViolations):
+        db.session.flush()
+    db.session.rollback()
+
+
+@pytest.mark.parametrize("offset", [-1, "future", "after_end"])
+def test_period_rules(db: Any, pair: Pair, offset: Any) -> None:
+    day = {
+        -1: pair.starts_on - dt.timedelta(days=1),
+        "future": today() + dt.timedelta(days=1),
+        "after_end": pair.planned_end_on + dt.timedelta(days=1),
+    }[offset]
+    with pytest.raises(RuleViolations) as caught:
+        log(db, pair, day, 60)
+    assert "day" in {v.field for v in caught.value.violations}
+    db.session.rollback()
+
+
+def test_no_hours_into_an_invoiced_month(db: Any, demo_users: Any) -> None:
+    invoiced = db.session.scalar(select(ServiceEntry).where(
+        ServiceEntry.status == EntryStatus.invoiced))
+    pair = invoiced.pair
+    with pytest.raises(RuleViolations) as caught:
+        hours.log_entry(db.session, pair=pair, actor=coordinator(db), day=invoiced.day,
+                        minutes=15, activity=Activity.study, mode=Mode.remote, billable=False)
+    assert "day" in {v.field for v in caught.value.violations}
+    db.session.rollback()
+
+
+def test_approve_and_reject(db: Any, pair: Pair) -> None:
+    day = today().replace(day=1)
+    first, second = log(db, pair, day, 60), log(db, pair, day, 60)
+    assert hours.approve(db.session, [first], actor=coordinator(db)) == 1
+    assert first.status == EntryStatus.approved and first.approved_by_id == coordinator(db).id
+    with pytest.raises(RuleViolations):
+        hours.reject(db.session, second, actor=coordinator(db), reason=" ")
+    hours.reject(db.session, second, actor=coordinator(db), reason="Nenotika")
+    assert second.status == EntryStatus.rejected
+    # A rejected entry frees its minutes.
+    assert hours.used_minutes(db.session, pair.youth_id, pair.programme_id, day) == 60
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
+                    reason="row locks need PostgreSQL; SQLite serialises writers anyway")
+def test_two_concurrent_sessions_cannot_pass_the_cap_together(db: Any, pair: Pair) -> None:
+    day = today().replace(day=1)
+    fill(db, pair, day, 19 * 60)
+    db.session.commit()
+    engine = db.engine
+    results: list[str] = []
+    barrier = threading.Barrier(2)
+
+    pair_id = pair.id
+
+    def add() -> None:
+        with Session(engine) as session:
+            try:
+                mine = session.get(Pair, pair_id)
+                barrier.wait()
+                hours.log_entry(session, pair=mine, actor=None, day=day, minutes=60,
+                                activity=Activity.sports, mode=Mode.in_person)
+                session.commit()
+                results.append("ok")
+            except RuleViolations:
+                session.rollback()
+                results.append("refused")
+            except Exception as exc:  # surfaces in the assertion below
+                results.append(repr(exc))
+
+    threads = [threading.Thread(target=add) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(results) == ["ok", "refused"]
+    total = db.session.scalar(select(func.sum(ServiceEntry.minutes)).where(
+        ServiceEntry.pair_id == pair.id, ServiceEntry.day >= day))
+    assert total == 20 * 60
