@@ -42,6 +42,7 @@ ENDPOINT_ACTIONS = {
     "ajax_update": access.EDIT,
     "status_view": access.EDIT,
     "goal_view": access.EDIT,
+    "decide_view": access.EDIT,
     "complete_view": access.EDIT,
     "pdf_view": access.VIEW,
 }

@@ -4,14 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.actions import action
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from admin_views.base import SecureModelView
-from models import Pair, ServiceEntry
+from mentoring import access, hours
+from mentoring.clock import today
+from mentoring.enums import PairStatus
+from mentoring.errors import RuleViolation
+from mentoring.i18n import _, _l
+from models import Pair, ServiceEntry, db
 
 
 class ServiceEntryView(SecureModelView):
+    """Service hours: logged by mentors and coordinators, approved or rejected by coordinators."""
+
+    create_template = "mentoring/entry_create.html"
+    details_template = "mentoring/entry_details.html"
     column_list = ("pair", "day", "minutes", "activity", "mode", "billable", "status", "invoice")
     column_details_list = (
         "pair", "day", "minutes", "activity", "mode", "note", "billable", "status",
@@ -30,7 +43,72 @@ class ServiceEntryView(SecureModelView):
         joinedload(ServiceEntry.approved_by),
     )
 
+    def create_form(self, obj: Any = None) -> Any:
+        form = super().create_form(obj)
+        wanted = request.args.get("pair", type=int)
+        if wanted and "pair" in form and request.method == "GET":
+            form.pair.data = db.session.scalar(
+                select(Pair).where(Pair.id == wanted, access.row_filter(current_user, Pair)))
+        return form
+
     def on_model_change(self, form: Any, model: ServiceEntry, is_created: bool) -> None:
         if is_created:
             model.logged_by_id = current_user.id
+            if access.editable_fields(current_user, ServiceEntry) is not None:
+                model.billable = True
         super().on_model_change(form, model, is_created)
+
+    def render(self, template: str, **kwargs: Any) -> Any:
+        if template == self.create_template:
+            open_pairs = db.session.scalars(
+                select(Pair).where(access.row_filter(current_user, Pair),
+                                   Pair.status == PairStatus.active)
+                .options(joinedload(Pair.youth), joinedload(Pair.mentor),
+                         joinedload(Pair.programme))
+                .order_by(Pair.id)).all()
+            day = today()
+            kwargs["remaining"] = [(p, hours.remaining_minutes(db.session, p, day))
+                                   for p in open_pairs]
+        if template == self.details_template and kwargs.get("model") is not None:
+            kwargs["can_decide"] = self.is_action_allowed("approve")
+        return super().render(template, **kwargs)
+
+    def is_action_allowed(self, name: str) -> bool:
+        if name in ("approve", "reject"):
+            return access.can(current_user, ServiceEntry, access.DELETE)  # coordinators
+        return super().is_action_allowed(name)
+
+    @action("approve", _l("Approve"), _l("Approve the selected entries?"))
+    def action_approve(self, ids: Any) -> None:
+        typed = [int(i) for i in ids if str(i).isdigit()]
+        entries = self.get_query().filter(ServiceEntry.id.in_(typed)).all()
+        try:
+            count = hours.approve(db.session, entries, actor=current_user,
+                                  ip=request.remote_addr or "")
+            db.session.commit()
+            flash(_("%(n)d entries approved.", n=count), "success")
+        except RuleViolation as exc:
+            db.session.rollback()
+            for violation in getattr(exc, "violations", [exc]):
+                flash(str(violation.message), "error")
+
+    @expose("/decide/", methods=("POST",))
+    def decide_view(self) -> Any:
+        entry = self.get_one(request.form.get("id", ""))
+        if not self.is_action_allowed("approve"):
+            abort(403)
+        try:
+            if request.form.get("decision") == "approve":
+                hours.approve(db.session, [entry], actor=current_user,
+                              ip=request.remote_addr or "")
+            else:
+                hours.reject(db.session, entry, actor=current_user,
+                             reason=request.form.get("reason", ""),
+                             ip=request.remote_addr or "")
+            db.session.commit()
+            flash(_("Saved."), "success")
+        except RuleViolation as exc:
+            db.session.rollback()
+            for violation in getattr(exc, "violations", [exc]):
+                flash(str(violation.message), "error")
+        return redirect(url_for(".details_view", id=entry.id))

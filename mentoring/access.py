@@ -91,6 +91,8 @@ SENSITIVE_FOR: dict[type, dict[str, frozenset[Role]]] = {
 # Where a role may edit only some fields of a model it can edit.
 EDITABLE_FIELDS: dict[Role, dict[type, frozenset[str]]] = {
     Role.municipality: {Invoice: frozenset({"status", "paid_on"})},
+    # Mentors log billable time; recording extra time as non-billable is the coordinator's.
+    Role.mentor: {ServiceEntry: frozenset({"pair", "day", "minutes", "activity", "mode", "note"})},
 }
 
 # Models whose records hold personal data: opening one or exporting them is audited.
