@@ -117,6 +117,9 @@ def init_admin(app: Flask) -> Admin:
         url="/admin/review"))
     admin.add_view(pairs.PairingView(
         name=_l("Pairing"), category=_l("Pairs"), endpoint="pairing", url="/admin/pairing"))
+    admin.add_view(hours.HoursImportView(
+        name=_l("Import hours"), category=_l("Pairs"), endpoint="hours_import",
+        url="/admin/hours-import"))
     admin.add_view(mentors.SupervisionMonthView(
         name=_l("Supervision by month"), category=_l("Mentors"), endpoint="supervision_month",
         url="/admin/supervision-month"))

@@ -8,11 +8,13 @@ from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_login import current_user
+from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from admin_views.base import SecureModelView
-from mentoring import access, hours
+from admin_views.base import SecureModelView, SecureView
+from admin_views.referrals import TranslatedForm
+from mentoring import access, hours, hours_import
 from mentoring.clock import today
 from mentoring.enums import PairStatus
 from mentoring.errors import RuleViolation
@@ -112,3 +114,34 @@ class ServiceEntryView(SecureModelView):
             for violation in getattr(exc, "violations", [exc]):
                 flash(str(violation.message), "error")
         return redirect(url_for(".details_view", id=entry.id))
+
+
+class ImportForm(TranslatedForm):
+    file = FileField(_l("Spreadsheet (XLSX or CSV)"), validators=[FileRequired()])
+
+
+class HoursImportView(SecureView):
+    """Import a month's entries from a spreadsheet: check first, import only if all rows pass."""
+
+    model = ServiceEntry
+    permission = access.CREATE
+
+    @expose("/", methods=("GET", "POST"))
+    def index(self) -> Any:
+        form = ImportForm()
+        result = None
+        if form.validate_on_submit():
+            upload = form.file.data
+            dry_run = request.form.get("mode") != "import"
+            try:
+                rows = hours_import.read_rows(upload.read(), upload.filename or "")
+                result = hours_import.run(db.session, rows, actor=current_user,
+                                          dry_run=dry_run, ip=request.remote_addr or "")
+            except RuleViolation as exc:
+                form.file.errors = [*form.file.errors, str(exc.message)]
+            if result is not None and result.imported:
+                db.session.commit()
+                flash(_("%(n)d entries imported.", n=result.imported), "success")
+            else:
+                db.session.rollback()
+        return self.render("mentoring/hours_import.html", form=form, result=result)
