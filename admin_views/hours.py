@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
+from flask_babel import force_locale
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
@@ -14,12 +16,12 @@ from sqlalchemy.orm import joinedload
 
 from admin_views.base import SecureModelView, SecureView
 from admin_views.referrals import TranslatedForm
-from mentoring import access, hours, hours_import
+from mentoring import access, documents, hours, hours_import, timesheets
 from mentoring.clock import today
 from mentoring.enums import PairStatus
 from mentoring.errors import RuleViolation
 from mentoring.i18n import _, _l
-from models import Pair, ServiceEntry, db
+from models import Pair, Provider, ServiceEntry, TimesheetSignoff, db
 
 
 class ServiceEntryView(SecureModelView):
@@ -145,3 +147,63 @@ class HoursImportView(SecureView):
             else:
                 db.session.rollback()
         return self.render("mentoring/hours_import.html", form=form, result=result)
+
+
+class TimesheetView(SecureView):
+    """A provider's month: pairs × days, totals against the cap, sign-off and print."""
+
+    model = TimesheetSignoff
+    permission = access.LIST
+
+    def _sheet(self) -> tuple[list[Provider], Provider, Any]:
+        providers = list(db.session.scalars(select(Provider).where(
+            access.row_filter(current_user, Provider)).order_by(Provider.name)))
+        chosen = request.values.get("provider", type=int) or (
+            current_user.provider_id or (providers[0].id if providers else None))
+        provider = next((p for p in providers if p.id == chosen), None)
+        if provider is None:
+            abort(404)
+        day = today()
+        try:
+            year, month = (int(x) for x in request.values.get("month", "").split("-"))
+            dt.date(year, month, 1)
+        except ValueError:
+            year, month = day.year, day.month
+        return providers, provider, timesheets.build(db.session, provider.id, year, month)
+
+    @expose("/")
+    def index(self) -> Any:
+        providers, provider, sheet = self._sheet()
+        return self.render("mentoring/timesheet.html", providers=providers, provider=provider,
+                           sheet=sheet, can_sign=access.can(current_user, TimesheetSignoff,
+                                                            access.CREATE))
+
+    @expose("/sign/", methods=("POST",))
+    def sign(self) -> Any:
+        if not access.can(current_user, TimesheetSignoff, access.CREATE):
+            abort(403)
+        _providers, provider, sheet = self._sheet()
+        try:
+            timesheets.sign_off(db.session, provider_id=provider.id, year=sheet.year,
+                                month=sheet.month, actor=current_user,
+                                ip=request.remote_addr or "")
+            db.session.commit()
+            flash(_("The timesheet is signed off."), "success")
+        except RuleViolation as exc:
+            db.session.rollback()
+            for violation in getattr(exc, "violations", [exc]):
+                flash(str(violation.message), "error")
+        return redirect(url_for(".index", provider=provider.id,
+                                month=f"{sheet.year:04d}-{sheet.month:02d}"))
+
+    @expose("/pdf/")
+    def pdf(self) -> Any:
+        _providers, provider, sheet = self._sheet()
+        with force_locale("lv"):
+            html = render_template("mentoring/timesheet_pdf.html", provider=provider,
+                                   sheet=sheet, css=documents.BASE_CSS)
+        response = make_response(documents.pdf_from_html(html))
+        response.headers["Content-Type"] = "application/pdf"
+        response.headers["Content-Disposition"] = (
+            f'inline; filename="stundu-uzskaite-{sheet.year}-{sheet.month:02d}.pdf"')
+        return response

@@ -36,6 +36,7 @@ from models import (
     RiskFactor,
     ServiceEntry,
     Supervision,
+    TimesheetSignoff,
     TrainingCourse,
     TrainingSession,
     TrainingTopic,
@@ -62,6 +63,7 @@ PERMISSIONS: dict[Role, dict[type, frozenset[str]]] = {
         TrainingCourse: ALL, TrainingSession: ALL, Certificate: WRITE, Agreement: WRITE,
         BackgroundCheck: WRITE, Supervision: ALL, Pair: WRITE, Goal: ALL,
         AdditionalSupport: ALL, ServiceEntry: ALL, Invoice: WRITE, InvoiceLine: READ,
+        TimesheetSignoff: frozenset({LIST, VIEW, CREATE}),
     },
     Role.mentor: {
         Pair: frozenset({LIST, VIEW}), Goal: frozenset({LIST, VIEW}),
@@ -254,6 +256,7 @@ _PROVIDER_SCOPES: dict[type, Any] = {
     InvoiceLine: lambda p: InvoiceLine.invoice_id.in_(
         select(Invoice.id).where(Invoice.provider_id == p)
     ),
+    TimesheetSignoff: lambda p: TimesheetSignoff.provider_id == p,
 }
 
 _MENTOR_SCOPES: dict[type, Any] = {

@@ -19,7 +19,7 @@ from models.organisation import Budget, Contract, Locality, Municipality, Progra
 from models.pair import AdditionalSupport, Goal, Pair, PairStatusChange
 from models.referral import Referral, ReferralStatusChange
 from models.security import SignInAttempt
-from models.service_entry import ServiceEntry
+from models.service_entry import ServiceEntry, TimesheetSignoff
 from models.user import User
 from models.youth import RiskFactor, Youth, youth_risk_factor
 
@@ -28,6 +28,6 @@ __all__ = [
     "Certificate", "Contract", "Goal", "Interview", "Invoice", "InvoiceLine", "InvoiceSequence",
     "Locality", "Mentor", "MentorStatusChange", "Municipality", "Pair", "PairStatusChange", "Programme", "Provider",
     "Referral", "ReferralStatusChange", "RiskFactor", "ServiceEntry", "SignInAttempt", "Supervision",
-    "TrainingCourse", "TrainingSession", "TrainingTopic", "User", "Youth", "db",
+    "TimesheetSignoff", "TrainingCourse", "TrainingSession", "TrainingTopic", "User", "Youth", "db",
     "youth_risk_factor",
 ]

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Text
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentoring.enums import Activity, EntryStatus, Mode
 from mentoring.i18n import _l
-from models.base import CreatedAt, db, enum_column, label
+from models.base import CreatedAt, db, enum_column, label, utcnow
+from models.organisation import Provider
 from models.pair import Pair
 from models.user import User
 
@@ -72,3 +73,32 @@ class ServiceEntry(CreatedAt, db.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%d.%m.%Y} {self.minutes} min"
+
+
+class TimesheetSignoff(db.Model):
+    """A provider coordinator's sign-off of one month's timesheet."""
+
+    __tablename__ = "timesheet_signoff"
+    __table_args__ = (
+        UniqueConstraint("provider_id", "year", "month"),
+        CheckConstraint("month BETWEEN 1 AND 12", name="month_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(
+        ForeignKey("provider.id", ondelete="RESTRICT"), index=True, info=label(_l("Provider"))
+    )
+    year: Mapped[int] = mapped_column(info=label(_l("Year")))
+    month: Mapped[int] = mapped_column(info=label(_l("Month")))
+    signed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL"), index=True, info=label(_l("Signed by"))
+    )
+    signed_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, info=label(_l("Signed at"))
+    )
+
+    provider: Mapped[Provider] = relationship(info=label(_l("Provider")))
+    signed_by: Mapped[User | None] = relationship(info=label(_l("Signed by")))
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.year}-{self.month:02d}"

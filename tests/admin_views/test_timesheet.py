@@ -1,0 +1,61 @@
+"""The monthly timesheet: totals from the entries, sign-off only when nothing waits, print."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from mentoring import timesheets
+from mentoring.clock import today
+from mentoring.enums import EntryStatus
+from models import Pair, Provider, ServiceEntry, TimesheetSignoff
+from tests.admin_views.test_hours_views import signed_in
+
+
+def test_totals_match_the_entries(db: Any, demo_users: Any) -> None:
+    provider = db.session.scalar(select(Provider).where(Provider.invoice_prefix == "YOU"))
+    sheet = timesheets.build(db.session, provider.id, today().year, today().month)
+    assert sheet.rows
+    for row in sheet.rows:
+        expected = db.session.scalar(select(func.coalesce(func.sum(ServiceEntry.minutes), 0))
+                                     .where(ServiceEntry.pair_id == row.pair.id,
+                                            ServiceEntry.billable.is_(True),
+                                            ServiceEntry.status != EntryStatus.rejected,
+                                            ServiceEntry.day >= today().replace(day=1)))
+        assert row.billable == expected
+        assert sum(row.days.values()) == row.billable + row.other
+        assert row.pair.provider_id == provider.id
+
+
+def test_sign_off_waits_for_approvals_then_prints(app: Flask, db: Any, demo_users: Any) -> None:
+    provider = db.session.scalar(select(Provider).where(Provider.invoice_prefix == "YOU"))
+    month = f"{today():%Y-%m}"
+    coordinator = signed_in(app, "you@mentori.lv")
+    page = coordinator.get(f"/admin/timesheet/?month={month}").get_data(as_text=True)
+    waiting = db.session.scalar(select(func.count()).select_from(ServiceEntry).join(Pair).where(
+        Pair.provider_id == provider.id, ServiceEntry.status == EntryStatus.logged,
+        ServiceEntry.day >= today().replace(day=1)))
+    assert waiting and f"{waiting} ieraksti gaida apstiprinājumu" in page
+    refused = coordinator.post("/admin/timesheet/sign/", data={"month": month})
+    assert refused.status_code == 302
+    assert db.session.scalar(select(TimesheetSignoff)) is None
+    ids = db.session.scalars(select(ServiceEntry.id).join(Pair).where(
+        Pair.provider_id == provider.id, ServiceEntry.status == EntryStatus.logged)).all()
+    coordinator.post("/admin/service_entry/action/", data={"action": "approve", "rowid": ids})
+    coordinator.post("/admin/timesheet/sign/", data={"month": month})
+    signoff = db.session.scalar(select(TimesheetSignoff))
+    assert signoff.provider_id == provider.id and signoff.signed_by.email == "you@mentori.lv"
+    pdf = coordinator.get(f"/admin/timesheet/pdf/?month={month}")
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+
+
+def test_other_roles_and_providers_are_kept_out(app: Flask, db: Any, demo_users: Any) -> None:
+    provider = db.session.scalar(select(Provider).where(Provider.invoice_prefix == "YOU"))
+    other = signed_in(app, "hoh@mentori.lv")
+    assert other.get(f"/admin/timesheet/?provider={provider.id}").status_code == 404
+    assert other.post("/admin/timesheet/sign/",
+                      data={"provider": provider.id}).status_code == 404
+    assert signed_in(app, "mentors@mentori.lv").get("/admin/timesheet/").status_code == 403
+    assert signed_in(app, "liepaja@mentori.lv").get("/admin/timesheet/").status_code == 403
