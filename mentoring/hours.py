@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session, aliased
 
 from mentoring import audit
 from mentoring.enums import EntryStatus, InvoiceStatus, PairStatus
@@ -57,12 +57,15 @@ def remaining_minutes(db: Session, pair: Pair, day: dt.date) -> int | None:
 
 
 def month_invoiced(db: Session, pair_id: int, day: dt.date) -> bool:
+    """Whether an issued invoice, not reversed by a credit note, bills this pair's month."""
+    credit = aliased(Invoice)
     with db.no_autoflush:
         return db.scalar(
             select(InvoiceLine.id).join(Invoice, Invoice.id == InvoiceLine.invoice_id).where(
                 InvoiceLine.pair_id == pair_id, Invoice.year == day.year,
                 Invoice.month == day.month, Invoice.status != InvoiceStatus.draft,
-                Invoice.kind == "invoice").limit(1)) is not None
+                Invoice.kind == "invoice",
+                ~exists().where(credit.credited_invoice_id == Invoice.id)).limit(1)) is not None
 
 
 def _lock_youth(db: Session, youth_id: int) -> None:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import extract, select
+from sqlalchemy import extract, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from mentoring import audit
@@ -48,32 +51,109 @@ def line_amount(minutes: int, rate: Decimal) -> Decimal:
 def next_number(db: Session, provider: Any, year: int) -> str:
     """Allocate the next number of the provider's yearly sequence, e.g. ``YOU-2026-0007``.
 
-    The sequence row is locked (``SELECT … FOR UPDATE`` on PostgreSQL) until the issuing
-    transaction ends, so concurrent issues queue instead of repeating or skipping a number.
+    The year's row is created if missing (``ON CONFLICT DO NOTHING``, so two first issues of a
+    year cannot collide), then locked (``SELECT … FOR UPDATE``) until the issuing transaction
+    ends: concurrent issues queue, and a rolled-back issue gives its number back.
     """
+    dialect = db.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    db.execute(insert(InvoiceSequence).values(provider_id=provider.id, year=year, last_number=0)
+               .on_conflict_do_nothing())
     sequence = db.scalars(
         select(InvoiceSequence)
         .where(InvoiceSequence.provider_id == provider.id, InvoiceSequence.year == year)
         .with_for_update()
-    ).one_or_none()
-    if sequence is None:
-        sequence = InvoiceSequence(provider_id=provider.id, year=year, last_number=0)
-        db.add(sequence)
+        .execution_options(populate_existing=True)
+    ).one()
     sequence.last_number += 1
     db.flush()
     return f"{provider.invoice_prefix}-{year}-{sequence.last_number:04d}"
 
 
+def contract_covers(contract: Contract, year: int, month: int) -> bool:
+    """Whether the contract is valid on some day of that month."""
+    first = dt.date(year, month, 1)
+    after = dt.date(year + month // 12, month % 12 + 1, 1)
+    return contract.valid_from < after and contract.valid_to >= first
+
+
+@dataclass
+class PreviewLine:
+    pair: Pair
+    minutes: int
+    amount: Decimal
+    entry_ids: list[int]
+
+
+@dataclass
+class Preview:
+    contract: Contract
+    year: int
+    month: int
+    lines: list[PreviewLine]
+    waiting: int
+    net: Decimal
+    vat: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.net + self.vat
+
+    @property
+    def entry_ids(self) -> list[int]:
+        return sorted(i for line in self.lines for i in line.entry_ids)
+
+
+def preview(db: Session, contract: Contract, year: int, month: int) -> Preview:
+    """What issuing would bill now, and how many entries of the month still wait."""
+    first = dt.date(year, month, 1)
+    after = dt.date(year + month // 12, month % 12 + 1, 1)
+    rows = db.execute(
+        select(ServiceEntry.pair_id, ServiceEntry.id, ServiceEntry.minutes)
+        .join(Pair, ServiceEntry.pair_id == Pair.id)
+        .where(Pair.contract_id == contract.id, ServiceEntry.status == EntryStatus.approved,
+               ServiceEntry.billable.is_(True), ServiceEntry.invoice_id.is_(None),
+               ServiceEntry.day >= first, ServiceEntry.day < after)
+        .order_by(ServiceEntry.pair_id, ServiceEntry.id)
+    ).all()
+    grouped: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for pair_id, entry_id, minutes in rows:
+        grouped[pair_id].append((entry_id, minutes))
+    pairs = {p.id: p for p in db.scalars(select(Pair).where(Pair.id.in_(list(grouped))))}
+    lines = []
+    for pair_id, items in grouped.items():
+        minutes = sum(m for _, m in items)
+        lines.append(PreviewLine(pair=pairs[pair_id], minutes=minutes,
+                                 amount=line_amount(minutes, contract.hourly_rate),
+                                 entry_ids=[i for i, _ in items]))
+    waiting = db.scalar(
+        select(func.count()).select_from(ServiceEntry).join(Pair, ServiceEntry.pair_id == Pair.id)
+        .where(Pair.contract_id == contract.id, ServiceEntry.status == EntryStatus.logged,
+               ServiceEntry.day >= first, ServiceEntry.day < after)) or 0
+    net = sum((line.amount for line in lines), Decimal("0.00"))
+    vat = sum((round_money(line.amount * contract.vat_rate / Decimal(100)) for line in lines),
+              Decimal("0.00"))
+    return Preview(contract=contract, year=year, month=month, lines=lines, waiting=int(waiting),
+                   net=net, vat=vat)
+
+
 def issue_invoice(
-    db: Session, *, contract: Contract, year: int, month: int, actor: Any, issued_on: dt.date
+    db: Session, *, contract: Contract, year: int, month: int, actor: Any, issued_on: dt.date,
+    expected_ids: list[int] | None = None,
 ) -> Invoice:
     """Create and issue the month's invoice for ``contract`` in the caller's transaction.
 
-    Raises ``RuleViolation`` when there is nothing to invoice. Flushes; never commits.
+    ``expected_ids``, the entries the issuer saw in the preview, must still be exactly what
+    would be billed. Raises ``RuleViolation`` when there is nothing to invoice, the contract is
+    not valid that month or the hours changed. Flushes; never commits.
     """
+    if not contract_covers(contract, year, month):
+        raise RuleViolation(_l("The contract is not valid in that month."))
     entries = billable_entries(db, contract, year, month)
     if not entries:
         raise RuleViolation(_l("There are no approved billable hours to invoice for that month."))
+    if expected_ids is not None and sorted(e.id for e in entries) != sorted(expected_ids):
+        raise RuleViolation(_l("The hours to bill changed since the preview: check them again."))
     minutes_by_pair: dict[int, int] = defaultdict(int)
     pairs: dict[int, Pair] = {}
     for entry in entries:
@@ -117,3 +197,34 @@ def issue_invoice(
     db.flush()
     audit.record(db, actor, "invoice.issued", invoice, changes={"number": invoice.number})
     return invoice
+
+
+def credit_note(db: Session, invoice: Invoice, *, actor: Any, issued_on: dt.date,
+                ip: str = "") -> Invoice:
+    """Reverse an issued invoice with a credit note (negative lines, type 381) and release its
+    entries so the month can be billed again. Flushes; never commits."""
+    if invoice.kind != InvoiceKind.invoice or invoice.status == InvoiceStatus.draft:
+        raise RuleViolation(_l("Only an issued invoice can be credited."))
+    if db.scalar(select(Invoice.id).where(Invoice.credited_invoice_id == invoice.id).limit(1)):
+        raise RuleViolation(_l("This invoice has already been credited."))
+    number = next_number(db, invoice.provider, issued_on.year)
+    lines = [InvoiceLine(pair_id=line.pair_id, description=line.description,
+                         minutes=-line.minutes, rate=line.rate, vat_rate=line.vat_rate,
+                         amount=-line.amount) for line in invoice.lines]
+    note = Invoice(
+        number=number, kind=InvoiceKind.credit_note, provider_id=invoice.provider_id,
+        municipality_id=invoice.municipality_id, contract_id=invoice.contract_id,
+        credited_invoice_id=invoice.id, year=invoice.year, month=invoice.month,
+        status=InvoiceStatus.issued, issued_on=issued_on, due_on=issued_on,
+        net_amount=-invoice.net_amount, vat_amount=-invoice.vat_amount,
+        total_amount=-invoice.total_amount, lines=lines,
+    )
+    db.add(note)
+    for entry in db.scalars(select(ServiceEntry).where(ServiceEntry.invoice_id == invoice.id)
+                            .with_for_update()):
+        entry.invoice_id = None
+        entry.status = EntryStatus.approved
+    db.flush()
+    audit.record(db, actor, "invoice.credited", invoice, ip=ip,
+                 changes={"credit_note": note.number})
+    return note
