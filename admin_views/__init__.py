@@ -117,6 +117,9 @@ def init_admin(app: Flask) -> Admin:
         url="/admin/review"))
     admin.add_view(pairs.PairingView(
         name=_l("Pairing"), category=_l("Pairs"), endpoint="pairing", url="/admin/pairing"))
+    admin.add_view(invoices.InvoicingView(
+        name=_l("Issue invoices"), category=_l("Invoicing"), endpoint="invoicing",
+        url="/admin/invoicing"))
     admin.add_view(hours.TimesheetView(
         name=_l("Timesheet"), category=_l("Pairs"), endpoint="timesheet",
         url="/admin/timesheet"))

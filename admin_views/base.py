@@ -43,6 +43,7 @@ ENDPOINT_ACTIONS = {
     "status_view": access.EDIT,
     "goal_view": access.EDIT,
     "decide_view": access.EDIT,
+    "credit_view": access.VIEW,
     "complete_view": access.EDIT,
     "pdf_view": access.VIEW,
 }

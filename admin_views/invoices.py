@@ -2,13 +2,50 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from admin_views.base import SecureModelView
-from models import Invoice, InvoiceLine, Pair
+from admin_views.base import SecureModelView, SecureView
+from mentoring import access, invoicing
+from mentoring.clock import today
+from mentoring.errors import RuleViolation
+from mentoring.i18n import _
+from models import Contract, Invoice, InvoiceLine, Pair, Provider, db
 
 
 class InvoiceView(SecureModelView):
+    """Invoices: issued from the invoicing view, corrected only by credit notes."""
+
+    details_template = "mentoring/invoice_details.html"
+
+    @expose("/new/", methods=("GET", "POST"))
+    def create_view(self) -> Any:
+        """Invoices are issued from the month's approved hours in the invoicing view."""
+        return redirect(url_for("invoicing.index"))
+
+    @expose("/credit/", methods=("POST",))
+    def credit_view(self) -> Any:
+        invoice = self.get_one(request.form.get("id", ""))
+        if not access.can(current_user, Invoice, access.CREATE):
+            abort(403)
+        try:
+            note = invoicing.credit_note(db.session, invoice, actor=current_user,
+                                         issued_on=today(), ip=request.remote_addr or "")
+            db.session.commit()
+            flash(_("Credit note %(number)s issued; the hours can be billed again.",
+                    number=note.number), "success")
+            return redirect(url_for(".details_view", id=note.id))
+        except RuleViolation as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+            return redirect(url_for(".details_view", id=invoice.id))
+
     column_list = (
         "number", "kind", "provider", "municipality", "year", "month", "issued_on", "due_on",
         "total_amount", "status", "paid_on",
@@ -16,9 +53,9 @@ class InvoiceView(SecureModelView):
     column_details_list = (
         "number", "kind", "provider", "municipality", "contract", "credited_invoice", "year",
         "month", "issued_on", "due_on", "net_amount", "vat_amount", "total_amount", "status",
-        "paid_on", "lines",
+        "paid_on",
     )
-    column_export_list = column_details_list[:-1]
+    column_export_list = column_details_list
     form_columns = (
         "provider", "municipality", "contract", "year", "month", "due_on", "status", "paid_on",
     )
@@ -39,3 +76,62 @@ class InvoiceLineView(SecureModelView):
         joinedload(InvoiceLine.pair).joinedload(Pair.youth),
         joinedload(InvoiceLine.pair).joinedload(Pair.mentor),
     )
+
+
+class InvoicingView(SecureView):
+    """A month's billable hours per contract, the budget they draw on, and issuing."""
+
+    model = Invoice
+    permission = access.CREATE
+
+    def _context(self) -> tuple[list[Provider], Provider, int, int]:
+        providers = list(db.session.scalars(select(Provider).where(
+            access.row_filter(current_user, Provider)).order_by(Provider.name)))
+        chosen = request.values.get("provider", type=int) or (
+            current_user.provider_id or (providers[0].id if providers else None))
+        provider = next((p for p in providers if p.id == chosen), None)
+        if provider is None:
+            abort(404)
+        last = (today().replace(day=1) - dt.timedelta(days=1))
+        try:
+            year, month = (int(x) for x in request.values.get("month", "").split("-"))
+            dt.date(year, month, 1)
+        except ValueError:
+            year, month = last.year, last.month
+        return providers, provider, year, month
+
+    @expose("/")
+    def index(self) -> Any:
+        providers, provider, year, month = self._context()
+        contracts = [c for c in db.session.scalars(
+            select(Contract).where(Contract.provider_id == provider.id).order_by(Contract.number))
+            if invoicing.contract_covers(c, year, month)]
+        blocks = []
+        for contract in contracts:
+            preview = invoicing.preview(db.session, contract, year, month)
+            blocks.append((preview, invoicing.budget_use(db.session, contract, year,
+                                                          preview.total)))
+        return self.render("mentoring/invoicing.html", providers=providers, provider=provider,
+                           year=year, month=month, blocks=blocks)
+
+    @expose("/issue/", methods=("POST",))
+    def issue(self) -> Any:
+        _providers, provider, year, month = self._context()
+        contract = db.session.scalar(select(Contract).where(
+            Contract.id == request.form.get("contract", type=int),
+            Contract.provider_id == provider.id))
+        if contract is None:
+            abort(404)
+        expected = [int(i) for i in request.form.getlist("entry") if i.isdigit()]
+        try:
+            invoice = invoicing.issue_invoice(db.session, contract=contract, year=year,
+                                              month=month, actor=current_user,
+                                              issued_on=today(), expected_ids=expected)
+            db.session.commit()
+        except RuleViolation as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+            return redirect(url_for(".index", provider=provider.id,
+                                    month=f"{year:04d}-{month:02d}"))
+        flash(_("Invoice %(number)s issued.", number=invoice.number), "success")
+        return redirect(url_for("invoice.details_view", id=invoice.id))

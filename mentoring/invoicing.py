@@ -18,7 +18,7 @@ from mentoring.enums import EntryStatus, InvoiceKind, InvoiceStatus
 from mentoring.errors import RuleViolation
 from mentoring.formatting import round_money
 from mentoring.i18n import _l
-from models import Contract, Invoice, InvoiceLine, InvoiceSequence, Pair, ServiceEntry
+from models import Budget, Contract, Invoice, InvoiceLine, InvoiceSequence, Pair, ServiceEntry
 
 PAYMENT_DAYS = 30
 
@@ -228,3 +228,39 @@ def credit_note(db: Session, invoice: Invoice, *, actor: Any, issued_on: dt.date
     audit.record(db, actor, "invoice.credited", invoice, ip=ip,
                  changes={"credit_note": note.number})
     return note
+
+
+@dataclass
+class BudgetUse:
+    budget: Decimal | None
+    invoiced: Decimal
+    adding: Decimal
+
+    @property
+    def percent_after(self) -> Decimal | None:
+        if not self.budget:
+            return None
+        return round_money((self.invoiced + self.adding) * 100 / self.budget)
+
+    @property
+    def level(self) -> str:
+        """``ok``, ``warning`` past 80 % or ``over`` past 100 % once this invoice is added."""
+        percent = self.percent_after
+        if percent is None:
+            return "ok"
+        return "over" if percent > 100 else "warning" if percent > 80 else "ok"
+
+
+def budget_use(db: Session, contract: Contract, year: int, adding: Decimal) -> BudgetUse:
+    """The municipality's budget line for the programme and year, what is invoiced against it
+    (credit notes subtract) and what this invoice would add — in SQL."""
+    budget = db.scalar(select(Budget.amount).where(
+        Budget.municipality_id == contract.municipality_id,
+        Budget.programme_id == contract.programme_id, Budget.year == year))
+    invoiced = db.scalar(
+        select(func.coalesce(func.sum(Invoice.total_amount), 0))
+        .join(Contract, Contract.id == Invoice.contract_id)
+        .where(Contract.municipality_id == contract.municipality_id,
+               Contract.programme_id == contract.programme_id, Invoice.year == year,
+               Invoice.status != InvoiceStatus.draft)) or 0
+    return BudgetUse(budget=budget, invoiced=Decimal(invoiced), adding=adding)

@@ -1,0 +1,65 @@
+"""Issuing invoices and credit notes through the screens."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from models import Invoice, ServiceEntry
+from tests.admin_views.test_hours_views import signed_in
+from tests.mentoring.test_invoicing import billing  # noqa: F401  (fixture)
+
+
+def invoices(db: Any) -> int:
+    return db.session.scalar(select(func.count()).select_from(Invoice))
+
+
+def month(billing: dict[str, Any]) -> str:
+    return f"{billing['year']:04d}-{billing['month']:02d}"
+
+
+def test_preview_issue_and_credit(app: Flask, db: Any, billing: dict[str, Any]) -> None:  # noqa: F811
+    browser = signed_in(app, "you@mentori.lv")
+    page = browser.get(f"/admin/invoicing/?month={month(billing)}").get_data(as_text=True)
+    assert "43,51" in page  # the by-hand total of the fixture's hours
+    ids = re.findall(rf'name="contract" value="{billing["contract"].id}">(.*?)</form>', page, re.S)
+    entry_ids = re.findall(r'name="entry" value="(\d+)"', ids[0])
+    before = invoices(db)
+    tampered = browser.post("/admin/invoicing/issue/", data={
+        "month": month(billing), "contract": billing["contract"].id,
+        "entry": [*entry_ids, "999999"]})
+    assert tampered.status_code == 302 and invoices(db) == before
+    issued = browser.post("/admin/invoicing/issue/", data={
+        "month": month(billing), "contract": billing["contract"].id, "entry": entry_ids})
+    assert issued.status_code == 302 and invoices(db) == before + 1
+    invoice = db.session.scalars(select(Invoice).order_by(Invoice.id.desc())).first()
+    assert invoice.total_amount == sum(line.amount for line in invoice.lines)
+    # Issued: no path changes it — the edit form refuses, a direct POST too.
+    assert browser.get(f"/admin/invoice/edit/?id={invoice.id}").status_code == 403
+    assert browser.post(f"/admin/invoice/edit/?id={invoice.id}",
+                        data={"status": "draft"}).status_code == 403
+    assert browser.post("/admin/invoice/delete/", data={"id": invoice.id}).status_code == 403
+    credit = browser.post("/admin/invoice/credit/", data={"id": invoice.id})
+    assert credit.status_code == 302
+    note = db.session.scalars(select(Invoice).order_by(Invoice.id.desc())).first()
+    assert note.kind == "credit_note" and note.total_amount == -invoice.total_amount
+    released = db.session.scalar(select(func.count()).select_from(ServiceEntry).where(
+        ServiceEntry.id.in_([int(i) for i in entry_ids]), ServiceEntry.invoice_id.is_(None)))
+    assert released == len(entry_ids)
+
+
+def test_nothing_to_bill_and_other_roles(app: Flask, db: Any, billing: dict[str, Any]) -> None:  # noqa: F811
+    browser = signed_in(app, "you@mentori.lv")
+    before = invoices(db)
+    response = browser.post("/admin/invoicing/issue/", data={
+        "month": "2000-01", "contract": billing["contract"].id})
+    assert response.status_code == 302 and invoices(db) == before
+    other = signed_in(app, "hoh@mentori.lv")
+    assert other.post("/admin/invoicing/issue/", data={
+        "month": month(billing), "contract": billing["contract"].id}).status_code == 404
+    assert invoices(db) == before
+    assert signed_in(app, "liepaja@mentori.lv").get("/admin/invoicing/").status_code == 403
+    assert signed_in(app, "mentors@mentori.lv").get("/admin/invoicing/").status_code == 403
