@@ -17,6 +17,7 @@ from mentoring.enums import Activity, EntryStatus, InvoiceKind, Mode, PairStatus
 from mentoring.errors import RuleViolation
 from models import Contract, Invoice, InvoiceSequence, Pair, ServiceEntry, User
 
+
 @pytest.fixture()
 def billing(db: Any, demo_users: Any) -> dict[str, Any]:
     """YOU+'s contract with two of its pairs given known, approved hours last month."""
