@@ -17,8 +17,8 @@ def invoices(db: Any) -> int:
     return db.session.scalar(select(func.count()).select_from(Invoice))
 
 
-def month(billing: dict[str, Any]) -> str:
-    return f"{billing['year']:04d}-{billing['month']:02d}"
+def month(data: dict[str, Any]) -> str:
+    return f"{data['year']:04d}-{data['month']:02d}"
 
 
 def test_preview_issue_and_credit(app: Flask, db: Any, billing: dict[str, Any]) -> None:  # noqa: F811
