@@ -7,6 +7,7 @@ delete, export, bulk actions, relationship drop-downs — starts from the same s
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import abort, flash, has_request_context, redirect, request, url_for
@@ -19,6 +20,7 @@ from flask_admin.contrib.sqla import tools as sqla_tools
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_login import current_user
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,7 +29,7 @@ from admin_views.forms import AdminForm, ModelConverter
 from mentoring import access, audit, rules
 from mentoring.errors import RuleViolation, RuleViolations
 from mentoring.i18n import _
-from models import db
+from models import Provider, db
 
 # Flask-Admin endpoint → the permission it needs.
 ENDPOINT_ACTIONS = {
@@ -99,6 +101,27 @@ class SecureView(BaseView):
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         abort(403)
+
+    def chosen_provider(self) -> tuple[list[Provider], Provider]:
+        """The providers this user may pick from, and the one asked for (``?provider=``),
+        else their own, else the first; one outside the user's scope answers 404."""
+        providers = list(db.session.scalars(select(Provider).where(
+            access.row_filter(current_user, Provider)).order_by(Provider.name)))
+        chosen = request.values.get("provider", type=int) or (
+            current_user.provider_id or (providers[0].id if providers else None))
+        provider = next((p for p in providers if p.id == chosen), None)
+        if provider is None:
+            abort(404)
+        return providers, provider
+
+    def chosen_month(self, default: dt.date) -> tuple[int, int]:
+        """``?month=YYYY-MM`` as (year, month); ``default``'s month when absent or invalid."""
+        try:
+            year, month = (int(x) for x in request.values.get("month", "").split("-"))
+            dt.date(year, month, 1)
+        except ValueError:
+            return default.year, default.month
+        return year, month
 
 
 class SecureModelView(ModelView):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
@@ -156,19 +155,8 @@ class TimesheetView(SecureView):
     permission = access.LIST
 
     def _sheet(self) -> tuple[list[Provider], Provider, Any]:
-        providers = list(db.session.scalars(select(Provider).where(
-            access.row_filter(current_user, Provider)).order_by(Provider.name)))
-        chosen = request.values.get("provider", type=int) or (
-            current_user.provider_id or (providers[0].id if providers else None))
-        provider = next((p for p in providers if p.id == chosen), None)
-        if provider is None:
-            abort(404)
-        day = today()
-        try:
-            year, month = (int(x) for x in request.values.get("month", "").split("-"))
-            dt.date(year, month, 1)
-        except ValueError:
-            year, month = day.year, day.month
+        providers, provider = self.chosen_provider()
+        year, month = self.chosen_month(today())
         return providers, provider, timesheets.build(db.session, provider.id, year, month)
 
     @expose("/")

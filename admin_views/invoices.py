@@ -85,19 +85,8 @@ class InvoicingView(SecureView):
     permission = access.CREATE
 
     def _context(self) -> tuple[list[Provider], Provider, int, int]:
-        providers = list(db.session.scalars(select(Provider).where(
-            access.row_filter(current_user, Provider)).order_by(Provider.name)))
-        chosen = request.values.get("provider", type=int) or (
-            current_user.provider_id or (providers[0].id if providers else None))
-        provider = next((p for p in providers if p.id == chosen), None)
-        if provider is None:
-            abort(404)
-        last = (today().replace(day=1) - dt.timedelta(days=1))
-        try:
-            year, month = (int(x) for x in request.values.get("month", "").split("-"))
-            dt.date(year, month, 1)
-        except ValueError:
-            year, month = last.year, last.month
+        providers, provider = self.chosen_provider()
+        year, month = self.chosen_month(today().replace(day=1) - dt.timedelta(days=1))
         return providers, provider, year, month
 
     @expose("/")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
@@ -10,7 +9,6 @@ from flask_admin import expose
 from flask_babel import force_locale
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms.validators import Optional
 
@@ -27,7 +25,6 @@ from models import (
     Interview,
     Mentor,
     MentorStatusChange,
-    Provider,
     Supervision,
     TrainingCourse,
     TrainingSession,
@@ -244,19 +241,8 @@ class SupervisionMonthView(SecureView):
 
     @expose("/")
     def index(self) -> Any:
-        providers = db.session.scalars(
-            select(Provider).where(access.row_filter(current_user, Provider))
-            .order_by(Provider.name)).all()
-        chosen = request.args.get("provider", type=int) or (providers[0].id if providers else None)
-        provider = next((p for p in providers if p.id == chosen), None)
-        if provider is None and providers:
-            abort(404)
-        day = today()
-        try:
-            year, month = (int(x) for x in request.args.get("month", "").split("-"))
-            dt.date(year, month, 1)
-        except ValueError:
-            year, month = day.year, day.month
-        rows = mentors.supervision_month(db.session, provider.id, year, month) if provider else []
+        providers, provider = self.chosen_provider()
+        year, month = self.chosen_month(today())
+        rows = mentors.supervision_month(db.session, provider.id, year, month)
         return self.render("mentoring/supervision_month.html", rows=rows, providers=providers,
                            provider=provider, month=f"{year:04d}-{month:02d}")

@@ -7,7 +7,6 @@ from typing import Any
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -20,7 +19,7 @@ from mentoring.clock import today
 from mentoring.enums import Achievement, GoalArea, PairStatus
 from mentoring.errors import RuleViolation
 from mentoring.i18n import _, _l
-from models import AdditionalSupport, Goal, Mentor, Pair, Provider, db
+from models import AdditionalSupport, Goal, Mentor, Pair, db
 
 PAIR_LABEL = (joinedload(Pair.youth), joinedload(Pair.mentor))
 
@@ -150,18 +149,9 @@ class PairingView(SecureView):
     model = Pair
     permission = access.CREATE
 
-    def _providers(self) -> list[Provider]:
-        return list(db.session.scalars(select(Provider).where(
-            access.row_filter(current_user, Provider)).order_by(Provider.name)))
-
     @expose("/", methods=("GET", "POST"))
     def index(self) -> Any:
-        providers = self._providers()
-        chosen = request.values.get("provider", type=int) or (
-            current_user.provider_id or (providers[0].id if providers else None))
-        provider = next((p for p in providers if p.id == chosen), None)
-        if provider is None:
-            abort(404)
+        providers, provider = self.chosen_provider()
         waiting = pairs.waiting_referrals(db.session, provider.id)
         referral = None
         ranked: list[Any] = []
