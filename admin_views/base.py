@@ -10,7 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import abort, flash, has_request_context, redirect, request, url_for
+from flask import (
+    abort,
+    flash,
+    has_request_context,
+    make_response,
+    redirect,
+    request,
+    url_for,
+)
 from flask_admin import BaseView, expose
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
@@ -26,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from admin_views.formatting import EXPORT_FORMATTERS, LIST_FORMATTERS
 from admin_views.forms import AdminForm, ModelConverter
-from mentoring import access, audit, rules
+from mentoring import access, audit, documents, rules
 from mentoring.errors import RuleViolation, RuleViolations
 from mentoring.i18n import _
 from models import Provider, db
@@ -48,7 +56,22 @@ ENDPOINT_ACTIONS = {
     "credit_view": access.VIEW,
     "complete_view": access.EDIT,
     "pdf_view": access.VIEW,
+    "xml_view": access.VIEW,
+    "csv_view": access.VIEW,
 }
+
+
+def download(body: bytes | str, filename: str, mimetype: str, inline: bool = False) -> Any:
+    """A file response; ``inline`` lets the browser show a PDF instead of saving it."""
+    response = make_response(body)
+    response.headers["Content-Type"] = mimetype
+    disposition = "inline" if inline else "attachment"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+def pdf_download(html: str, filename: str) -> Any:
+    return download(documents.pdf_from_html(html), filename, "application/pdf", inline=True)
 
 
 class FormRejected(Exception):

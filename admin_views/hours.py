@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_babel import force_locale
@@ -13,7 +13,7 @@ from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from admin_views.base import SecureModelView, SecureView
+from admin_views.base import SecureModelView, SecureView, pdf_download
 from admin_views.referrals import TranslatedForm
 from mentoring import access, documents, hours, hours_import, timesheets
 from mentoring.clock import today
@@ -190,8 +190,4 @@ class TimesheetView(SecureView):
         with force_locale("lv"):
             html = render_template("mentoring/timesheet_pdf.html", provider=provider,
                                    sheet=sheet, css=documents.BASE_CSS)
-        response = make_response(documents.pdf_from_html(html))
-        response.headers["Content-Type"] = "application/pdf"
-        response.headers["Content-Disposition"] = (
-            f'inline; filename="stundu-uzskaite-{sheet.year}-{sheet.month:02d}.pdf"')
-        return response
+        return pdf_download(html, f"stundu-uzskaite-{sheet.year}-{sheet.month:02d}.pdf")

@@ -5,17 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_admin import expose
+from flask_babel import force_locale
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from admin_views.base import SecureModelView, SecureView
-from mentoring import access, invoicing
+from admin_views.base import SecureModelView, SecureView, download, pdf_download
+from mentoring import access, documents, einvoice, invoice_files, invoicing
 from mentoring.clock import today
+from mentoring.enums import InvoiceKind
 from mentoring.errors import RuleViolation
-from mentoring.i18n import _
+from mentoring.hours import month_bounds
+from mentoring.i18n import _, _l
 from models import Contract, Invoice, InvoiceLine, Pair, Provider, db
 
 
@@ -46,10 +50,51 @@ class InvoiceView(SecureModelView):
             flash(str(exc.message), "error")
             return redirect(url_for(".details_view", id=invoice.id))
 
+    def _issued(self) -> Invoice:
+        """The invoice of ``?id=`` within the user's scope; a draft has no documents yet."""
+        invoice = self.get_one(request.args.get("id", ""))
+        if invoice.number is None:
+            abort(404)
+        return invoice
+
+    @expose("/pdf/")
+    def pdf_view(self) -> Any:
+        invoice = self._issued()
+        credit = invoice.kind == InvoiceKind.credit_note
+        first, after = month_bounds(dt.date(invoice.year, invoice.month, 1))
+        code, reason = einvoice.vat_category(invoice)
+        with force_locale("lv"):
+            title = (_("Credit note No. %(number)s", number=invoice.number) if credit
+                     else _("Invoice No. %(number)s", number=invoice.number))
+            html = render_template(
+                "mentoring/invoice_pdf.html", invoice=invoice, credit=credit, title=title,
+                lines=sorted(invoice.lines, key=lambda line: line.id), css=documents.BASE_CSS,
+                period_start=first, period_end=after - dt.timedelta(days=1),
+                vat_note=reason if code != "S" else "")
+        return pdf_download(html, f"{invoice_files.file_stem(invoice)}.pdf")
+
+    @expose("/xml/")
+    def xml_view(self) -> Any:
+        invoice = self._issued()
+        return download(einvoice.ubl_xml(invoice), f"{invoice_files.file_stem(invoice)}.xml",
+                        "application/xml")
+
+    @expose("/csv/")
+    def csv_view(self) -> Any:
+        invoice = self._issued()
+        return download(invoice_files.lines_csv(invoice),
+                        f"{invoice_files.file_stem(invoice)}.csv", "text/csv; charset=utf-8")
+
     column_list = (
         "number", "kind", "provider", "municipality", "year", "month", "issued_on", "due_on",
-        "total_amount", "status", "paid_on",
+        "total_amount", "status", "paid_on", "files",
     )
+    column_labels = {"files": _l("Files")}
+    column_formatters = {"files": lambda v, c, m, n: Markup(
+        '<a href="{}">PDF</a> · <a href="{}">XML</a> · <a href="{}">CSV</a>').format(
+            url_for(".pdf_view", id=m.id), url_for(".xml_view", id=m.id),
+            url_for(".csv_view", id=m.id)) if m.number else ""}
+    column_formatters_export = {"files": lambda v, c, m, n: ""}
     column_details_list = (
         "number", "kind", "provider", "municipality", "contract", "credited_invoice", "year",
         "month", "issued_on", "due_on", "net_amount", "vat_amount", "total_amount", "status",

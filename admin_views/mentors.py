@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_admin import expose
 from flask_babel import force_locale
 from flask_login import current_user
@@ -12,7 +12,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 from wtforms.validators import Optional
 
-from admin_views.base import SecureModelView, SecureView
+from admin_views.base import SecureModelView, SecureView, pdf_download
 from mentoring import access, documents, mentors
 from mentoring.clock import today
 from mentoring.enums import MentorStatus
@@ -30,13 +30,6 @@ from models import (
     TrainingSession,
     db,
 )
-
-
-def _pdf_response(html: str, filename: str) -> Any:
-    response = make_response(documents.pdf_from_html(html))
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
 
 
 class MentorView(SecureModelView):
@@ -171,7 +164,7 @@ class CertificateView(SecureModelView):
         with force_locale("lv"):
             html = render_template("mentoring/certificate_pdf.html", certificate=certificate,
                                    css=documents.BASE_CSS)
-        return _pdf_response(html, f"sertifikats-{certificate.number}.pdf")
+        return pdf_download(html, f"sertifikats-{certificate.number}.pdf")
     column_searchable_list = ("number",)
     column_filters = ("issued_on",)
     column_default_sort = [("issued_on", True)]
@@ -207,7 +200,7 @@ class AgreementView(SecureModelView):
                                    css=documents.BASE_CSS,
                                    warning=mentors.agreement_warning(
                                        agreement, agreement.mentor.programme))
-        return _pdf_response(html, f"vienosanas-{agreement.id}.pdf")
+        return pdf_download(html, f"vienosanas-{agreement.id}.pdf")
     column_filters = ("ends_on",)
     column_default_sort = [("ends_on", True)]
     query_options = (joinedload(Agreement.mentor).joinedload(Mentor.programme),)

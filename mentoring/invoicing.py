@@ -17,6 +17,7 @@ from mentoring import audit
 from mentoring.enums import EntryStatus, InvoiceKind, InvoiceStatus
 from mentoring.errors import RuleViolation
 from mentoring.formatting import round_money
+from mentoring.hours import month_bounds
 from mentoring.i18n import _l
 from models import Budget, Contract, Invoice, InvoiceLine, InvoiceSequence, Pair, ServiceEntry
 
@@ -72,8 +73,7 @@ def next_number(db: Session, provider: Any, year: int) -> str:
 
 def contract_covers(contract: Contract, year: int, month: int) -> bool:
     """Whether the contract is valid on some day of that month."""
-    first = dt.date(year, month, 1)
-    after = dt.date(year + month // 12, month % 12 + 1, 1)
+    first, after = month_bounds(dt.date(year, month, 1))
     return contract.valid_from < after and contract.valid_to >= first
 
 
@@ -106,8 +106,7 @@ class Preview:
 
 def preview(db: Session, contract: Contract, year: int, month: int) -> Preview:
     """What issuing would bill now, and how many entries of the month still wait."""
-    first = dt.date(year, month, 1)
-    after = dt.date(year + month // 12, month % 12 + 1, 1)
+    first, after = month_bounds(dt.date(year, month, 1))
     rows = db.execute(
         select(ServiceEntry.pair_id, ServiceEntry.id, ServiceEntry.minutes)
         .join(Pair, ServiceEntry.pair_id == Pair.id)

@@ -19,6 +19,7 @@ from mentoring import audit
 from mentoring.clock import age_on, today
 from mentoring.enums import Decision, Education, MentorStatus
 from mentoring.errors import RuleViolation, RuleViolations
+from mentoring.hours import month_bounds
 from mentoring.i18n import _l
 from models import (
     Agreement,
@@ -201,8 +202,7 @@ def supervision_month(db: Session, provider_id: int, year: int,
                       month: int) -> list[SupervisionRow]:
     """Active mentors of a provider with the supervisions they attended that month, against
     their programme's monthly minimum (one query for the counts)."""
-    first = dt.date(year, month, 1)
-    after = dt.date(year + month // 12, month % 12 + 1, 1)
+    first, after = month_bounds(dt.date(year, month, 1))
     counts = dict(db.execute(
         select(supervision_attendee.c.mentor_id, func.count())
         .join(Supervision, Supervision.id == supervision_attendee.c.supervision_id)
