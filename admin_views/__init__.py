@@ -120,6 +120,9 @@ def init_admin(app: Flask) -> Admin:
     admin.add_view(invoices.InvoicingView(
         name=_l("Issue invoices"), category=_l("Invoicing"), endpoint="invoicing",
         url="/admin/invoicing"))
+    admin.add_view(invoices.BudgetOverviewView(
+        name=_l("Budget use"), category=_l("Invoicing"), endpoint="budget_overview",
+        url="/admin/budget-overview"))
     admin.add_view(hours.TimesheetView(
         name=_l("Timesheet"), category=_l("Pairs"), endpoint="timesheet",
         url="/admin/timesheet"))

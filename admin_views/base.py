@@ -58,6 +58,7 @@ ENDPOINT_ACTIONS = {
     "pdf_view": access.VIEW,
     "xml_view": access.VIEW,
     "csv_view": access.VIEW,
+    "paid_view": access.EDIT,
 }
 
 

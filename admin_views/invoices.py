@@ -14,13 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from admin_views.base import SecureModelView, SecureView, download, pdf_download
-from mentoring import access, documents, einvoice, invoice_files, invoicing
+from admin_views.formatting import date_filter
+from mentoring import access, budgets, documents, einvoice, invoice_files, invoicing
 from mentoring.clock import today
 from mentoring.enums import InvoiceKind
 from mentoring.errors import RuleViolation
 from mentoring.hours import month_bounds
 from mentoring.i18n import _, _l
-from models import Contract, Invoice, InvoiceLine, Pair, Provider, db
+from models import Budget, Contract, Invoice, InvoiceLine, Pair, Programme, Provider, db
 
 
 class InvoiceView(SecureModelView):
@@ -56,6 +57,38 @@ class InvoiceView(SecureModelView):
         if invoice.number is None:
             abort(404)
         return invoice
+
+    def render(self, template: str, **kwargs: Any) -> Any:
+        model = kwargs.get("model")
+        if template == self.details_template and model is not None:
+            kwargs["can_record_payment"] = access.can(current_user, Invoice, access.EDIT) \
+                and access.can_change(current_user, model)
+            kwargs["today"] = today()
+        return super().render(template, **kwargs)
+
+    @expose("/paid/", methods=("POST",))
+    def paid_view(self) -> Any:
+        """The recipient records the payment of an issued invoice (date)."""
+        invoice = self.get_one(request.form.get("id", ""))
+        if not access.can_change(current_user, invoice):
+            abort(403)
+        try:
+            paid_on = dt.date.fromisoformat(request.form.get("paid_on", ""))
+        except ValueError:
+            flash(_("Enter the payment date."), "error")
+            return redirect(url_for(".details_view", id=invoice.id))
+        try:
+            invoicing.mark_paid(db.session, invoice, paid_on=paid_on, actor=current_user,
+                                ip=request.remote_addr or "")
+            db.session.commit()
+        except RuleViolation as exc:
+            db.session.rollback()
+            for violation in getattr(exc, "violations", [exc]):
+                flash(str(violation.message), "error")
+        else:
+            flash(_("Invoice %(number)s marked paid on %(date)s.", number=invoice.number,
+                    date=date_filter(paid_on)), "success")
+        return redirect(url_for(".details_view", id=invoice.id))
 
     @expose("/pdf/")
     def pdf_view(self) -> Any:
@@ -169,3 +202,20 @@ class InvoicingView(SecureView):
                                     month=f"{year:04d}-{month:02d}"))
         flash(_("Invoice %(number)s issued.", number=invoice.number), "success")
         return redirect(url_for("invoice.details_view", id=invoice.id))
+
+
+class BudgetOverviewView(SecureView):
+    """Per municipality, programme and year: budget, invoiced, paid, not yet invoiced,
+    committed by active pairs, and the forecast against the budget."""
+
+    model = Budget
+    permission = access.LIST
+
+    @expose("/")
+    def index(self) -> Any:
+        year = request.args.get("year", type=int) or today().year
+        if not 2000 <= year <= 2100:
+            year = today().year
+        lines = budgets.overview(db.session, year, access.row_filter(current_user, Programme),
+                                 today())
+        return self.render("mentoring/budget.html", year=year, lines=lines)

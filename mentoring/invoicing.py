@@ -229,6 +229,20 @@ def credit_note(db: Session, invoice: Invoice, *, actor: Any, issued_on: dt.date
     return note
 
 
+def mark_paid(db: Session, invoice: Invoice, *, paid_on: dt.date, actor: Any,
+              ip: str = "") -> None:
+    """Record the municipality's payment of an issued invoice. Flushes; never commits."""
+    if invoice.kind != InvoiceKind.invoice or invoice.status != InvoiceStatus.issued:
+        raise RuleViolation(_l("Only an issued, unpaid invoice can be marked paid."), "paid_on")
+    before = {"status": invoice.status.value, "paid_on": None}
+    invoice.status = InvoiceStatus.paid
+    invoice.paid_on = paid_on
+    db.flush()  # the invoice rules check the date
+    audit.record(db, actor, "invoice.paid", invoice, ip=ip, changes={
+        "status": [before["status"], invoice.status.value],
+        "paid_on": [None, paid_on.isoformat()]})
+
+
 @dataclass
 class BudgetUse:
     budget: Decimal | None

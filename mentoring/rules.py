@@ -363,6 +363,8 @@ def _invoice(i: Invoice) -> Iterator[RuleViolation]:
         yield RuleViolation(_l("Enter the payment date."), "paid_on")
     if i.paid_on is not None and i.issued_on is not None and i.paid_on < i.issued_on:
         yield RuleViolation(_l("The payment cannot be dated before the invoice."), "paid_on")
+    if i.paid_on is not None and i.paid_on > today() and state.attrs["paid_on"].history.added:
+        yield RuleViolation(_l("The payment date cannot be in the future."), "paid_on")
     contract = i.contract
     if contract is not None:
         if i.municipality_id is not None and contract.municipality_id != i.municipality_id:

@@ -63,3 +63,26 @@ def test_nothing_to_bill_and_other_roles(app: Flask, db: Any, billing: dict[str,
     assert invoices(db) == before
     assert signed_in(app, "liepaja@mentori.lv").get("/admin/invoicing/").status_code == 403
     assert signed_in(app, "mentors@mentori.lv").get("/admin/invoicing/").status_code == 403
+
+
+def test_budget_warnings_in_the_preview(app: Flask, db: Any, billing: dict[str, Any]) -> None:  # noqa: F811
+    from decimal import Decimal
+
+    from sqlalchemy import update
+
+    from mentoring import invoicing
+    from models import Budget
+
+    contract = billing["contract"]
+    preview = invoicing.preview(db.session, contract, billing["year"], billing["month"])
+    use = invoicing.budget_use(db.session, contract, billing["year"], preview.total)
+    spent = use.invoiced + use.adding
+    browser = signed_in(app, "you@mentori.lv")
+    for amount, message in (((spent / Decimal("0.9")).quantize(Decimal("0.01")), "pārsniedz 80 %"),
+                            (spent / 2, "virs 100 %")):
+        db.session.execute(update(Budget).where(
+            Budget.programme_id == contract.programme_id, Budget.year == billing["year"])
+            .values(amount=amount))
+        db.session.commit()
+        page = browser.get(f"/admin/invoicing/?month={month(billing)}")
+        assert page.status_code == 200 and message in page.get_data(as_text=True)

@@ -43,7 +43,9 @@ def money(root: etree._Element, path: str) -> Decimal:
 
 @pytest.fixture()
 def issued(db: Any, billing: dict[str, Any]) -> Any:  # noqa: F811
-    invoice = issue(db, billing)
+    from mentoring.clock import today
+
+    invoice = issue(db, billing, issued_on=min(billing["day"] + dt.timedelta(days=35), today()))
     db.session.commit()
     return invoice
 
