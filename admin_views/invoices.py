@@ -171,15 +171,21 @@ class InvoicingView(SecureView):
     def index(self) -> Any:
         providers, provider, year, month = self._context()
         contracts = [c for c in db.session.scalars(
-            select(Contract).where(Contract.provider_id == provider.id).order_by(Contract.number))
+            select(Contract).where(Contract.provider_id == provider.id).order_by(Contract.number)
+            .options(joinedload(Contract.municipality)))
             if invoicing.contract_covers(c, year, month)]
+        municipalities = sorted({c.municipality for c in contracts}, key=lambda m: m.name)
+        municipality_id = request.args.get("municipality", type=int)
+        if municipality_id:
+            contracts = [c for c in contracts if c.municipality_id == municipality_id]
         blocks = []
         for contract in contracts:
             preview = invoicing.preview(db.session, contract, year, month)
             blocks.append((preview, invoicing.budget_use(db.session, contract, year,
                                                           preview.total)))
         return self.render("mentoring/invoicing.html", providers=providers, provider=provider,
-                           year=year, month=month, blocks=blocks)
+                           year=year, month=month, blocks=blocks, municipalities=municipalities,
+                           municipality_id=municipality_id)
 
     @expose("/issue/", methods=("POST",))
     def issue(self) -> Any:

@@ -19,7 +19,16 @@ from mentoring.errors import RuleViolation
 from mentoring.formatting import round_money
 from mentoring.hours import month_bounds
 from mentoring.i18n import _l
-from models import Budget, Contract, Invoice, InvoiceLine, InvoiceSequence, Pair, ServiceEntry
+from models import (
+    Budget,
+    Contract,
+    Invoice,
+    InvoiceLine,
+    InvoiceSequence,
+    Pair,
+    ServiceEntry,
+    Youth,
+)
 
 PAYMENT_DAYS = 30
 
@@ -86,14 +95,32 @@ class PreviewLine:
 
 
 @dataclass
+class WaitingEntry:
+    id: int
+    day: dt.date
+    minutes: int
+    case_number: str
+
+
+@dataclass
 class Preview:
     contract: Contract
     year: int
     month: int
     lines: list[PreviewLine]
-    waiting: int
+    waiting_entries: list[WaitingEntry]
     net: Decimal
     vat: Decimal
+    contract_invoiced: Decimal  # under this contract so far, all years, credit notes netted
+
+    @property
+    def waiting(self) -> int:
+        return len(self.waiting_entries)
+
+    @property
+    def over_ceiling(self) -> bool:
+        ceiling = self.contract.ceiling
+        return ceiling is not None and self.contract_invoiced + self.total > ceiling
 
     @property
     def total(self) -> Decimal:
@@ -125,15 +152,21 @@ def preview(db: Session, contract: Contract, year: int, month: int) -> Preview:
         lines.append(PreviewLine(pair=pairs[pair_id], minutes=minutes,
                                  amount=line_amount(minutes, contract.hourly_rate),
                                  entry_ids=[i for i, _ in items]))
-    waiting = db.scalar(
-        select(func.count()).select_from(ServiceEntry).join(Pair, ServiceEntry.pair_id == Pair.id)
+    waiting = [WaitingEntry(*row) for row in db.execute(
+        select(ServiceEntry.id, ServiceEntry.day, ServiceEntry.minutes, Youth.case_number)
+        .join(Pair, ServiceEntry.pair_id == Pair.id).join(Youth, Youth.id == Pair.youth_id)
         .where(Pair.contract_id == contract.id, ServiceEntry.status == EntryStatus.logged,
-               ServiceEntry.day >= first, ServiceEntry.day < after)) or 0
+               ServiceEntry.day >= first, ServiceEntry.day < after)
+        .order_by(ServiceEntry.day, ServiceEntry.id))]
+    contract_invoiced = db.scalar(
+        select(func.coalesce(func.sum(Invoice.total_amount), 0))
+        .where(Invoice.contract_id == contract.id, Invoice.status != InvoiceStatus.draft)) or 0
     net = sum((line.amount for line in lines), Decimal("0.00"))
     vat = sum((round_money(line.amount * contract.vat_rate / Decimal(100)) for line in lines),
               Decimal("0.00"))
-    return Preview(contract=contract, year=year, month=month, lines=lines, waiting=int(waiting),
-                   net=net, vat=vat)
+    return Preview(contract=contract, year=year, month=month, lines=lines,
+                   waiting_entries=waiting, net=net, vat=vat,
+                   contract_invoiced=Decimal(contract_invoiced))
 
 
 def issue_invoice(

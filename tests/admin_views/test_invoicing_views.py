@@ -86,3 +86,35 @@ def test_budget_warnings_in_the_preview(app: Flask, db: Any, billing: dict[str, 
         db.session.commit()
         page = browser.get(f"/admin/invoicing/?month={month(billing)}")
         assert page.status_code == 200 and message in page.get_data(as_text=True)
+
+
+def test_waiting_entries_are_listed_and_the_ceiling_warns(
+        app: Flask, db: Any, billing: dict[str, Any]) -> None:  # noqa: F811
+    from decimal import Decimal
+
+    from mentoring.enums import Activity, EntryStatus
+
+    waiting = ServiceEntry(pair=billing["pairs"][0], day=billing["day"], minutes=30,
+                           activity=Activity.study, status=EntryStatus.logged)
+    db.session.add(waiting)
+    billing["contract"].ceiling = Decimal("10.00")
+    db.session.commit()
+    page = signed_in(app, "you@mentori.lv").get(
+        f"/admin/invoicing/?month={month(billing)}").get_data(as_text=True)
+    assert f"/admin/service_entry/details/?id={waiting.id}" in page
+    assert "gaida apstiprinājumu" in page
+    assert "Ar šo rēķinu tiek pārsniegta līguma summa." in page
+
+
+def test_administrators_narrow_to_one_municipality(
+        app: Flask, db: Any, billing: dict[str, Any]) -> None:  # noqa: F811
+    from models import Municipality
+
+    provider = billing["contract"].provider_id
+    browser = signed_in(app, "admin@mentori.lv")
+    page = browser.get(f"/admin/invoicing/?provider={provider}&month={month(billing)}")
+    assert "43,51" in page.get_data(as_text=True)
+    ogre = db.session.scalar(select(Municipality).where(Municipality.case_prefix == "OGR"))
+    narrowed = browser.get(
+        f"/admin/invoicing/?provider={provider}&month={month(billing)}&municipality={ogre.id}")
+    assert "43,51" not in narrowed.get_data(as_text=True)
