@@ -29,6 +29,10 @@ def money_filter(value: Decimal | None) -> str:
     return formatting.format_money(value, locale())
 
 
+def percent_filter(value: Decimal | None) -> str:
+    return formatting.format_percent(value, locale())
+
+
 def _date(view: Any, value: dt.date, name: str) -> str:
     return date_filter(value)
 
@@ -81,4 +85,5 @@ EXPORT_FORMATTERS: dict[type, Any] = {
 def register_template_filters(app: Flask) -> None:
     app.add_template_filter(date_filter, "date")
     app.add_template_filter(money_filter, "money")
+    app.add_template_filter(percent_filter, "percent")
     app.add_template_filter(formatting.format_minutes, "hours")

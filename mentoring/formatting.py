@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date as babel_format_date
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 
 from mentoring.clock import RIGA
 
@@ -30,6 +30,13 @@ def format_money(amount: Decimal | None, locale: str = "lv") -> str:
     if amount is None:
         return ""
     return format_currency(amount, "EUR", locale=locale)
+
+
+def format_percent(value: Decimal | None, locale: str = "lv") -> str:
+    """``90,75 %`` in Latvian, ``90.75 %`` in English (a share already times 100)."""
+    if value is None:
+        return ""
+    return f"{format_decimal(value, '#,##0.##', locale=locale)} %"
 
 
 def round_money(amount: Decimal) -> Decimal:

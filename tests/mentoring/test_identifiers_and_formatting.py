@@ -92,3 +92,14 @@ def test_times_read_in_riga() -> None:
     moment = dt.datetime(2026, 7, 1, 9, 30, tzinfo=dt.UTC)
     assert formatting.format_date(moment) == "01.07.2026 12:30"  # EEST, UTC+3
     assert formatting.format_date(moment.replace(tzinfo=None, month=1)) == "01.01.2026 11:30"
+
+
+@pytest.mark.parametrize(("value", "locale", "text"), [
+    (Decimal("90.75"), "lv", "90,75 %"),
+    (Decimal("90.75"), "en", "90.75 %"),
+    (Decimal("1234.50"), "lv", "1\xa0234,5 %"),
+    (Decimal("3.00"), "lv", "3 %"),
+    (None, "lv", ""),
+])
+def test_format_percent(value: Decimal | None, locale: str, text: str) -> None:
+    assert formatting.format_percent(value, locale) == text
