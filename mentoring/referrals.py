@@ -14,6 +14,7 @@ from sqlalchemy import and_, exists, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from mentoring import audit, rules
+from mentoring.aggregates import days_between
 from mentoring.clock import age_on, today
 from mentoring.enums import ChosenBy, PairStatus, ReferralSource, ReferralStatus
 from mentoring.errors import RuleViolation, RuleViolations
@@ -337,8 +338,8 @@ def waiting_figures(db: Session, where: Any) -> list[dict[str, Any]]:
         select(Pair.referral_id, func.min(Pair.starts_on).label("started"))
         .group_by(Pair.referral_id).subquery()
     )
-    days_to_decision = _days_between(db, Referral.received_on, Referral.decided_on)
-    days_to_start = _days_between(db, Referral.decided_on, first_start.c.started)
+    days_to_decision = days_between(db, Referral.received_on, Referral.decided_on)
+    days_to_start = days_between(db, Referral.decided_on, first_start.c.started)
     rows = db.execute(
         select(
             Municipality.name, Provider.name,
@@ -360,12 +361,6 @@ def waiting_figures(db: Session, where: Any) -> list[dict[str, Any]]:
          "days_to_decision": _round(d), "paired": k, "days_to_start": _round(s)}
         for m, p, n, d, k, s in rows
     ]
-
-
-def _days_between(db: Session, start: Any, end: Any) -> Any:
-    if db.get_bind().dialect.name == "postgresql":
-        return end - start  # date - date is an integer number of days
-    return func.julianday(end) - func.julianday(start)
 
 
 def _round(value: Any) -> float | None:

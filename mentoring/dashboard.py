@@ -1,0 +1,248 @@
+"""The figures of the admin home page, each a SQL aggregate within the reader's scope.
+
+Every figure is filtered by ``access.row_filter`` for the model it counts, so a social
+worker sees their municipality's service, a coordinator their provider's, a mentor their
+own pairs; a figure about a model the role may not list is left out (``None``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, extract, func, select
+from sqlalchemy.orm import Session
+
+from mentoring import access
+from mentoring.aggregates import days_between, median
+from mentoring.enums import (
+    EntryStatus,
+    InvoiceStatus,
+    MentorStatus,
+    Mode,
+    PairStatus,
+    ReferralStatus,
+)
+from mentoring.hours import month_bounds
+from models import (
+    Budget,
+    Contract,
+    Goal,
+    Invoice,
+    Mentor,
+    Pair,
+    Programme,
+    Referral,
+    ServiceEntry,
+    Supervision,
+    Youth,
+)
+from models.mentor import supervision_attendee
+
+OPEN = (ReferralStatus.new, ReferralStatus.in_review)
+PIPELINE = (MentorStatus.applicant, MentorStatus.screened, MentorStatus.interviewed,
+            MentorStatus.in_training, MentorStatus.certified, MentorStatus.active)
+GOALS_WITHIN_DAYS = 14
+ENDING_WITHIN_DAYS = 30
+LISTED = 10  # rows shown per compliance list; the count covers all
+
+
+@dataclass
+class Listed:
+    """A compliance list: how many in all, and the first rows (id, label)."""
+
+    total: int = 0
+    rows: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass
+class BudgetChart:
+    programme: str
+    budget: Decimal
+    cumulative: list[Decimal]  # invoiced by the end of each month so far this year
+
+
+@dataclass
+class Dashboard:
+    today: dt.date
+    referrals_by_status: dict[ReferralStatus, int] | None = None
+    oldest_waiting: list[tuple[int, str, dt.date]] | None = None
+    median_days_to_decision: float | None = None
+    median_days_to_start: float | None = None
+    active_pairs: int = 0
+    hours_by_month: list[tuple[dt.date, int]] = field(default_factory=list)
+    budgets: list[BudgetChart] | None = None
+    pipeline: dict[MentorStatus, int] | None = None
+    below_meetings: Listed | None = None
+    missed_supervision: Listed | None = None
+    without_goals: Listed | None = None
+    ending_without_evaluation: Listed | None = None
+
+    @property
+    def compliance_month(self) -> dt.date:
+        """The last complete calendar month, which the monthly indicators look at."""
+        return (self.today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+def last_months(today: dt.date, count: int = 12) -> list[dt.date]:
+    """First days of the ``count`` months ending with today's, oldest first."""
+    months = [today.replace(day=1)]
+    while len(months) < count:
+        months.insert(0, (months[0] - dt.timedelta(days=1)).replace(day=1))
+    return months
+
+
+def build(db: Session, actor: Any, today: dt.date) -> Dashboard:
+    board = Dashboard(today=today)
+    if access.can(actor, Referral, access.LIST):
+        _referrals(db, actor, board)
+    if access.can(actor, Pair, access.LIST):
+        pairs = access.row_filter(actor, Pair)
+        board.active_pairs = db.scalar(select(func.count()).select_from(Pair).where(
+            pairs, Pair.status == PairStatus.active)) or 0
+        board.without_goals = _listed(db, _without_goals(pairs, today))
+        board.ending_without_evaluation = _listed(db, _ending(pairs, today))
+        board.below_meetings = _listed(db, _below_meetings(pairs, board.compliance_month))
+    if access.can(actor, ServiceEntry, access.LIST):
+        board.hours_by_month = _hours(db, actor, today)
+    if access.can(actor, Budget, access.LIST):
+        board.budgets = _budgets(db, actor, today)
+    if access.can(actor, Mentor, access.CREATE):  # those who recruit see the pipeline
+        mentors = access.row_filter(actor, Mentor)
+        counts = dict(db.execute(select(Mentor.status, func.count()).where(mentors)
+                                 .group_by(Mentor.status)).all())
+        board.pipeline = {status: int(counts.get(status, 0)) for status in PIPELINE}
+        board.missed_supervision = _listed(db, _missed_supervision(
+            mentors, board.compliance_month))
+    return board
+
+
+def _referrals(db: Session, actor: Any, board: Dashboard) -> None:
+    scope = access.row_filter(actor, Referral)
+    counts = dict(db.execute(select(Referral.status, func.count()).where(scope)
+                             .group_by(Referral.status)).all())
+    board.referrals_by_status = {status: int(counts.get(status, 0)) for status in ReferralStatus}
+    board.oldest_waiting = [
+        (row.id, row.case_number, row.received_on) for row in db.execute(
+            select(Referral.id, Youth.case_number, Referral.received_on)
+            .join(Youth, Youth.id == Referral.youth_id)
+            .where(scope, Referral.status.in_(OPEN))
+            .order_by(Referral.received_on, Referral.id).limit(5))
+    ]
+    year_ago = board.today - dt.timedelta(days=365)
+    recent = and_(scope, Referral.received_on > year_ago)
+    board.median_days_to_decision = median(db, select(
+        days_between(db, Referral.received_on, Referral.decided_on))
+        .where(recent, Referral.decided_on.is_not(None)))
+    first_start = (select(Pair.referral_id, func.min(Pair.starts_on).label("started"))
+                   .where(Pair.status != PairStatus.proposed)
+                   .group_by(Pair.referral_id).subquery())
+    board.median_days_to_start = median(db, select(
+        days_between(db, Referral.received_on, first_start.c.started))
+        .join(first_start, first_start.c.referral_id == Referral.id).where(recent))
+
+
+def _listed(db: Session, query: Any) -> Listed:
+    """Run a (id, label) query once: the first rows and, by a window, the total."""
+    rows = db.execute(query.add_columns(func.count().over()).limit(LISTED)).all()
+    return Listed(total=int(rows[0][2]) if rows else 0,
+                  rows=[(row[0], row[1]) for row in rows])
+
+
+def _pair_rows(where: Any) -> Any:
+    return (select(Pair.id, Youth.case_number).join(Youth, Youth.id == Pair.youth_id)
+            .where(where).order_by(Pair.starts_on, Pair.id))
+
+
+def _without_goals(pairs: Any, today: dt.date) -> Any:
+    return _pair_rows(and_(
+        pairs, Pair.status.in_([PairStatus.proposed, PairStatus.active]),
+        Pair.starts_on <= today - dt.timedelta(days=GOALS_WITHIN_DAYS),
+        ~select(Goal.id).where(Goal.pair_id == Pair.id).exists()))
+
+
+def _ending(pairs: Any, today: dt.date) -> Any:
+    return _pair_rows(and_(
+        pairs, Pair.status == PairStatus.active, Pair.planned_end_on >= today,
+        Pair.planned_end_on <= today + dt.timedelta(days=ENDING_WITHIN_DAYS),
+        Pair.evaluation_summary == ""))
+
+
+def _below_meetings(pairs: Any, month: dt.date) -> Any:
+    """Active pairs that ran the whole month with fewer meetings than their programme asks:
+    in-person, not rejected, at least the programme's minimum length."""
+    first, after = month_bounds(month)
+    meetings = (
+        select(func.count()).select_from(ServiceEntry)
+        .where(ServiceEntry.pair_id == Pair.id, ServiceEntry.mode == Mode.in_person,
+               ServiceEntry.status != EntryStatus.rejected,
+               ServiceEntry.day >= first, ServiceEntry.day < after,
+               ServiceEntry.minutes >= func.coalesce(Programme.min_meeting_minutes, 0))
+        .scalar_subquery()
+    )
+    return (select(Pair.id, Youth.case_number).join(Youth, Youth.id == Pair.youth_id)
+            .join(Programme, Programme.id == Pair.programme_id)
+            .where(pairs, Pair.status == PairStatus.active, Pair.starts_on <= first,
+                   Programme.min_meetings_per_month.is_not(None),
+                   meetings < Programme.min_meetings_per_month)
+            .order_by(Pair.starts_on, Pair.id))
+
+
+def _missed_supervision(mentors: Any, month: dt.date) -> Any:
+    first, after = month_bounds(month)
+    attended = (
+        select(func.count()).select_from(supervision_attendee)
+        .join(Supervision, Supervision.id == supervision_attendee.c.supervision_id)
+        .where(supervision_attendee.c.mentor_id == Mentor.id,
+               Supervision.held_on >= first, Supervision.held_on < after)
+        .scalar_subquery()
+    )
+    return (select(Mentor.id, Mentor.first_name + " " + Mentor.last_name)
+            .join(Programme, Programme.id == Mentor.programme_id)
+            .where(mentors, Mentor.status == MentorStatus.active,
+                   Programme.supervision_per_month.is_not(None),
+                   attended < Programme.supervision_per_month)
+            .order_by(Mentor.last_name, Mentor.id))
+
+
+def _hours(db: Session, actor: Any, today: dt.date) -> list[tuple[dt.date, int]]:
+    months = last_months(today)
+    after = month_bounds(today)[1]
+    year, month = extract("year", ServiceEntry.day), extract("month", ServiceEntry.day)
+    minutes = {
+        (int(y), int(m)): int(total) for y, m, total in db.execute(
+            select(year, month, func.sum(ServiceEntry.minutes))
+            .where(access.row_filter(actor, ServiceEntry),
+                   ServiceEntry.status != EntryStatus.rejected,
+                   ServiceEntry.day >= months[0], ServiceEntry.day < after)
+            .group_by(year, month))
+    }
+    return [(first, minutes.get((first.year, first.month), 0)) for first in months]
+
+
+def _budgets(db: Session, actor: Any, today: dt.date) -> list[BudgetChart]:
+    """Per programme with a budget this year: invoices less credit notes, month by month."""
+    lines = db.execute(
+        select(Budget.programme_id, Programme.name, Budget.amount)
+        .join(Programme, Programme.id == Budget.programme_id)
+        .where(access.row_filter(actor, Budget), Budget.year == today.year, Budget.amount > 0)
+        .order_by(Programme.name)
+    ).all()
+    monthly: dict[tuple[int, int], Decimal] = {
+        (programme_id, int(month)): Decimal(total) for programme_id, month, total in db.execute(
+            select(Contract.programme_id, Invoice.month, func.sum(Invoice.total_amount))
+            .join(Contract, Contract.id == Invoice.contract_id)
+            .where(Contract.programme_id.in_([line[0] for line in lines]),
+                   Invoice.year == today.year, Invoice.status != InvoiceStatus.draft)
+            .group_by(Contract.programme_id, Invoice.month))
+    } if lines else {}
+    charts = []
+    for programme_id, name, amount in lines:
+        running, cumulative = Decimal("0.00"), []
+        for month in range(1, today.month + 1):
+            running += monthly.get((programme_id, month), Decimal("0.00"))
+            cumulative.append(running)
+        charts.append(BudgetChart(programme=name, budget=amount, cumulative=cumulative))
+    return charts
