@@ -11,8 +11,11 @@ from flask_login import current_user
 
 from admin_views import hours, invoices, mentors, organisations, pairs, people, youths
 from admin_views import referrals as referral_views
+from admin_views.dashboard import home_charts
 from admin_views.security import csp_nonce
 from config import ROOT
+from mentoring import dashboard
+from mentoring.clock import today
 from mentoring.i18n import _l
 from models import (
     AdditionalSupport,
@@ -43,17 +46,19 @@ from models import (
     TrainingTopic,
     User,
     Youth,
+    db,
 )
 
 
 class HomeView(AdminIndexView):
-    """The admin home: requires sign-in; the dashboard grows here."""
+    """The admin home: the dashboard of the signed-in user's scope."""
 
     @expose("/")
     def index(self) -> Any:
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        return self.render("mentoring/home.html")
+        board = dashboard.build(db.session, current_user, today())
+        return self.render("mentoring/home.html", board=board, charts=home_charts(board))
 
 
 # (view class, model, menu name, menu category, endpoint)

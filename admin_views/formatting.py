@@ -29,6 +29,10 @@ def money_filter(value: Decimal | None) -> str:
     return formatting.format_money(value, locale())
 
 
+def number_filter(value: Decimal | float | None) -> str:
+    return formatting.format_number(value, locale())
+
+
 def percent_filter(value: Decimal | None) -> str:
     return formatting.format_percent(value, locale())
 
@@ -86,4 +90,5 @@ def register_template_filters(app: Flask) -> None:
     app.add_template_filter(date_filter, "date")
     app.add_template_filter(money_filter, "money")
     app.add_template_filter(percent_filter, "percent")
+    app.add_template_filter(number_filter, "number")
     app.add_template_filter(formatting.format_minutes, "hours")

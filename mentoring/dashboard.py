@@ -81,6 +81,11 @@ class Dashboard:
     ending_without_evaluation: Listed | None = None
 
     @property
+    def open_referrals(self) -> int:
+        counts = self.referrals_by_status or {}
+        return sum(counts.get(status, 0) for status in OPEN)
+
+    @property
     def compliance_month(self) -> dt.date:
         """The last complete calendar month, which the monthly indicators look at."""
         return (self.today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)

@@ -32,6 +32,13 @@ def format_money(amount: Decimal | None, locale: str = "lv") -> str:
     return format_currency(amount, "EUR", locale=locale)
 
 
+def format_number(value: Decimal | float | None, locale: str = "lv") -> str:
+    """``5,5`` in Latvian, ``5.5`` in English; at most one decimal."""
+    if value is None:
+        return "–"
+    return format_decimal(value, "#,##0.#", locale=locale)
+
+
 def format_percent(value: Decimal | None, locale: str = "lv") -> str:
     """``90,75 %`` in Latvian, ``90.75 %`` in English (a share already times 100)."""
     if value is None:

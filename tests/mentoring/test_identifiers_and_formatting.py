@@ -103,3 +103,11 @@ def test_times_read_in_riga() -> None:
 ])
 def test_format_percent(value: Decimal | None, locale: str, text: str) -> None:
     assert formatting.format_percent(value, locale) == text
+
+
+@pytest.mark.parametrize(("value", "locale", "text"), [
+    (5.5, "lv", "5,5"), (5.5, "en", "5.5"), (14.0, "lv", "14"), (1234.56, "lv", "1\xa0234,6"),
+    (None, "lv", "–"),
+])
+def test_format_number(value: float | None, locale: str, text: str) -> None:
+    assert formatting.format_number(value, locale) == text

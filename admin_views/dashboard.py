@@ -1,0 +1,40 @@
+"""The home page's charts: the dashboard's figures drawn as SVG in the reader's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from babel.dates import format_date
+
+from admin_views.formatting import locale, money_filter
+from mentoring import charts
+from mentoring.dashboard import Dashboard
+from mentoring.i18n import _
+
+
+def month_label(day: Any) -> str:
+    return format_date(day, "LLL", locale=locale())
+
+
+def home_charts(board: Dashboard) -> dict[str, Any]:
+    """``hours`` and one chart per budget line, each with the rows of its table."""
+    result: dict[str, Any] = {}
+    if board.hours_by_month:
+        result["hours"] = charts.bar_chart(
+            _("Service hours per month, last 12 months"),
+            [(month_label(month), minutes / 60) for month, minutes in board.hours_by_month],
+            lambda value: f"{value:.0f}")
+    result["budgets"] = [
+        (chart, charts.bar_chart(
+            _("%(programme)s: invoiced by month's end against the budget",
+              programme=chart.programme),
+            [(month_label(board.today.replace(month=m, day=1)), amount)
+             for m, amount in enumerate(chart.cumulative, 1)],
+            lambda value: money_filter(round(value)).replace(",00", ""), line=chart.budget,
+            line_label=_("Budget %(amount)s", amount=money_filter(chart.budget))))
+        for chart in board.budgets or []
+    ]
+    return result
+
+
+
