@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from admin_views import hours, invoices, mentors, organisations, pairs, people, youths
 from admin_views import referrals as referral_views
+from admin_views import reports as report_views
 from admin_views.dashboard import home_charts
 from admin_views.security import csp_nonce
 from config import ROOT
@@ -128,6 +129,8 @@ def init_admin(app: Flask) -> Admin:
     admin.add_view(invoices.BudgetOverviewView(
         name=_l("Budget use"), category=_l("Invoicing"), endpoint="budget_overview",
         url="/admin/budget-overview"))
+    admin.add_view(report_views.ReportView(
+        name=_l("Reports"), endpoint="reports", url="/admin/reports"))
     admin.add_view(hours.TimesheetView(
         name=_l("Timesheet"), category=_l("Pairs"), endpoint="timesheet",
         url="/admin/timesheet"))
