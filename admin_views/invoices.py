@@ -195,11 +195,11 @@ class InvoicingView(SecureView):
             Contract.provider_id == provider.id))
         if contract is None:
             abort(404)
-        expected = [int(i) for i in request.form.getlist("entry") if i.isdigit()]
         try:
             invoice = invoicing.issue_invoice(db.session, contract=contract, year=year,
                                               month=month, actor=current_user,
-                                              issued_on=today(), expected_ids=expected)
+                                              issued_on=today(),
+                                              expected=request.form.get("fingerprint", ""))
             db.session.commit()
         except RuleViolation as exc:
             db.session.rollback()

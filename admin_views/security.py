@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from mentoring.i18n import _
+from models import db
 
 
 def csp_nonce() -> str:
@@ -53,6 +54,10 @@ ERRORS = {
 
 def _error_page(error: HTTPException) -> Any:
     code = error.code or 500
+    if code >= 500:
+        # A failed flush leaves the session unusable; the page itself needs the signed-in
+        # user (language, menu), so start over before rendering it.
+        db.session.rollback()
     title, text = ERRORS.get(code, ERRORS[500])
     return render_template("mentoring/error.html", code=code, title=title(), text=text()), code
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import extract, func, select
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from mentoring import audit
 from mentoring.enums import EntryStatus, InvoiceKind, InvoiceStatus
@@ -33,24 +34,30 @@ from models import (
 PAYMENT_DAYS = 30
 
 
-def billable_entries(db: Session, contract: Contract, year: int, month: int) -> list[ServiceEntry]:
-    """Approved, billable, not yet invoiced entries of ``contract``'s pairs in that month."""
-    return list(
-        db.scalars(
-            select(ServiceEntry)
-            .join(Pair, ServiceEntry.pair_id == Pair.id)
-            .where(
-                Pair.contract_id == contract.id,
-                ServiceEntry.status == EntryStatus.approved,
-                ServiceEntry.billable.is_(True),
-                ServiceEntry.invoice_id.is_(None),
-                extract("year", ServiceEntry.day) == year,
-                extract("month", ServiceEntry.day) == month,
-            )
-            .order_by(ServiceEntry.pair_id, ServiceEntry.day, ServiceEntry.id)
-            .with_for_update(of=ServiceEntry)
-        )
+def billable(contract: Contract, year: int, month: int) -> Any:
+    """The entries rule 8 bills: approved, billable, not yet invoiced, of ``contract``'s pairs,
+    in that month."""
+    first, after = month_bounds(dt.date(year, month, 1))
+    return and_(
+        ServiceEntry.pair_id.in_(select(Pair.id).where(Pair.contract_id == contract.id)),
+        ServiceEntry.status == EntryStatus.approved, ServiceEntry.billable.is_(True),
+        ServiceEntry.invoice_id.is_(None), ServiceEntry.day >= first, ServiceEntry.day < after,
     )
+
+
+def billable_entries(db: Session, contract: Contract, year: int,
+                     month: int) -> list[tuple[int, int, int]]:
+    """(id, pair id, minutes) of the entries to bill, locked until the transaction ends."""
+    return [tuple(row) for row in db.execute(
+        select(ServiceEntry.id, ServiceEntry.pair_id, ServiceEntry.minutes)
+        .where(billable(contract, year, month))
+        .order_by(ServiceEntry.pair_id, ServiceEntry.day, ServiceEntry.id)
+        .with_for_update(of=ServiceEntry))]
+
+
+def fingerprint(entry_ids: list[int]) -> str:
+    """What the issuer saw in the preview, in 32 characters however many entries it held."""
+    return hashlib.sha256(",".join(map(str, sorted(entry_ids))).encode()).hexdigest()[:32]
 
 
 def line_amount(minutes: int, rate: Decimal) -> Decimal:
@@ -130,22 +137,24 @@ class Preview:
     def entry_ids(self) -> list[int]:
         return sorted(i for line in self.lines for i in line.entry_ids)
 
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.entry_ids)
+
 
 def preview(db: Session, contract: Contract, year: int, month: int) -> Preview:
     """What issuing would bill now, and how many entries of the month still wait."""
     first, after = month_bounds(dt.date(year, month, 1))
     rows = db.execute(
         select(ServiceEntry.pair_id, ServiceEntry.id, ServiceEntry.minutes)
-        .join(Pair, ServiceEntry.pair_id == Pair.id)
-        .where(Pair.contract_id == contract.id, ServiceEntry.status == EntryStatus.approved,
-               ServiceEntry.billable.is_(True), ServiceEntry.invoice_id.is_(None),
-               ServiceEntry.day >= first, ServiceEntry.day < after)
+        .where(billable(contract, year, month))
         .order_by(ServiceEntry.pair_id, ServiceEntry.id)
     ).all()
     grouped: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for pair_id, entry_id, minutes in rows:
         grouped[pair_id].append((entry_id, minutes))
-    pairs = {p.id: p for p in db.scalars(select(Pair).where(Pair.id.in_(list(grouped))))}
+    pairs = {p.id: p for p in db.scalars(select(Pair).where(Pair.id.in_(list(grouped)))
+                                         .options(joinedload(Pair.youth)))}
     lines = []
     for pair_id, items in grouped.items():
         minutes = sum(m for _, m in items)
@@ -171,26 +180,27 @@ def preview(db: Session, contract: Contract, year: int, month: int) -> Preview:
 
 def issue_invoice(
     db: Session, *, contract: Contract, year: int, month: int, actor: Any, issued_on: dt.date,
-    expected_ids: list[int] | None = None,
+    expected: str | None = None,
 ) -> Invoice:
     """Create and issue the month's invoice for ``contract`` in the caller's transaction.
 
-    ``expected_ids``, the entries the issuer saw in the preview, must still be exactly what
-    would be billed. Raises ``RuleViolation`` when there is nothing to invoice, the contract is
-    not valid that month or the hours changed. Flushes; never commits.
+    ``expected``, the fingerprint of the entries the issuer saw in the preview, must still
+    match what would be billed. Raises ``RuleViolation`` when there is nothing to invoice, the
+    contract is not valid that month or the hours changed. A fixed number of queries however
+    many entries it bills. Flushes; never commits.
     """
     if not contract_covers(contract, year, month):
         raise RuleViolation(_l("The contract is not valid in that month."))
     entries = billable_entries(db, contract, year, month)
     if not entries:
         raise RuleViolation(_l("There are no approved billable hours to invoice for that month."))
-    if expected_ids is not None and sorted(e.id for e in entries) != sorted(expected_ids):
+    if expected is not None and fingerprint([e[0] for e in entries]) != expected:
         raise RuleViolation(_l("The hours to bill changed since the preview: check them again."))
     minutes_by_pair: dict[int, int] = defaultdict(int)
-    pairs: dict[int, Pair] = {}
-    for entry in entries:
-        minutes_by_pair[entry.pair_id] += entry.minutes
-        pairs[entry.pair_id] = entry.pair
+    for _id, pair_id, minutes in entries:
+        minutes_by_pair[pair_id] += minutes
+    pairs = {p.id: p for p in db.scalars(select(Pair).where(Pair.id.in_(list(minutes_by_pair)))
+                                         .options(joinedload(Pair.youth)))}
     number = next_number(db, contract.provider, year)
     lines = []
     net = Decimal("0.00")
@@ -223,10 +233,12 @@ def issue_invoice(
     )
     db.add(invoice)
     db.flush()
-    for entry in entries:
-        entry.invoice_id = invoice.id
-        entry.status = EntryStatus.invoiced
-    db.flush()
+    # One statement for all the locked entries; the rules they passed when approved hold.
+    marked = db.execute(update(ServiceEntry).where(billable(contract, year, month))
+                        .values(invoice_id=invoice.id, status=EntryStatus.invoiced)
+                        .execution_options(synchronize_session="fetch")).rowcount
+    if marked != len(entries):
+        raise RuleViolation(_l("The hours to bill changed since the preview: check them again."))
     audit.record(db, actor, "invoice.issued", invoice, changes={"number": invoice.number})
     return invoice
 
@@ -252,10 +264,9 @@ def credit_note(db: Session, invoice: Invoice, *, actor: Any, issued_on: dt.date
         total_amount=-invoice.total_amount, lines=lines,
     )
     db.add(note)
-    for entry in db.scalars(select(ServiceEntry).where(ServiceEntry.invoice_id == invoice.id)
-                            .with_for_update()):
-        entry.invoice_id = None
-        entry.status = EntryStatus.approved
+    db.execute(update(ServiceEntry).where(ServiceEntry.invoice_id == invoice.id)
+               .values(invoice_id=None, status=EntryStatus.approved)
+               .execution_options(synchronize_session="fetch"))
     db.flush()
     audit.record(db, actor, "invoice.credited", invoice, ip=ip,
                  changes={"credit_note": note.number})

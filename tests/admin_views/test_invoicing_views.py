@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, select
 
+from mentoring import invoicing
 from models import Invoice, ServiceEntry
 from tests.admin_views.test_hours_views import signed_in
 from tests.mentoring.test_invoicing import billing  # noqa: F401  (fixture)
@@ -25,15 +26,21 @@ def test_preview_issue_and_credit(app: Flask, db: Any, billing: dict[str, Any]) 
     browser = signed_in(app, "you@mentori.lv")
     page = browser.get(f"/admin/invoicing/?month={month(billing)}").get_data(as_text=True)
     assert "43,51" in page  # the by-hand total of the fixture's hours
-    ids = re.findall(rf'name="contract" value="{billing["contract"].id}">(.*?)</form>', page, re.S)
-    entry_ids = re.findall(r'name="entry" value="(\d+)"', ids[0])
+    form = re.findall(rf'name="contract" value="{billing["contract"].id}">(.*?)</form>', page,
+                      re.S)[0]
+    fingerprint = re.search(r'name="fingerprint" value="(\w+)"', form).group(1)
+    entry_ids = invoicing.preview(db.session, billing["contract"], billing["year"],
+                                  billing["month"]).entry_ids
+    assert fingerprint == invoicing.fingerprint(entry_ids)
     before = invoices(db)
-    tampered = browser.post("/admin/invoicing/issue/", data={
-        "month": month(billing), "contract": billing["contract"].id,
-        "entry": [*entry_ids, "999999"]})
-    assert tampered.status_code == 302 and invoices(db) == before
+    for tampered in (invoicing.fingerprint([*entry_ids, 999999]), "", "x" * 32):
+        response = browser.post("/admin/invoicing/issue/", data={
+            "month": month(billing), "contract": billing["contract"].id,
+            "fingerprint": tampered}, follow_redirects=True)
+        assert "mainījušās" in response.get_data(as_text=True) and invoices(db) == before
     issued = browser.post("/admin/invoicing/issue/", data={
-        "month": month(billing), "contract": billing["contract"].id, "entry": entry_ids})
+        "month": month(billing), "contract": billing["contract"].id,
+        "fingerprint": fingerprint})
     assert issued.status_code == 302 and invoices(db) == before + 1
     invoice = db.session.scalars(select(Invoice).order_by(Invoice.id.desc())).first()
     assert invoice.total_amount == sum(line.amount for line in invoice.lines)
@@ -47,7 +54,7 @@ def test_preview_issue_and_credit(app: Flask, db: Any, billing: dict[str, Any]) 
     note = db.session.scalars(select(Invoice).order_by(Invoice.id.desc())).first()
     assert note.kind == "credit_note" and note.total_amount == -invoice.total_amount
     released = db.session.scalar(select(func.count()).select_from(ServiceEntry).where(
-        ServiceEntry.id.in_([int(i) for i in entry_ids]), ServiceEntry.invoice_id.is_(None)))
+        ServiceEntry.id.in_(entry_ids), ServiceEntry.invoice_id.is_(None)))
     assert released == len(entry_ids)
 
 
