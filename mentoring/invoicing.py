@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
@@ -208,13 +208,15 @@ def issue_invoice(
     for pair_id, minutes in minutes_by_pair.items():
         youth = pairs[pair_id].youth
         amount = line_amount(minutes, contract.hourly_rate)
-        lines.append(InvoiceLine(
-            pair_id=pair_id, description=f"{youth.case_number} {youth.initials}",
-            minutes=minutes, rate=contract.hourly_rate, vat_rate=contract.vat_rate, amount=amount,
-        ))
+        lines.append({
+            "pair_id": pair_id, "description": f"{youth.case_number} {youth.initials}",
+            "minutes": minutes, "rate": contract.hourly_rate, "vat_rate": contract.vat_rate,
+            "amount": amount,
+        })
         net += amount
         vat += round_money(amount * contract.vat_rate / Decimal(100))
-    # Built complete before it is added: an issued invoice may not change after its insert.
+    # Complete with its totals at insert: an issued invoice may not change afterwards; its
+    # lines follow in one statement within the same transaction.
     invoice = Invoice(
         number=number,
         kind=InvoiceKind.invoice,
@@ -229,10 +231,10 @@ def issue_invoice(
         net_amount=net,
         vat_amount=vat,
         total_amount=net + vat,
-        lines=lines,
     )
     db.add(invoice)
     db.flush()
+    _add_lines(db, invoice, lines)
     # One statement for all the locked entries; the rules they passed when approved hold.
     marked = db.execute(update(ServiceEntry).where(billable(contract, year, month))
                         .values(invoice_id=invoice.id, status=EntryStatus.invoiced)
@@ -241,6 +243,12 @@ def issue_invoice(
         raise RuleViolation(_l("The hours to bill changed since the preview: check them again."))
     audit.record(db, actor, "invoice.issued", invoice, changes={"number": invoice.number})
     return invoice
+
+
+def _add_lines(db: Session, invoice: Invoice, lines: list[dict[str, Any]]) -> None:
+    """All lines in one statement (the ORM would insert them one by one to read back ids)."""
+    db.execute(insert(InvoiceLine), [{**line, "invoice_id": invoice.id} for line in lines])
+    db.expire(invoice, ["lines"])
 
 
 def credit_note(db: Session, invoice: Invoice, *, actor: Any, issued_on: dt.date,
@@ -252,18 +260,20 @@ def credit_note(db: Session, invoice: Invoice, *, actor: Any, issued_on: dt.date
     if db.scalar(select(Invoice.id).where(Invoice.credited_invoice_id == invoice.id).limit(1)):
         raise RuleViolation(_l("This invoice has already been credited."))
     number = next_number(db, invoice.provider, issued_on.year)
-    lines = [InvoiceLine(pair_id=line.pair_id, description=line.description,
-                         minutes=-line.minutes, rate=line.rate, vat_rate=line.vat_rate,
-                         amount=-line.amount) for line in invoice.lines]
+    lines = [{"pair_id": line.pair_id, "description": line.description,
+              "minutes": -line.minutes, "rate": line.rate, "vat_rate": line.vat_rate,
+              "amount": -line.amount} for line in invoice.lines]
     note = Invoice(
         number=number, kind=InvoiceKind.credit_note, provider_id=invoice.provider_id,
         municipality_id=invoice.municipality_id, contract_id=invoice.contract_id,
         credited_invoice_id=invoice.id, year=invoice.year, month=invoice.month,
         status=InvoiceStatus.issued, issued_on=issued_on, due_on=issued_on,
         net_amount=-invoice.net_amount, vat_amount=-invoice.vat_amount,
-        total_amount=-invoice.total_amount, lines=lines,
+        total_amount=-invoice.total_amount,
     )
     db.add(note)
+    db.flush()
+    _add_lines(db, note, lines)
     db.execute(update(ServiceEntry).where(ServiceEntry.invoice_id == invoice.id)
                .values(invoice_id=None, status=EntryStatus.approved)
                .execution_options(synchronize_session="fetch"))
