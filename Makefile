@@ -6,7 +6,7 @@ FLASK := MENTORING_ENV=development $(BIN)/flask --app app
 STAMP := $(VENV)/.installed
 CATALOG_KEYWORDS := -k _ -k _l -k gettext -k lazy_gettext -k ngettext:1,2 -k _n:1,2
 
-.PHONY: run test install translations extract update-catalogs db demo lint clean
+.PHONY: run test install translations extract update-catalogs db demo lint clean benchmark
 
 run: install
 	$(FLASK) db upgrade
@@ -41,3 +41,11 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) instance/mentoring.sqlite
+
+# The benchmark at one size (YOUTHS=1000|10000|100000), against DATABASE_URL when set.
+YOUTHS ?= 10000
+BENCH_DB ?= $(if $(DATABASE_URL),$(DATABASE_URL),sqlite:///instance/benchmark-$(YOUTHS).sqlite)
+benchmark: install
+	$(BIN)/python -m benchmarks.generate --youths $(YOUTHS) --months 3 --database $(BENCH_DB)
+	$(BIN)/python -m benchmarks.run --database $(BENCH_DB) --gunicorn \
+	    --json benchmarks/results/$(firstword $(subst :, ,$(BENCH_DB)))-$(YOUTHS).json

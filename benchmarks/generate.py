@@ -18,9 +18,12 @@ import random
 import time
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
+
+from benchmarks import absolute_database
 
 BATCH = 20_000
 MUNICIPALITIES = 43
@@ -186,6 +189,13 @@ def generate(db: Any, *, youths: int, months: int, entries: int, seed: int,
                            "invoice_id": None if last else invoice_id[(p, month)]}
 
     bulk(ServiceEntry, entry_rows())
+    if session.get_bind().dialect.name == "postgresql":
+        # Ids were given explicitly: move each table's sequence past them.
+        for table in db.metadata.sorted_tables:
+            if "id" in table.c and table.c.id.autoincrement:
+                session.execute(text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))
     session.commit()
     return counts
 
@@ -203,7 +213,10 @@ def main() -> None:
     from mentoring.clock import today
     from models import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": args.database, "TESTING": True,
+    database = absolute_database(args.database)
+    if database.startswith("sqlite:///"):
+        Path(database.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "TESTING": True,
                       "SECRET_KEY": "benchmark"})
     with app.app_context():
         db.drop_all()
@@ -214,7 +227,7 @@ def main() -> None:
         took = time.perf_counter() - began
     for table, n in sorted(counts.items()):
         print(f"{table:20} {n:>10}")
-    print(f"generated in {took:.1f} s into {args.database}")
+    print(f"generated in {took:.1f} s into {database}")
 
 
 if __name__ == "__main__":

@@ -30,6 +30,8 @@ from typing import Any
 
 from sqlalchemy import event, func, select
 
+from benchmarks import absolute_database
+
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Mentors-demo-2026"
 TARGETS = {"list": 150.0, "details": 150.0, "dashboard": 300.0, "invoicing": 500.0,
@@ -273,9 +275,7 @@ def main() -> None:
     parser.add_argument("--gunicorn", action="store_true", help="also measure over HTTP")
     parser.add_argument("--json", default="", help="write the table here as JSON")
     args = parser.parse_args()
-    database = args.database
-    if database.startswith("sqlite:///") and not database.startswith("sqlite:////"):
-        database = "sqlite:///" + str(ROOT / database[len("sqlite:///"):])
+    database = absolute_database(args.database)
     measures, sizes = in_process(database, args.repeat)
     sizes["database"] = database.split(":")[0]
     if args.gunicorn:
