@@ -16,7 +16,7 @@ from mentoring.enums import EntryStatus, InvoiceStatus, PairStatus
 from mentoring.formatting import round_money
 from mentoring.hours import month_bounds
 from mentoring.invoicing import line_amount
-from models import Budget, Contract, Invoice, Municipality, Pair, Programme, ServiceEntry
+from models import Budget, Contract, EntryMonth, Invoice, Municipality, Pair, Programme
 
 WARNING_PERCENT = 80
 ZERO = Decimal("0.00")
@@ -92,12 +92,12 @@ def overview(db: Session, year: int, scope: Any, today: dt.date) -> list[BudgetL
     }
     unbilled: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for programme_id, rate, minutes in db.execute(
-        select(Contract.programme_id, Contract.hourly_rate, func.sum(ServiceEntry.minutes))
+        select(Contract.programme_id, Contract.hourly_rate, func.sum(EntryMonth.minutes))
         .join(Pair, Pair.contract_id == Contract.id)
-        .join(ServiceEntry, ServiceEntry.pair_id == Pair.id)
-        .where(Contract.programme_id.in_(ids), ServiceEntry.billable.is_(True),
-               ServiceEntry.status.in_([EntryStatus.logged, EntryStatus.approved]),
-               ServiceEntry.day >= dt.date(year, 1, 1), ServiceEntry.day < dt.date(year + 1, 1, 1))
+        .join(EntryMonth, EntryMonth.pair_id == Pair.id)
+        .where(Contract.programme_id.in_(ids), EntryMonth.billable.is_(True),
+               EntryMonth.status.in_([EntryStatus.logged, EntryStatus.approved]),
+               EntryMonth.month >= dt.date(year, 1, 1), EntryMonth.month <= dt.date(year, 12, 1))
         .group_by(Contract.id, Contract.programme_id, Contract.hourly_rate)
     ):
         unbilled[programme_id] += line_amount(int(minutes), rate)
@@ -136,13 +136,15 @@ def _committed(db: Session, programme_ids: list[int], year: int,
         .where(Pair.programme_id.in_(programme_ids), Pair.status == PairStatus.active,
                Programme.monthly_cap_minutes.is_not(None), Contract.hourly_rate > 0)
     ).all()
-    first, after = month_bounds(today)
+    first = month_bounds(today)[0]
     logged = dict(db.execute(
-        select(ServiceEntry.pair_id, func.sum(ServiceEntry.minutes))
-        .where(ServiceEntry.pair_id.in_([row[0] for row in pairs]),
-               ServiceEntry.billable.is_(True), ServiceEntry.status != EntryStatus.rejected,
-               ServiceEntry.day >= first, ServiceEntry.day < after)
-        .group_by(ServiceEntry.pair_id)
+        select(EntryMonth.pair_id, func.sum(EntryMonth.minutes))
+        .join(Pair, Pair.id == EntryMonth.pair_id)
+        .join(Programme, Programme.id == Pair.programme_id)
+        .where(Pair.programme_id.in_(programme_ids), Pair.status == PairStatus.active,
+               Programme.monthly_cap_minutes.is_not(None), EntryMonth.month == first,
+               EntryMonth.billable.is_(True), EntryMonth.status != EntryStatus.rejected)
+        .group_by(EntryMonth.pair_id)
     ).all()) if pairs else {}
     for pair_id, programme_id, planned_end, rate, cap in pairs:
         minutes = 0

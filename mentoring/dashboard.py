@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, extract, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from mentoring import access
@@ -29,6 +29,7 @@ from mentoring.hours import month_bounds
 from models import (
     Budget,
     Contract,
+    EntryMonth,
     Goal,
     Invoice,
     Mentor,
@@ -213,18 +214,17 @@ def _missed_supervision(mentors: Any, month: dt.date) -> Any:
 
 
 def _hours(db: Session, actor: Any, today: dt.date) -> list[tuple[dt.date, int]]:
+    """Minutes not rejected per month, from the per-month totals the database keeps."""
     months = last_months(today)
-    after = month_bounds(today)[1]
-    year, month = extract("year", ServiceEntry.day), extract("month", ServiceEntry.day)
     minutes = {
-        (int(y), int(m)): int(total) for y, m, total in db.execute(
-            select(year, month, func.sum(ServiceEntry.minutes))
-            .where(access.row_filter(actor, ServiceEntry),
-                   ServiceEntry.status != EntryStatus.rejected,
-                   ServiceEntry.day >= months[0], ServiceEntry.day < after)
-            .group_by(year, month))
+        month: int(total) for month, total in db.execute(
+            select(EntryMonth.month, func.sum(EntryMonth.minutes))
+            .join(Pair, Pair.id == EntryMonth.pair_id)
+            .where(access.row_filter(actor, Pair), EntryMonth.status != EntryStatus.rejected,
+                   EntryMonth.month >= months[0], EntryMonth.month <= months[-1])
+            .group_by(EntryMonth.month))
     }
-    return [(first, minutes.get((first.year, first.month), 0)) for first in months]
+    return [(first, minutes.get(first, 0)) for first in months]
 
 
 def _budgets(db: Session, actor: Any, today: dt.date) -> list[BudgetChart]:

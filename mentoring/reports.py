@@ -31,6 +31,7 @@ from mentoring.enums import (
 from mentoring.i18n import _, _l
 from models import (
     Certificate,
+    EntryMonth,
     Goal,
     Invoice,
     Locality,
@@ -141,25 +142,23 @@ def outcomes(db: Session, actor: Any, f: Filters) -> Table:
 
 
 def hours_and_amounts(db: Session, actor: Any, f: Filters) -> Table:
-    """Per provider and month: hours logged (not rejected), of them approved, and the amount
-    invoiced for that month (credit notes subtract)."""
-    year, month = extract("year", ServiceEntry.day), extract("month", ServiceEntry.day)
+    """Per provider and calendar month (the period widened to whole months): hours logged
+    (not rejected), of them approved, and the amount invoiced for that month (credit notes
+    subtract) — from the per-month totals the database keeps."""
+    first_month, last_month = f.start.replace(day=1), f.end.replace(day=1)
     hours = db.execute(
-        select(Provider.name, year, month, func.sum(ServiceEntry.minutes),
-               func.coalesce(func.sum(ServiceEntry.minutes).filter(
-                   ServiceEntry.status.in_([EntryStatus.approved, EntryStatus.invoiced])), 0))
-        .join(Pair, Pair.id == ServiceEntry.pair_id).join(Youth, Youth.id == Pair.youth_id)
+        select(Provider.name, EntryMonth.month, func.sum(EntryMonth.minutes),
+               func.coalesce(func.sum(EntryMonth.minutes).filter(
+                   EntryMonth.status.in_([EntryStatus.approved, EntryStatus.invoiced])), 0))
+        .join(Pair, Pair.id == EntryMonth.pair_id).join(Youth, Youth.id == Pair.youth_id)
         .join(Provider, Provider.id == Pair.provider_id)
-        .where(access.row_filter(actor, ServiceEntry), ServiceEntry.status != EntryStatus.rejected,
-               ServiceEntry.day >= f.start, ServiceEntry.day <= f.end,
+        .where(access.row_filter(actor, Pair), EntryMonth.status != EntryStatus.rejected,
+               EntryMonth.month >= first_month, EntryMonth.month <= last_month,
                Youth.municipality_id == f.municipality_id if f.municipality_id else true(),
                Pair.provider_id == f.provider_id if f.provider_id else true(),
                Pair.programme_id == f.programme_id if f.programme_id else true())
-        .group_by(Provider.name, year, month)).all()
-    months = [(f.start.year, f.start.month)]
-    while months[-1] < (f.end.year, f.end.month):
-        y, m = months[-1]
-        months.append((y + m // 12, m % 12 + 1))
+        .group_by(Provider.name, EntryMonth.month)).all()
+    months = [(first_month.year, first_month.month), (last_month.year, last_month.month)]
     period = [Invoice.year * 100 + Invoice.month >= months[0][0] * 100 + months[0][1],
               Invoice.year * 100 + Invoice.month <= months[-1][0] * 100 + months[-1][1]]
     amounts = db.execute(
@@ -172,8 +171,8 @@ def hours_and_amounts(db: Session, actor: Any, f: Filters) -> Table:
                Invoice.contract.has(programme_id=f.programme_id) if f.programme_id else true())
         .group_by(Provider.name, Invoice.year, Invoice.month)).all()
     merged: dict[tuple[str, int, int], list[Any]] = {}
-    for name, y, m, logged, approved in hours:
-        merged[(name, int(y), int(m))] = [int(logged), int(approved), Decimal("0.00")]
+    for name, month, logged, approved in hours:
+        merged[(name, month.year, month.month)] = [int(logged), int(approved), Decimal("0.00")]
     for name, y, m, total in amounts:
         merged.setdefault((name, int(y), int(m)), [0, 0, Decimal("0.00")])[2] = Decimal(total)
     table = Table(headers=[_("Provider"), _("Month"), _("Hours"), _("Approved hours"),

@@ -2,6 +2,7 @@
 
 from models.audit import AuditLog
 from models.base import Base, db
+from models.entry_month import EntryMonth
 from models.invoice import Invoice, InvoiceLine, InvoiceSequence
 from models.mentor import (
     Agreement,
@@ -25,7 +26,7 @@ from models.youth import RiskFactor, Youth, youth_risk_factor
 
 __all__ = [
     "AdditionalSupport", "Agreement", "AuditLog", "BackgroundCheck", "Base", "Budget",
-    "Certificate", "Contract", "Goal", "Interview", "Invoice", "InvoiceLine", "InvoiceSequence",
+    "Certificate", "Contract", "EntryMonth", "Goal", "Interview", "Invoice", "InvoiceLine", "InvoiceSequence",
     "Locality", "Mentor", "MentorStatusChange", "Municipality", "Pair", "PairStatusChange", "Programme", "Provider",
     "Referral", "ReferralStatusChange", "RiskFactor", "ServiceEntry", "SignInAttempt", "Supervision",
     "TimesheetSignoff", "TrainingCourse", "TrainingSession", "TrainingTopic", "User", "Youth", "db",
