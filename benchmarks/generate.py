@@ -197,6 +197,10 @@ def generate(db: Any, *, youths: int, months: int, entries: int, seed: int,
                     f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                     f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))
     session.commit()
+    # Planner statistics, as a database in service has them (PostgreSQL's autovacuum, SQLite's
+    # PRAGMA optimize): without them SQLite picks the status index over the pair's.
+    session.execute(text("ANALYZE"))
+    session.commit()
     return counts
 
 

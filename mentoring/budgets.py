@@ -128,29 +128,34 @@ def _committed(db: Session, programme_ids: list[int], year: int,
     committed: dict[int, Decimal] = defaultdict(lambda: ZERO)
     if year < today.year:
         return committed
-    pairs = db.execute(
-        select(Pair.id, Pair.programme_id, Pair.planned_end_on, Contract.hourly_rate,
-               Programme.monthly_cap_minutes)
+    first = month_bounds(today)[0]
+    capped = and_(Pair.programme_id.in_(programme_ids), Pair.status == PairStatus.active,
+                  Programme.monthly_cap_minutes.is_not(None), Contract.hourly_rate > 0)
+    # Pairs grouped by what decides their commitment: hundreds of groups, not every pair.
+    groups = db.execute(
+        select(Pair.programme_id, Contract.id, Contract.hourly_rate,
+               Programme.monthly_cap_minutes, Pair.planned_end_on, func.count())
+        .join(Contract, Contract.id == Pair.contract_id)
+        .join(Programme, Programme.id == Pair.programme_id).where(capped)
+        .group_by(Pair.programme_id, Contract.id, Contract.hourly_rate,
+                  Programme.monthly_cap_minutes, Pair.planned_end_on)
+    ).all()
+    # What those pairs already logged this month (rule 6 keeps it within the cap).
+    logged = dict(db.execute(
+        select(Contract.id, func.sum(EntryMonth.minutes))
+        .select_from(EntryMonth).join(Pair, Pair.id == EntryMonth.pair_id)
         .join(Contract, Contract.id == Pair.contract_id)
         .join(Programme, Programme.id == Pair.programme_id)
-        .where(Pair.programme_id.in_(programme_ids), Pair.status == PairStatus.active,
-               Programme.monthly_cap_minutes.is_not(None), Contract.hourly_rate > 0)
-    ).all()
-    first = month_bounds(today)[0]
-    logged = dict(db.execute(
-        select(EntryMonth.pair_id, func.sum(EntryMonth.minutes))
-        .join(Pair, Pair.id == EntryMonth.pair_id)
-        .join(Programme, Programme.id == Pair.programme_id)
-        .where(Pair.programme_id.in_(programme_ids), Pair.status == PairStatus.active,
-               Programme.monthly_cap_minutes.is_not(None), EntryMonth.month == first,
+        .where(capped, Pair.planned_end_on >= first, EntryMonth.month == first,
                EntryMonth.billable.is_(True), EntryMonth.status != EntryStatus.rejected)
-        .group_by(EntryMonth.pair_id)
-    ).all()) if pairs else {}
-    for pair_id, programme_id, planned_end, rate, cap in pairs:
-        minutes = 0
-        for month in _months_left(today, planned_end, year):
-            used = int(logged.get(pair_id, 0)) if month == first else 0
-            minutes += max(cap - used, 0)
-        if minutes:
-            committed[programme_id] += line_amount(minutes, rate)
+        .group_by(Contract.id)
+    ).all()) if year == today.year else {}
+    minutes: dict[tuple[int, int, Decimal], int] = defaultdict(int)
+    for programme_id, contract_id, rate, cap, planned_end, pairs in groups:
+        months = len(_months_left(today, planned_end, year))
+        minutes[(programme_id, contract_id, rate)] += cap * months * pairs
+    for (programme_id, contract_id, rate), total in minutes.items():
+        remaining = max(total - int(logged.get(contract_id, 0)), 0)
+        if remaining:
+            committed[programme_id] += line_amount(remaining, rate)
     return committed
