@@ -26,6 +26,8 @@ class ServiceEntry(CreatedAt, db.Model):
         CheckConstraint("status != 'invoiced' OR invoice_id IS NOT NULL", name="invoiced_has_invoice"),
         CheckConstraint("status != 'rejected' OR rejection_reason != ''", name="rejected_has_reason"),
         Index("ix_service_entry_pair_day", "pair_id", "day"),
+        # Lists filtered by status and sorted by date (the approval queue) read it in order.
+        Index("ix_service_entry_status_day", "status", "day"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,7 +45,7 @@ class ServiceEntry(CreatedAt, db.Model):
     note: Mapped[str] = mapped_column(Text, default="", info=label(_l("Note"), sensitive=True))
     billable: Mapped[bool] = mapped_column(default=True, info=label(_l("Billable")))
     status: Mapped[EntryStatus] = mapped_column(
-        enum_column(EntryStatus, "status"), default=EntryStatus.logged, index=True,
+        enum_column(EntryStatus, "status"), default=EntryStatus.logged,
         info=label(_l("Status")),
     )
     rejection_reason: Mapped[str] = mapped_column(
