@@ -16,13 +16,18 @@ run: install
 test: install
 	$(BIN)/pytest -q
 
-install: $(STAMP) translations
+install: $(STAMP) translations node_modules/.installed
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $(STAMP)
+
+# axe-core for the browser tests' accessibility checks, from the npm registry (test-only).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the accessibility checks will be skipped"; fi
 
 # Compile the .po catalogs (ours, Flask-Admin's and WTForms') into .mo files.
 translations: $(STAMP)

@@ -9,6 +9,8 @@ from flask_admin.form import BaseForm
 from flask_admin.model.form import converts
 from flask_babel import Domain
 from flask_wtf import FlaskForm
+from wtforms.fields import DateField
+from wtforms.widgets import DateInput
 
 from config import ROOT
 
@@ -46,3 +48,10 @@ class ModelConverter(AdminModelConverter):
         if enum_class is not None and hasattr(enum_class, "choices"):
             field.kwargs["choices"] = enum_class.choices()
         return field
+
+    @converts("Date")
+    def convert_date(self, field_args: Any, **extra: Any) -> Any:
+        """The browser's own date input: typed and changed by keyboard, announced by screen
+        readers, unlike the JavaScript date picker, which rewrites the text while one types."""
+        field_args.setdefault("widget", DateInput())
+        return DateField(**field_args)

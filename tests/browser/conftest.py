@@ -1,0 +1,136 @@
+"""Browser tests: Debian's Chromium driven by Playwright against a real gunicorn process.
+
+The server runs on 127.0.0.1 with a fresh SQLite database migrated and filled with the demo
+data. Without Chromium the tests skip with the reason; ``.ci/run`` installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = next((p for p in (os.environ.get("CHROMIUM", ""), "/usr/lib/chromium/chromium",
+                             shutil.which("chromium") or "", shutil.which("chromium-browser") or "")
+                 if p and Path(p).exists()), None)
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PASSWORD = "Mentors-demo-2026"
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="No Chromium found: install Debian's package (apt-get install -y chromium) "
+           "to run the browser tests; .ci/run does.")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    def __init__(self, url: str, database: Path) -> None:
+        self.url, self.database = url, database
+
+    def query(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        """Read the server's database directly (to find ids a scenario needs)."""
+        with sqlite3.connect(self.database) as conn:
+            return conn.execute(sql, args).fetchall()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    if CHROMIUM is None:
+        pytest.skip("No Chromium")
+    database = tmp_path_factory.mktemp("e2e") / "e2e.sqlite"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "e2e-secret",
+           "SESSION_COOKIE_SECURE": "0", "MENTORING_ENV": "production"}
+    env.pop("MENTORING_NO_MODULE_APP", None)
+    flask = [sys.executable, "-m", "flask", "--app", "app"]
+    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    subprocess.run([*flask, "demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "app:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(url + "/login", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    try:
+        yield Server(url, database)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield browser
+        browser.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: Any, call: Any) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.failed_call = report.failed
+
+
+@pytest.fixture()
+def page(chromium: Any, server: Server, request: pytest.FixtureRequest) -> Iterator[Any]:
+    yield from _page(chromium, server, request, bypass_csp=False)
+
+
+@pytest.fixture()
+def axe_page(chromium: Any, server: Server, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A page whose CSP lets the test inject axe-core (the app's own scripts need nonces)."""
+    yield from _page(chromium, server, request, bypass_csp=True)
+
+
+def _page(chromium: Any, server: Server, request: pytest.FixtureRequest,
+          bypass_csp: bool) -> Iterator[Any]:
+    context = chromium.new_context(base_url=server.url, viewport={"width": 1280, "height": 900},
+                                   bypass_csp=bypass_csp)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    if getattr(request.node, "failed_call", False):
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = "".join(c if c.isalnum() else "_" for c in request.node.name)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    context.close()
+
+
+def sign_in(page: Any, email: str, language: str = "lv") -> None:
+    """Sign in as a demo user and switch the interface to ``language`` (kept per user)."""
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/**")
+    if page.get_attribute("html", "lang") != language:
+        page.click("form[action*='/language/'] button")
+        page.wait_for_function(f"document.documentElement.lang === '{language}'")
