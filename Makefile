@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := MENTORING_ENV=development $(BIN)/flask --app app
 STAMP := $(VENV)/.installed
-CATALOG_KEYWORDS := -k _ -k _l -k gettext -k lazy_gettext -k ngettext:1,2 -k _n:1,2
+CATALOG_KEYWORDS := -k _ -k _l -k gettext -k lazy_gettext -k ngettext:1,2 -k _n:1,2 -k _ln:1,2 -k lazy_ngettext:1,2
 
 .PHONY: run test install translations extract update-catalogs db demo lint clean benchmark
 

@@ -19,7 +19,7 @@ from mentoring import access, documents, hours, hours_import, timesheets
 from mentoring.clock import today
 from mentoring.enums import PairStatus
 from mentoring.errors import RuleViolation
-from mentoring.i18n import _, _l
+from mentoring.i18n import _, _l, ngettext
 from models import Pair, Provider, ServiceEntry, TimesheetSignoff, db
 
 
@@ -89,7 +89,8 @@ class ServiceEntryView(SecureModelView):
             count = hours.approve(db.session, entries, actor=current_user,
                                   ip=request.remote_addr or "")
             db.session.commit()
-            flash(_("%(n)d entries approved.", n=count), "success")
+            flash(ngettext("%(num)d entry approved.", "%(num)d entries approved.", count),
+                  "success")
         except RuleViolation as exc:
             db.session.rollback()
             for violation in getattr(exc, "violations", [exc]):
@@ -142,7 +143,8 @@ class HoursImportView(SecureView):
                 form.file.errors = [*form.file.errors, str(exc.message)]
             if result is not None and result.imported:
                 db.session.commit()
-                flash(_("%(n)d entries imported.", n=result.imported), "success")
+                flash(ngettext("%(num)d entry imported.", "%(num)d entries imported.",
+                               result.imported), "success")
             else:
                 db.session.rollback()
         return self.render("mentoring/hours_import.html", form=form, result=result)

@@ -13,7 +13,7 @@ from typing import Any
 
 from mentoring.clock import age_on
 from mentoring.enums import Gender, MentorStatus
-from mentoring.i18n import _l
+from mentoring.i18n import _l, _ln
 from mentoring.mentors import current_agreement, valid_check
 
 WEIGHTS = {
@@ -59,7 +59,8 @@ def exclusions(mentor: Any, youth: Any, programme: Any, active_pairs: int,
     if programme.mentor_older_than_youth and mentor.birth_date >= youth.birth_date:
         reasons.append(_l("Not older than the youth."))
     if active_pairs >= programme.mentor_capacity:
-        reasons.append(_l("Capacity full (%(n)d active pairs).", n=active_pairs))
+        reasons.append(_ln("Capacity full (%(num)d active pair).",
+                           "Capacity full (%(num)d active pairs).", active_pairs))
     return reasons
 
 
@@ -72,7 +73,8 @@ def score(mentor: Any, youth: Any, programme: Any, active_pairs: int) -> tuple[i
         reasons.append((_l("Lives in a remote locality (priority)."), WEIGHTS["remote_priority"]))
     free = max(programme.mentor_capacity - active_pairs, 0)
     if free:
-        reasons.append((_l("%(n)d free place(s).", n=free), WEIGHTS["free_capacity"] * free))
+        reasons.append((_ln("%(num)d free place.", "%(num)d free places.", free),
+                        WEIGHTS["free_capacity"] * free))
     shared = _words(mentor.interests) & _words(youth.interests)
     if shared:
         reasons.append((_l("Shared interests: %(list)s.", list=", ".join(sorted(shared))),
@@ -85,7 +87,8 @@ def score(mentor: Any, youth: Any, programme: Any, active_pairs: int) -> tuple[i
     if preferred not in (None, Gender.unspecified) and mentor.gender == preferred:
         reasons.append((_l("The gender the youth prefers."), WEIGHTS["gender_preference"]))
     if mentor.meetings_per_month:
-        reasons.append((_l("Offers %(n)d meetings a month.", n=mentor.meetings_per_month),
+        reasons.append((_ln("Offers %(num)d meeting a month.", "Offers %(num)d meetings a month.",
+                            mentor.meetings_per_month),
                         WEIGHTS["availability"] * mentor.meetings_per_month))
     return sum(points for _, points in reasons), reasons
 

@@ -17,7 +17,7 @@ from mentoring import audit, pairing
 from mentoring.clock import today
 from mentoring.enums import Achievement, GoalArea, PairStatus, ReferralStatus
 from mentoring.errors import RuleViolation, RuleViolations
-from mentoring.i18n import _l
+from mentoring.i18n import _l, _ln
 from models import Contract, Goal, Mentor, Pair, PairStatusChange, Referral, ServiceEntry
 
 P = PairStatus
@@ -47,14 +47,16 @@ def length_problems(programme: Any, starts_on: dt.date | None,
         return []
     problems = []
     if planned_end_on < add_months(starts_on, programme.min_months):
-        problems.append(RuleViolation(_l(
-            "The pair lasts at least %(n)d months: end on %(date)s or later.",
-            n=programme.min_months, date=add_months(starts_on, programme.min_months)
+        problems.append(RuleViolation(_ln(
+            "The pair lasts at least %(num)d month: end on %(date)s or later.",
+            "The pair lasts at least %(num)d months: end on %(date)s or later.",
+            programme.min_months, date=add_months(starts_on, programme.min_months)
             .strftime("%d.%m.%Y")), "planned_end_on"))
     if programme.max_months and planned_end_on > add_months(starts_on, programme.max_months):
-        problems.append(RuleViolation(_l(
-            "The pair lasts at most %(n)d months: end on %(date)s or earlier.",
-            n=programme.max_months, date=add_months(starts_on, programme.max_months)
+        problems.append(RuleViolation(_ln(
+            "The pair lasts at most %(num)d month: end on %(date)s or earlier.",
+            "The pair lasts at most %(num)d months: end on %(date)s or earlier.",
+            programme.max_months, date=add_months(starts_on, programme.max_months)
             .strftime("%d.%m.%Y")), "planned_end_on"))
     return problems
 

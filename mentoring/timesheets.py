@@ -15,7 +15,7 @@ from mentoring import audit
 from mentoring.enums import EntryStatus
 from mentoring.errors import RuleViolation, RuleViolations
 from mentoring.hours import month_bounds
-from mentoring.i18n import _l
+from mentoring.i18n import _l, _ln
 from models import Pair, ServiceEntry, TimesheetSignoff
 
 
@@ -114,8 +114,9 @@ def sign_off(db: Session, *, provider_id: int, year: int, month: int, actor: Any
     if sheet.signoff is not None:
         problems.append(RuleViolation(_l("This month is already signed off.")))
     if sheet.waiting:
-        problems.append(RuleViolation(_l(
-            "%(n)d entries still wait for approval.", n=sheet.waiting)))
+        problems.append(RuleViolation(_ln(
+            "%(num)d entry still waits for approval.", "%(num)d entries still wait for approval.",
+            sheet.waiting)))
     if problems:
         raise RuleViolations(problems)
     signoff = TimesheetSignoff(provider_id=provider_id, year=year, month=month,
