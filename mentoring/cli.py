@@ -1,12 +1,14 @@
-"""Operator commands: ``flask --app app demo`` and ``flask --app app users …``."""
+"""Operator commands: ``flask --app app demo``, ``users …``, ``backup`` and ``restore``."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask import Flask
 from sqlalchemy import func, select
 
-from mentoring import demo
+from mentoring import backups, demo
 from mentoring.enums import Role
 from mentoring.errors import RuleViolation
 from mentoring.passwords import check_password_rules, hash_password
@@ -23,7 +25,38 @@ def _print_users(users: list[User]) -> None:
     click.echo(f"\nPassword for every demo user: {demo.DEMO_PASSWORD}")
 
 
+def _database_url() -> str:
+    return db.engine.url.render_as_string(hide_password=False)
+
+
 def register_cli(app: Flask) -> None:
+    @app.cli.command("backup")
+    @click.option("--to", "directory", type=click.Path(file_okay=False),
+                  help="Folder for the copy (default: instance/backups).")
+    def backup_command(directory: str | None) -> None:
+        """Write a consistent, timestamped copy of the database."""
+        target = Path(directory) if directory else Path(app.instance_path) / "backups"
+        try:
+            path = backups.backup(_database_url(), target)
+        except RuleViolation as exc:
+            raise click.ClickException(str(exc.message)) from exc
+        click.echo(f"Backup written: {path}")
+
+    @app.cli.command("restore")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--database", help="Target database URL (default: the configured one).")
+    def restore_command(file: str, database: str | None) -> None:
+        """Restore a backup into an empty database (it refuses one with tables)."""
+        url = database or _database_url()
+        db.engine.dispose()
+        try:
+            backups.restore(Path(file), url)
+        except RuleViolation as exc:
+            raise click.ClickException(str(exc.message)) from exc
+        for table, rows in backups.table_counts(url).items():
+            click.echo(f"{table:24} {rows:>8}")
+        click.echo("Restored.")
+
     @app.cli.command("demo")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database has data.")
     def demo_command(if_empty: bool) -> None:
