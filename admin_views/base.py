@@ -31,6 +31,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from wtforms.fields import HiddenField
 
 from admin_views.formatting import EXPORT_FORMATTERS, LIST_FORMATTERS
 from admin_views.forms import AdminForm, ModelConverter
@@ -419,13 +420,35 @@ class SecureModelView(ModelView):
             field.query = db.session.query(remote).filter(access.row_filter(current_user, remote))
         return form
 
+    def scaffold_form(self) -> Any:
+        form_class = super().scaffold_form()
+        if "version" in sa_inspect(self.model).columns:
+            form_class.version = HiddenField()  # the save count the editor saw
+        return form_class
+
     def create_form(self, obj: Any = None) -> Any:
-        return self._secure_form(super().create_form(obj))
+        form = self._secure_form(super().create_form(obj))
+        if "version" in form:
+            del form["version"]
+        return form
 
     def edit_form(self, obj: Any = None) -> Any:
         if obj is not None and not access.can_change(current_user, obj):
             abort(403)
         return self._secure_form(super().edit_form(obj))
+
+    def update_model(self, form: Any, model: Any) -> Any:
+        """Refuse to overwrite a save made since the editor opened the form; their input stays
+        on the form, and saving it again then replaces the other save knowingly."""
+        if "version" in form:
+            seen = form.version.data
+            del form["version"]  # the mapper counts versions; never taken from the form
+            if str(seen) != str(model.version):
+                flash(_("Someone else saved this record while you were editing it. Your input "
+                        "is kept below: open the record in another tab to see their changes, "
+                        "then save again to replace them, or cancel."), "error")
+                return False
+        return super().update_model(form, model)
 
     def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
         """Apply the record rules; put violations on their fields and refuse the save."""

@@ -8,7 +8,7 @@ from typing import Any
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, func
 from sqlalchemy import Enum as SAEnum
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from mentoring.i18n import _l
 
@@ -55,6 +55,18 @@ class CreatedAt:
         DateTime(timezone=True), default=utcnow, server_default=func.now(),
         info={"label": _l("Created")},
     )
+
+
+class Versioned:
+    """Optimistic concurrency: the mapper counts the saves of a record, and an edit form
+    carries the count its editor saw, so two people cannot silently overwrite each other."""
+
+    version: Mapped[int] = mapped_column(default=1, server_default="1",
+                                         info={"label": _l("Version")})
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}
 
 
 def label(text: Any, **extra: Any) -> dict[str, Any]:

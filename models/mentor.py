@@ -19,12 +19,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentoring.enums import CheckResult, Decision, Education, Gender, InterviewMode, MentorStatus
 from mentoring.i18n import _l
-from models.base import CreatedAt, db, enum_column, label, utcnow
+from models.base import CreatedAt, Versioned, db, enum_column, label, utcnow
 from models.organisation import Locality, Programme, Provider
 from models.user import User
 
 
-class Mentor(CreatedAt, db.Model):
+class Mentor(Versioned, CreatedAt, db.Model):
     __tablename__ = "mentor"
     __table_args__ = (
         CheckConstraint("experience_years >= 0 AND experience_years <= 80", name="experience"),

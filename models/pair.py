@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from mentoring.enums import Achievement, GoalArea, PairStatus, SupportKind
 from mentoring.i18n import _l
-from models.base import CreatedAt, db, enum_column, label, utcnow
+from models.base import CreatedAt, Versioned, db, enum_column, label, utcnow
 from models.mentor import Mentor
 from models.organisation import Contract, Programme, Provider
 from models.referral import Referral
@@ -17,7 +17,7 @@ from models.user import User
 from models.youth import Youth
 
 
-class Pair(CreatedAt, db.Model):
+class Pair(Versioned, CreatedAt, db.Model):
     __tablename__ = "pair"
     __table_args__ = (
         CheckConstraint("planned_end_on >= starts_on", name="planned_end"),

@@ -9,13 +9,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentoring.enums import ChosenBy, ReferralSource, ReferralStatus
 from mentoring.i18n import _l
-from models.base import CreatedAt, db, enum_column, label, utcnow
+from models.base import CreatedAt, Versioned, db, enum_column, label, utcnow
 from models.organisation import Municipality, Programme, Provider
 from models.user import User
 from models.youth import Youth
 
 
-class Referral(CreatedAt, db.Model):
+class Referral(Versioned, CreatedAt, db.Model):
     __tablename__ = "referral"
     __table_args__ = (
         CheckConstraint(

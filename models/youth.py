@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentoring.enums import Gender, RiskFactorCode
 from mentoring.i18n import _l
-from models.base import CreatedAt, db, enum_column, label
+from models.base import CreatedAt, Versioned, db, enum_column, label
 from models.organisation import Locality, Municipality
 
 youth_risk_factor = Table(
@@ -37,7 +37,7 @@ class RiskFactor(db.Model):
         return str(self.code.label)
 
 
-class Youth(CreatedAt, db.Model):
+class Youth(Versioned, CreatedAt, db.Model):
     __tablename__ = "youth"
 
     id: Mapped[int] = mapped_column(primary_key=True)
