@@ -475,6 +475,10 @@ class SecureModelView(ModelView):
         if not access.can_change(current_user, model):
             flash(_("This record can no longer be changed or deleted."), "error")
             raise FormRejected()
+        refused = rules.deletion_refused(db.session, model)
+        if refused is not None:
+            flash(str(refused.message), "error")
+            raise FormRejected()
         audit.record(
             db.session, current_user, "delete", model, changes=audit.snapshot(model),
             ip=request.remote_addr,

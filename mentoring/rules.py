@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, object_session
 
@@ -71,6 +71,32 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
     for obj in list(session.new) + list(session.dirty):
         if type(obj) in _CHECKERS and (obj in session.new or session.is_modified(obj)):
             check_record(obj)
+    for obj in list(session.deleted):
+        problem = deletion_refused(session, obj)
+        if problem is not None:
+            raise RuleViolations([problem])
+
+
+def deletion_refused(session: Session, obj: Any) -> RuleViolation | None:
+    """Records that service hours or invoices rest on are kept: archived or ended, never
+    deleted (a youth, a mentor, a pair, a contract)."""
+    pairs = {Youth: Pair.youth_id, Mentor: Pair.mentor_id, Pair: Pair.id,
+             Contract: Pair.contract_id}.get(type(obj))
+    if pairs is None:
+        return None
+    used = select(Pair.id).where(pairs == obj.id)
+    hours = session.scalar(select(ServiceEntry.id).where(ServiceEntry.pair_id.in_(used)).limit(1))
+    billed = session.scalar(select(Invoice.id).where(Invoice.contract_id == obj.id).limit(1)) \
+        if isinstance(obj, Contract) else None
+    if hours is None and billed is None:
+        return None
+    if isinstance(obj, Youth | Mentor):
+        return RuleViolation(_l("Service hours or invoices rest on this record, so it is kept: "
+                                "archive it instead of deleting it."))
+    if isinstance(obj, Pair):
+        return RuleViolation(_l("Service hours rest on this pair, so it is kept: end it "
+                                "instead of deleting it."))
+    return RuleViolation(_l("Service hours or invoices rest on this contract, so it is kept."))
 
 
 def _municipality_id(obj: Any) -> Any:
