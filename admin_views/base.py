@@ -60,6 +60,7 @@ ENDPOINT_ACTIONS = {
     "xml_view": access.VIEW,
     "csv_view": access.VIEW,
     "paid_view": access.EDIT,
+    "subject_view": access.EXPORT,
 }
 
 

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 from wtforms.validators import Optional
 
+from admin_views import subject
 from admin_views.base import SecureModelView, SecureView, pdf_download
 from mentoring import access, documents, mentors
 from mentoring.clock import today
@@ -36,6 +37,11 @@ class MentorView(SecureModelView):
     """Mentors; the status moves only through the selection steps on the mentor's page."""
 
     details_template = "mentoring/mentor_details.html"
+
+    @expose("/subject/")
+    def subject_view(self) -> Any:
+        """Every record about this person, as JSON or a readable PDF (administrators)."""
+        return subject.export(self)
 
     @expose("/status/", methods=("POST",))
     def status_view(self) -> Any:

@@ -8,6 +8,7 @@ from flask import redirect, url_for
 from flask_admin import expose
 from sqlalchemy.orm import joinedload, selectinload
 
+from admin_views import subject
 from admin_views.base import SecureModelView
 from mentoring import referrals
 from mentoring.i18n import _l
@@ -25,6 +26,13 @@ class RiskFactorView(SecureModelView):
 
 
 class YouthView(SecureModelView):
+    details_template = "mentoring/youth_details.html"
+
+    @expose("/subject/")
+    def subject_view(self) -> Any:
+        """Every record about this person, as JSON or a readable PDF (administrators)."""
+        return subject.export(self)
+
     column_list = (
         "case_number", "first_name", "last_name", "birth_date", "gender", "municipality",
         "locality", "school", "risk_factors", "archived",

@@ -1,0 +1,46 @@
+"""The data subject's access export (JSON and a readable PDF) on youth and mentor pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, render_template, request
+from flask_babel import force_locale
+from flask_login import current_user
+
+from admin_views.base import download, model_labels, pdf_download
+from mentoring import documents, subject_access
+from mentoring.enums import Role
+from models import db
+
+
+def table_titles() -> dict[str, Any]:
+    from admin_views import VIEWS
+
+    return {model.__tablename__: name for _view, model, name, *_ in VIEWS}
+
+
+def column_labels() -> dict[str, dict[str, Any]]:
+    return {mapper.local_table.name: model_labels(mapper.class_)
+            for mapper in db.Model.registry.mappers}
+
+
+def export(view: Any) -> Any:
+    """Administrators only; the export is audited before it is handed out."""
+    if current_user.role != Role.admin:
+        abort(403)
+    person = view.get_one(request.args.get("id", ""))
+    fmt = "pdf" if request.args.get("format") == "pdf" else "json"
+    data = subject_access.collect(db.session, person)
+    subject_access.record_export(db.session, current_user, person, fmt,
+                                 ip=request.remote_addr or "")
+    db.session.commit()
+    stem = f"datu-eksports-{type(person).__name__.lower()}-{person.id}"
+    if fmt == "json":
+        return download(subject_access.as_json(data), f"{stem}.json",
+                        "application/json; charset=utf-8")
+    with force_locale("lv"):
+        html = render_template("mentoring/subject_access_pdf.html", data=data,
+                               titles=table_titles(), labels=column_labels(),
+                               css=documents.BASE_CSS)
+    return pdf_download(html, f"{stem}.pdf")
