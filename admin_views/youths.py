@@ -42,7 +42,7 @@ class YouthView(SecureModelView):
         "municipality", "locality", "school", "phone", "email", "guardian_name",
         "guardian_phone", "guardian_email", "risk_factors", "interests", "languages",
         "mentor_gender", "consent_youth",
-        "consent_guardian", "consent_date", "notes", "archived", "created_at",
+        "consent_guardian", "consent_date", "notes", "archived", "anonymised_on", "created_at",
     )
     column_export_list = column_details_list
     form_columns = column_details_list[:-1]

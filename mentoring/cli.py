@@ -8,7 +8,8 @@ import click
 from flask import Flask
 from sqlalchemy import func, select
 
-from mentoring import backups, demo
+from mentoring import backups, demo, retention
+from mentoring.clock import today
 from mentoring.enums import Role
 from mentoring.errors import RuleViolation
 from mentoring.passwords import check_password_rules, hash_password
@@ -30,6 +31,25 @@ def _database_url() -> str:
 
 
 def register_cli(app: Flask) -> None:
+    @app.cli.command("retention")
+    @click.option("--apply", "apply_", is_flag=True, help="Anonymise (irreversible).")
+    @click.option("--dry-run", is_flag=True, help="Only list (the default).")
+    def retention_command(apply_: bool, dry_run: bool) -> None:
+        """List, or with --apply anonymise, youths kept longer than their programme allows."""
+        day = today()
+        found = retention.due(db.session, day)
+        for c in found:
+            state = "unpaid invoice: refused" if c.unpaid_invoice else (
+                "anonymise" if apply_ and not dry_run else "due")
+            click.echo(f"{c.case_number:16} closed {c.closed_on}  kept until {c.keep_until}"
+                       f"  {state}")
+        if not apply_ or dry_run:
+            click.echo(f"{len(found)} due; nothing changed (use --apply to anonymise).")
+            return
+        done, refused = retention.apply(db.session, actor=None, today=day)
+        db.session.commit()
+        click.echo(f"{len(done)} anonymised, {len(refused)} refused (unpaid invoice).")
+
     @app.cli.command("backup")
     @click.option("--to", "directory", type=click.Path(file_okay=False),
                   help="Folder for the copy (default: instance/backups).")

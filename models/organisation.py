@@ -121,6 +121,7 @@ class Programme(db.Model):
         CheckConstraint(
             "background_check_months >= 1 AND agreement_months >= 1", name="validity_months"
         ),
+        CheckConstraint("retention_months >= 1", name="retention_months"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -165,6 +166,10 @@ class Programme(db.Model):
     )
     agreement_months: Mapped[int] = mapped_column(
         default=24, server_default="24", info=label(_l("Preferred agreement length (months)"))
+    )
+    retention_months: Mapped[int] = mapped_column(
+        default=60, server_default="60",
+        info=label(_l("Closed cases kept for (months)")),
     )
     municipality: Mapped[Municipality] = relationship(info=label(_l("Municipality")))
 

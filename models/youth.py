@@ -90,6 +90,7 @@ class Youth(Versioned, CreatedAt, db.Model):
     )
     notes: Mapped[str] = mapped_column(Text, default="", info=label(_l("Notes"), sensitive=True))
     archived: Mapped[bool] = mapped_column(default=False, index=True, info=label(_l("Archived")))
+    anonymised_on: Mapped[dt.date | None] = mapped_column(info=label(_l("Anonymised on")))
 
     municipality: Mapped[Municipality] = relationship(
         back_populates="youths", info=label(_l("Municipality"))

@@ -1,0 +1,104 @@
+"""Retention of closed cases: the boundaries, the refusals, and that nothing identifying is left."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import insert, select, text, update
+
+from mentoring import retention
+from mentoring.enums import PairStatus, ReferralStatus
+from models import InvoiceLine, Pair, Programme, Referral, Youth
+from tests import small_world
+
+TODAY = dt.date(2026, 6, 15)  # with 60 months kept, cases closed before 15.06.2021 are due
+
+
+@pytest.fixture()
+def world(db: Any) -> dict[str, int]:
+    """On the small world: y4's referral was rejected on 14.06.2021 (one day past keeping);
+    y2's pair ended on 15.06.2021 (kept to the day); y5's pair ended in 2020 but an unpaid
+    invoice bills it; y1 has a running pair and y3 an open referral."""
+    ids = small_world.build(db.session)
+    s = db.session
+    s.execute(update(Programme).values(retention_months=60))
+    s.execute(update(Referral).where(Referral.id == ids["r4"]).values(
+        status=ReferralStatus.rejected, decided_on=dt.date(2021, 6, 14),
+        rejection_reason="Neatbilst programmai", needs="Slepenas vajadzības"))
+    s.execute(update(Referral).where(Referral.id == ids["r2"]).values(
+        decided_on=dt.date(2021, 1, 5)))
+    s.execute(update(Pair).where(Pair.id == ids["pb"]).values(
+        status=PairStatus.completed, starts_on=dt.date(2021, 1, 10),
+        planned_end_on=dt.date(2021, 6, 15), ended_on=dt.date(2021, 6, 15)))
+    s.execute(update(Referral).where(Referral.id == ids["r5"]).values(
+        decided_on=dt.date(2019, 12, 1)))
+    s.execute(update(Pair).where(Pair.id == ids["pc"]).values(
+        status=PairStatus.ended_early, starts_on=dt.date(2019, 12, 10),
+        planned_end_on=dt.date(2020, 4, 10), ended_on=dt.date(2020, 1, 10),
+        end_reason="Ģimene pārcēlās"))
+    s.execute(insert(InvoiceLine).values(invoice_id=ids["i1"], pair_id=ids["pc"],
+                                         description="C-5 V. U.", minutes=60,
+                                         rate=Decimal("10.00"), amount=Decimal("10.00")))
+    s.commit()
+    return ids
+
+
+def test_due_at_the_boundaries(db: Any, world: dict[str, int]) -> None:
+    due = {c.case_number: c for c in retention.due(db.session, TODAY)}
+    assert set(due) == {"C-4", "C-5"}  # C-2 is kept to the day; C-1 and C-3 are open
+    assert due["C-4"].keep_until == dt.date(2026, 6, 14) and not due["C-4"].unpaid_invoice
+    assert due["C-5"].unpaid_invoice
+    assert {c.case_number for c in retention.due(db.session, TODAY + dt.timedelta(days=1))} \
+        == {"C-2", "C-4", "C-5"}
+
+
+def test_apply_anonymises_irreversibly_and_refuses_unpaid(db: Any,
+                                                          world: dict[str, int]) -> None:
+    done, refused = retention.apply(db.session, actor=None, today=TODAY)
+    db.session.commit()
+    assert [c.case_number for c in done] == ["C-4"]
+    assert [c.case_number for c in refused] == ["C-5"]
+    youth = db.session.get(Youth, world["y4"])
+    assert (youth.first_name, youth.last_name, youth.personal_code) == (
+        "Anonimizēts", "Jaunietis", None)
+    assert youth.anonymised_on == TODAY and youth.case_number == "C-4"
+    # Nothing identifying is left anywhere in the database, the audit log included.
+    for secret in ("Vārds4", "Uzvārds4", "Slepenas vajadzības", "Neatbilst programmai"):
+        assert not anywhere(db, secret), secret
+    assert db.session.get(Youth, world["y5"]).first_name == "Vārds5"  # refused: untouched
+    # Statistics still count the youth; a second run finds nothing more to do.
+    assert db.session.scalar(select(Referral.status).where(Referral.id == world["r4"])) \
+        == ReferralStatus.rejected
+    assert [c.case_number for c in retention.due(db.session, TODAY)] == ["C-5"]
+
+
+def anywhere(db: Any, value: str) -> list[str]:
+    """Every text column of every table that holds ``value``."""
+    hits = []
+    for table in db.metadata.sorted_tables:
+        for column in table.columns:
+            if _python_type(column) in (str, dict, list):
+                found = db.session.execute(text(
+                    f'SELECT 1 FROM "{table.name}" WHERE CAST("{column.name}" AS TEXT) '
+                    "LIKE :v LIMIT 1"), {"v": f"%{value}%"}).first()
+                if found:
+                    hits.append(f"{table.name}.{column.name}")
+    return hits
+
+
+def _python_type(column: Any) -> Any:
+    try:
+        return column.type.python_type
+    except NotImplementedError:
+        return None
+
+
+def test_command_lists_then_applies(app: Any, db: Any, world: dict[str, int]) -> None:
+    runner = app.test_cli_runner()
+    listed = runner.invoke(args=["retention", "--dry-run"])
+    assert listed.exit_code == 0 and "nothing changed" in listed.output
+    assert db.session.get(Youth, world["y4"]).first_name == "Vārds4"
+
