@@ -151,6 +151,7 @@ class SecureView(BaseView):
 
 
 class SecureModelView(ModelView):
+    list_template = "mentoring/list.html"
     page_size = 20
     can_set_page_size = True
     can_view_details = True
@@ -253,10 +254,25 @@ class SecureModelView(ModelView):
         return query.filter(access.row_filter(current_user, self.model))
 
     def get_query(self) -> Any:
-        return self.scoped(super().get_query()).options(*self.query_options)
+        return self._unarchived(self.scoped(super().get_query())).options(*self.query_options)
 
     def get_count_query(self) -> Any:
-        return self.scoped(super().get_count_query())
+        return self._unarchived(self.scoped(super().get_count_query()))
+
+    def showing_archived(self) -> bool | None:
+        """None for models without an archive; else whether the list asks for archived rows."""
+        if "archived" not in sa_inspect(self.model).columns:
+            return None
+        return request.args.get("archived") == "1"
+
+    def _unarchived(self, query: Any) -> Any:
+        """Lists and exports leave archived records out unless asked (``?archived=1``);
+        a record opened by its id is still found."""
+        if (has_request_context() and self.showing_archived() is False
+                and request.endpoint in (f"{self.endpoint}.index_view",
+                                         f"{self.endpoint}.export")):
+            return query.filter(self.model.archived.is_(False))
+        return query
 
     def get_one(self, id: Any) -> Any:
         """Load by id through the scoped query; outside the scope it does not exist (404)."""
