@@ -9,7 +9,9 @@ import contextvars
 import datetime as dt
 import os
 import re
+import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pyotp
@@ -20,7 +22,8 @@ os.environ.setdefault("MENTORING_NO_MODULE_APP", "1")
 from flask import Flask  # noqa: E402
 from flask.globals import _cv_app, _cv_request  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
-from sqlalchemy import event, text  # noqa: E402
+from sqlalchemy import create_engine, event, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 
 from app import create_app  # noqa: E402
 from mentoring import demo, passwords  # noqa: E402
@@ -193,3 +196,25 @@ def today() -> dt.date:
     from mentoring.clock import today as _today
 
     return _today()
+
+
+@pytest.fixture()
+def empty_database(tmp_path: Path) -> Iterator[str]:
+    """A brand-new empty database of the kind the suite runs on."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        yield f"sqlite:///{tmp_path / 'empty.sqlite'}"
+        return
+    name = f"empty_{uuid.uuid4().hex[:10]}"
+    server = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1)).set(
+        database="postgres"
+    )
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -2,45 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from app import create_app
 from models import db
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
-
-
-@pytest.fixture()
-def empty_database(tmp_path: Path) -> Iterator[str]:
-    """A brand-new empty database of the kind the suite runs on."""
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        yield f"sqlite:///{tmp_path / 'migrated.sqlite'}"
-        return
-    name = f"migr_{uuid.uuid4().hex[:10]}"
-    server = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1)).set(
-        database="postgres"
-    )
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_migrations_build_the_models_schema(empty_database: str) -> None:

@@ -2,38 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import MetaData, create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import MetaData, create_engine, select
 
 from mentoring import backups
 from mentoring.errors import RuleViolation
-
-
-@pytest.fixture()
-def empty_target(tmp_path: Path) -> Iterator[str]:
-    """A new empty database of the kind the suite runs on."""
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        yield f"sqlite:///{tmp_path / 'restored.sqlite'}"
-        return
-    name = f"restore_{uuid.uuid4().hex[:10]}"
-    server = make_url(url).set(drivername="postgresql+psycopg", database="postgres")
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def every_row(url: str) -> dict[str, list[tuple[Any, ...]]]:
@@ -49,12 +25,12 @@ def every_row(url: str) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def test_backup_round_trip(db: Any, demo_users: Any, tmp_path: Path,
-                           empty_target: str) -> None:
+                           empty_database: str) -> None:
     source = db.engine.url.render_as_string(hide_password=False)
     path = backups.backup(source, tmp_path / "backups")
     assert path.exists() and path.name.startswith("mentoring-")
-    backups.restore(path, empty_target)
-    original, restored = every_row(source), every_row(empty_target)
+    backups.restore(path, empty_database)
+    original, restored = every_row(source), every_row(empty_database)
     assert set(restored) == set(original) and len(original) >= 35
     for table, rows in original.items():
         assert restored[table] == rows, table
@@ -72,13 +48,13 @@ def test_restore_refuses_a_database_with_tables(db: Any, demo_users: Any,
 
 
 def test_backup_and_restore_commands(app: Any, db: Any, demo_users: Any, tmp_path: Path,
-                                     empty_target: str) -> None:
+                                     empty_database: str) -> None:
     runner = app.test_cli_runner()
     result = runner.invoke(args=["backup", "--to", str(tmp_path)])
     assert result.exit_code == 0, result.output
     written = Path(result.output.split("Backup written: ")[1].strip())
     refused = runner.invoke(args=["restore", str(written)])  # the live database has tables
     assert refused.exit_code != 0 and "tukš" in refused.output
-    restored = runner.invoke(args=["restore", str(written), "--database", empty_target])
+    restored = runner.invoke(args=["restore", str(written), "--database", empty_database])
     assert restored.exit_code == 0, restored.output
     assert "Restored." in restored.output and "service_entry" in restored.output
