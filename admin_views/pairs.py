@@ -9,17 +9,17 @@ from flask_admin import expose
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, NumberRange
 
 from admin_views.base import SecureModelView, SecureView
 from admin_views.referrals import TranslatedForm, put_errors
 from admin_views.youths import YOUTH_LOOKUP
-from mentoring import access, pairing, pairs
+from mentoring import access, checkins, pairing, pairs
 from mentoring.clock import today
 from mentoring.enums import Achievement, GoalArea, PairStatus
 from mentoring.errors import RuleViolation
 from mentoring.i18n import _, _l
-from models import AdditionalSupport, Goal, Mentor, Pair, db
+from models import AdditionalSupport, CheckIn, Goal, Mentor, Pair, db
 
 PAIR_LABEL = (joinedload(Pair.youth), joinedload(Pair.mentor))
 
@@ -63,6 +63,9 @@ class PairView(SecureModelView):
             kwargs["can_complete"] = pair.status == PairStatus.active
             kwargs["achievements"] = Achievement.choices()
             kwargs["areas"] = GoalArea.choices()
+            due = checkins.due_for_active_pairs(db.session, Pair.id == pair.id)
+            kwargs["check_in_due"] = due[0].due_on if due else None
+            kwargs["today_date"] = today()
         return super().render(template, **kwargs)
 
     def _act(self, action: Any) -> Any:
@@ -123,6 +126,24 @@ class GoalView(SecureModelView):
     column_filters = ("area", "achievement")
     column_default_sort = "id"
     query_options = tuple(joinedload(Goal.pair).options(o) for o in PAIR_LABEL)
+
+
+class CheckInView(SecureModelView):
+    """Monitoring contacts; the pair's page shows when the next one is due."""
+
+    column_list = ("pair", "held_on", "contact", "channel", "relationship_quality")
+    form_columns = ("pair", "held_on", "contact", "channel", "relationship_quality",
+                    "goal_progress", "notes")
+    column_details_list = (*form_columns, "recorded_by_id")
+    column_filters = ("held_on", "contact", "channel")
+    column_default_sort = [("held_on", True)]
+    form_args = {"relationship_quality": {"validators": [NumberRange(min=1, max=5)]}}
+    query_options = tuple(joinedload(CheckIn.pair).options(o) for o in PAIR_LABEL)
+
+    def on_model_change(self, form: Any, model: CheckIn, is_created: bool) -> None:
+        if is_created:
+            model.recorded_by_id = current_user.id
+        super().on_model_change(form, model, is_created)
 
 
 class AdditionalSupportView(SecureModelView):

@@ -19,6 +19,7 @@ from models import (
     BackgroundCheck,
     Budget,
     Certificate,
+    CheckIn,
     Contract,
     Goal,
     Interview,
@@ -54,6 +55,7 @@ PERMISSIONS: dict[Role, dict[type, frozenset[str]]] = {
         Municipality: READ, Locality: READ, Programme: READ, Budget: WRITE, Contract: READ,
         Provider: READ, RiskFactor: READ, Youth: WRITE, Referral: WRITE,
         ReferralStatusChange: READ, Pair: READ, Goal: READ, AdditionalSupport: READ,
+        CheckIn: READ,
         ServiceEntry: READ, Invoice: READ | {EDIT}, InvoiceLine: READ, Mentor: READ,
     },
     Role.provider: {
@@ -61,7 +63,7 @@ PERMISSIONS: dict[Role, dict[type, frozenset[str]]] = {
         RiskFactor: READ, TrainingTopic: READ, Youth: READ, Referral: READ,
         ReferralStatusChange: READ, Mentor: WRITE, MentorStatusChange: READ, Interview: ALL,
         TrainingCourse: ALL, TrainingSession: ALL, Certificate: WRITE, Agreement: WRITE,
-        BackgroundCheck: WRITE, Supervision: ALL, Pair: WRITE, Goal: ALL,
+        BackgroundCheck: WRITE, Supervision: ALL, Pair: WRITE, Goal: ALL, CheckIn: WRITE,
         AdditionalSupport: ALL, ServiceEntry: ALL, Invoice: WRITE, InvoiceLine: READ,
         TimesheetSignoff: frozenset({LIST, VIEW, CREATE}),
     },
@@ -87,6 +89,7 @@ SENSITIVE_FOR: dict[type, dict[str, frozenset[Role]]] = {
                      "gender", "status", "archived")
     },
     ServiceEntry: {"note": frozenset({Role.admin, Role.provider, Role.mentor})},
+    CheckIn: {"notes": frozenset({Role.admin, Role.provider})},
 }
 
 
@@ -99,7 +102,7 @@ EDITABLE_FIELDS: dict[Role, dict[type, frozenset[str]]] = {
 
 # Models whose records hold personal data: opening one or exporting them is audited.
 PERSONAL_DATA = frozenset({Youth, Referral, ReferralStatusChange, Mentor, MentorStatusChange,
-                           Pair, Goal, ServiceEntry, Interview, BackgroundCheck,
+                           Pair, Goal, CheckIn, ServiceEntry, Interview, BackgroundCheck,
                            AdditionalSupport, InvoiceLine, Agreement, Certificate,
                            TrainingSession, Supervision})
 
@@ -210,6 +213,7 @@ _MUNICIPALITY_SCOPES: dict[type, Any] = {
     ),
     Pair: lambda m: Pair.id.in_(_municipality_pairs(m)),
     Goal: lambda m: Goal.pair_id.in_(_municipality_pairs(m)),
+    CheckIn: lambda m: CheckIn.pair_id.in_(_municipality_pairs(m)),
     AdditionalSupport: lambda m: AdditionalSupport.pair_id.in_(_municipality_pairs(m)),
     ServiceEntry: lambda m: ServiceEntry.pair_id.in_(_municipality_pairs(m)),
     Invoice: lambda m: Invoice.municipality_id == m,
@@ -250,6 +254,7 @@ _PROVIDER_SCOPES: dict[type, Any] = {
     Supervision: lambda p: Supervision.provider_id == p,
     Pair: lambda p: Pair.provider_id == p,
     Goal: lambda p: Goal.pair_id.in_(_provider_pairs(p)),
+    CheckIn: lambda p: CheckIn.pair_id.in_(_provider_pairs(p)),
     AdditionalSupport: lambda p: AdditionalSupport.pair_id.in_(_provider_pairs(p)),
     ServiceEntry: lambda p: ServiceEntry.pair_id.in_(_provider_pairs(p)),
     Invoice: lambda p: Invoice.provider_id == p,

@@ -46,6 +46,7 @@ from models import (
     BackgroundCheck,
     Budget,
     Certificate,
+    CheckIn,
     Contract,
     Goal,
     Interview,
@@ -159,8 +160,24 @@ class _Demo:
         self.liepaja()
         self.ogre()
         self.invoice_past_months()
+        self.check_ins()
         self.db.flush()
         return self.users
+
+    def check_ins(self) -> None:
+        """The coordinators' first monitoring contacts; recent pairs still have theirs to do."""
+        from mentoring.checkins import due_dates
+
+        self.db.flush()
+        pairs = self.db.scalars(select(Pair).where(Pair.status == PairStatus.active)
+                                .order_by(Pair.id)).all()
+        for pair in pairs:
+            held = [day for day in due_dates(pair.starts_on, 2, 1, 4) if day < self.today][:3]
+            for day, contact in zip(held, ("mentor", "youth", "parent"), strict=False):
+                self.add(CheckIn(pair=pair, held_on=day, contact=contact,
+                                 channel=self.rnd.choice(("in_person", "phone")),
+                                 relationship_quality=self.rnd.choice((3, 4, 4, 5)),
+                                 goal_progress="Virzās uz priekšu pēc plāna."))
 
     # -- people ------------------------------------------------------------------------
     def user(self, email: str, name: str, role: Role, **scope: Any) -> User:

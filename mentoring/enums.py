@@ -155,6 +155,18 @@ class SupportKind(LabeledEnum):
     other = "other", _l("Other")
 
 
+class CheckInChannel(LabeledEnum):
+    in_person = "in_person", _l("In person")
+    phone = "phone", _l("By phone")
+    online = "online", _l("Online")
+
+
+class CheckInContact(LabeledEnum):
+    mentor = "mentor", _l("Mentor")
+    youth = "youth", _l("Youth")
+    parent = "parent", _l("Parent or guardian")
+
+
 class Activity(LabeledEnum):
     study = "study", _l("Study support")
     sports = "sports", _l("Sports")

@@ -17,7 +17,7 @@ from models.mentor import (
     TrainingTopic,
 )
 from models.organisation import Budget, Contract, Locality, Municipality, Programme, Provider
-from models.pair import AdditionalSupport, Goal, Pair, PairStatusChange
+from models.pair import AdditionalSupport, CheckIn, Goal, Pair, PairStatusChange
 from models.referral import Referral, ReferralStatusChange
 from models.security import SignInAttempt
 from models.service_entry import ServiceEntry, TimesheetSignoff
@@ -26,7 +26,7 @@ from models.youth import RiskFactor, Youth, youth_risk_factor
 
 __all__ = [
     "AdditionalSupport", "Agreement", "AuditLog", "BackgroundCheck", "Base", "Budget",
-    "Certificate", "Contract", "EntryMonth", "Goal", "Interview", "Invoice", "InvoiceLine", "InvoiceSequence",
+    "Certificate", "CheckIn", "Contract", "EntryMonth", "Goal", "Interview", "Invoice", "InvoiceLine", "InvoiceSequence",
     "Locality", "Mentor", "MentorStatusChange", "Municipality", "Pair", "PairStatusChange", "Programme", "Provider",
     "Referral", "ReferralStatusChange", "RiskFactor", "ServiceEntry", "SignInAttempt", "Supervision",
     "TimesheetSignoff", "TrainingCourse", "TrainingSession", "TrainingTopic", "User", "Youth", "db",

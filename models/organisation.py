@@ -122,6 +122,8 @@ class Programme(db.Model):
             "background_check_months >= 1 AND agreement_months >= 1", name="validity_months"
         ),
         CheckConstraint("retention_months >= 1", name="retention_months"),
+        CheckConstraint("checkins_first_month >= 0 AND checkins_per_month >= 0",
+                        name="checkins"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -166,6 +168,12 @@ class Programme(db.Model):
     )
     agreement_months: Mapped[int] = mapped_column(
         default=24, server_default="24", info=label(_l("Preferred agreement length (months)"))
+    )
+    checkins_first_month: Mapped[int] = mapped_column(
+        default=2, server_default="2", info=label(_l("Check-ins in the pair's first month"))
+    )
+    checkins_per_month: Mapped[int] = mapped_column(
+        default=1, server_default="1", info=label(_l("Check-ins a month afterwards"))
     )
     retention_months: Mapped[int] = mapped_column(
         default=60, server_default="60",

@@ -7,7 +7,14 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, func, select
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
-from mentoring.enums import Achievement, GoalArea, PairStatus, SupportKind
+from mentoring.enums import (
+    Achievement,
+    CheckInChannel,
+    CheckInContact,
+    GoalArea,
+    PairStatus,
+    SupportKind,
+)
 from mentoring.i18n import _l
 from models.base import CreatedAt, Versioned, db, enum_column, label, utcnow
 from models.mentor import Mentor
@@ -128,6 +135,43 @@ class Goal(db.Model):
 
     def __str__(self) -> str:
         return f"{self.area.label}: {self.target or self.description[:40]}"
+
+
+class CheckIn(db.Model):
+    """A coordinator's monitoring contact about a pair (with the mentor, youth or parent)."""
+
+    __tablename__ = "check_in"
+    __table_args__ = (
+        CheckConstraint("relationship_quality BETWEEN 1 AND 5", name="quality_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pair_id: Mapped[int] = mapped_column(
+        ForeignKey("pair.id", ondelete="CASCADE"), index=True, info=label(_l("Pair"))
+    )
+    held_on: Mapped[dt.date] = mapped_column(index=True, info=label(_l("Date")))
+    channel: Mapped[CheckInChannel] = mapped_column(
+        enum_column(CheckInChannel, "channel"), info=label(_l("Channel"))
+    )
+    contact: Mapped[CheckInContact] = mapped_column(
+        enum_column(CheckInContact, "contact"), info=label(_l("With whom"))
+    )
+    relationship_quality: Mapped[int] = mapped_column(
+        info=label(_l("Relationship quality (1–5)"))
+    )
+    goal_progress: Mapped[str] = mapped_column(
+        Text, default="", info=label(_l("Progress on goals"))
+    )
+    notes: Mapped[str] = mapped_column(Text, default="", info=label(_l("Notes"), sensitive=True))
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL"), index=True,
+        info=label(_l("Recorded by")),
+    )
+
+    pair: Mapped[Pair] = relationship(info=label(_l("Pair")))
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%d.%m.%Y} {self.contact.label}"
 
 
 class AdditionalSupport(db.Model):
