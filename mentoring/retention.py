@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, exists, func, select, update
+from sqlalchemy import String, case, cast, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from mentoring import audit
@@ -21,6 +21,7 @@ from mentoring.pairs import add_months
 from models import (
     AdditionalSupport,
     AuditLog,
+    CheckIn,
     Goal,
     Invoice,
     InvoiceLine,
@@ -119,13 +120,21 @@ def anonymise(db: Session, youth_id: int, *, actor: Any, today: dt.date) -> None
     db.execute(update(AdditionalSupport).where(AdditionalSupport.pair_id.in_(pairs))
                .values(outcome=""))
     db.execute(update(ServiceEntry).where(ServiceEntry.pair_id.in_(pairs)).values(note=""))
-    # The audit trail keeps who did what and when, not the values that were erased.
-    records = [("Youth", str(youth_id))]
-    records += [("Referral", str(i)) for i in db.scalars(referrals)]
-    records += [("Pair", str(i)) for i in db.scalars(pairs)]
-    for model, record_id in records:
-        db.execute(update(AuditLog).where(AuditLog.model == model,
-                                          AuditLog.record_id == record_id)
+    db.execute(update(CheckIn).where(CheckIn.pair_id.in_(pairs)).values(
+        goal_progress="", notes=""))
+    # The audit trail keeps who did what and when, not the values that were erased: every
+    # record of the youth, their referrals and pairs, whatever its kind.
+    owners = ((Youth, Youth.id == youth_id), (Referral, Referral.id.in_(referrals)),
+              (ReferralStatusChange, ReferralStatusChange.referral_id.in_(referrals)),
+              (Pair, Pair.id.in_(pairs)), (Goal, Goal.pair_id.in_(pairs)),
+              (AdditionalSupport, AdditionalSupport.pair_id.in_(pairs)),
+              (ServiceEntry, ServiceEntry.pair_id.in_(pairs)),
+              (PairStatusChange, PairStatusChange.pair_id.in_(pairs)),
+              (CheckIn, CheckIn.pair_id.in_(pairs)))
+    for model, owner in owners:
+        ids = select(cast(model.id, String)).where(owner)
+        db.execute(update(AuditLog).where(AuditLog.model == model.__name__,
+                                          AuditLog.record_id.in_(ids))
                    .values(changes={"anonymised": today.isoformat()}))
     db.expire_all()
     audit.record(db, actor, "youth.anonymised", model="Youth", record_id=str(youth_id),

@@ -25,6 +25,7 @@ from models import (
     BackgroundCheck,
     Budget,
     Certificate,
+    CheckIn,
     Contract,
     Invoice,
     Mentor,
@@ -117,6 +118,15 @@ def _dates_in_order(start: Any, end: Any, field: str) -> Iterator[RuleViolation]
 def _not_in_future(day: Any, field: str) -> Iterator[RuleViolation]:
     if day and day > today():
         yield RuleViolation(_l("The date cannot be in the future."), field)
+
+
+@checks(CheckIn)
+def _check_in(c: CheckIn) -> Iterator[RuleViolation]:
+    """A check-in happened: not in the future, not before the pair began."""
+    yield from _not_in_future(c.held_on, "held_on")
+    pair = c.pair
+    if pair is not None and c.held_on and c.held_on < pair.starts_on:
+        yield RuleViolation(_l("The check-in cannot be before the pair's start."), "held_on")
 
 
 @checks(Municipality)

@@ -69,6 +69,12 @@ def test_check_ins_through_the_screen_and_their_scope(app: Any, db: Any,
         "pair": pair.id, "held_on": pair.starts_on.isoformat(), "contact": "youth",
         "channel": "in_person", "relationship_quality": "6", "notes": "Labi"})
     assert response.status_code == 200  # quality out of 1–5: refused at the field
+    for day, message in ((pair.starts_on - dt.timedelta(days=1), "pirms mentorpāra sākuma"),
+                         (dt.date.today() + dt.timedelta(days=2), "nākotnē")):
+        refused = coordinator.post("/admin/check_in/new/", data={
+            "pair": pair.id, "held_on": day.isoformat(), "contact": "youth",
+            "channel": "in_person", "relationship_quality": "4"})
+        assert refused.status_code == 200 and message in refused.get_data(as_text=True)
     response = coordinator.post("/admin/check_in/new/", data={
         "pair": pair.id, "held_on": pair.starts_on.isoformat(), "contact": "youth",
         "channel": "in_person", "relationship_quality": "5", "notes": "Labi"})

@@ -11,7 +11,7 @@ from sqlalchemy import insert, select, text, update
 
 from mentoring import retention
 from mentoring.enums import PairStatus, ReferralStatus
-from models import InvoiceLine, Pair, Programme, Referral, Youth
+from models import AuditLog, CheckIn, Goal, InvoiceLine, Pair, Programme, Referral, Youth
 from tests import small_world
 
 TODAY = dt.date(2026, 6, 15)  # with 60 months kept, cases closed before 15.06.2021 are due
@@ -73,6 +73,23 @@ def test_apply_anonymises_irreversibly_and_refuses_unpaid(db: Any,
     assert db.session.scalar(select(Referral.status).where(Referral.id == world["r4"])) \
         == ReferralStatus.rejected
     assert [c.case_number for c in retention.due(db.session, TODAY)] == ["C-5"]
+
+
+def test_every_record_of_the_youth_is_erased(db: Any, world: dict[str, int]) -> None:
+    """Check-in notes, goals and the audit entries about any of the youth's records go too."""
+    goal = db.session.scalar(select(Goal.id).where(Goal.pair_id == world["pb"]))
+    db.session.execute(insert(CheckIn).values(
+        pair_id=world["pb"], held_on=dt.date(2021, 2, 1), channel="phone", contact="parent",
+        relationship_quality=3, goal_progress="Slepena virzība", notes="Slepena piezīme"))
+    db.session.execute(insert(AuditLog).values(
+        action="update", model="Goal", record_id=str(goal),
+        changes={"description": ["", "Slepens mērķis"]}))
+    db.session.commit()
+    done, _refused = retention.apply(db.session, actor=None, today=TODAY + dt.timedelta(days=1))
+    db.session.commit()
+    assert "C-2" in [c.case_number for c in done]
+    for secret in ("Slepena virzība", "Slepena piezīme", "Slepens mērķis", "Vārds2"):
+        assert not anywhere(db, secret), secret
 
 
 def anywhere(db: Any, value: str) -> list[str]:
