@@ -9,13 +9,13 @@ from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
 
-from admin_views import hours, invoices, mentors, organisations, pairs, people, youths
+from admin_views import hours, invoices, mentors, organisations, pairs, people, safety, youths
 from admin_views import referrals as referral_views
 from admin_views import reports as report_views
-from admin_views.dashboard import home_charts
+from admin_views.dashboard import TasksView, home_charts
 from admin_views.security import csp_nonce
 from config import ROOT
-from mentoring import dashboard
+from mentoring import dashboard, tasks
 from mentoring.clock import today
 from mentoring.i18n import _l
 from models import (
@@ -26,6 +26,8 @@ from models import (
     Budget,
     Certificate,
     CheckIn,
+    ClosureReason,
+    Consent,
     Contract,
     Goal,
     Interview,
@@ -41,6 +43,7 @@ from models import (
     Referral,
     ReferralStatusChange,
     RiskFactor,
+    SafetyConcern,
     ServiceEntry,
     Supervision,
     TrainingCourse,
@@ -60,8 +63,12 @@ class HomeView(AdminIndexView):
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         board = dashboard.build(db.session, current_user, today())
-        return self.render("mentoring/home.html", board=board, charts=home_charts(board))
+        return self.render("mentoring/home.html", board=board, charts=home_charts(board),
+                           task_groups=tasks.build(db.session, current_user, today(),
+                                                   limit=HOME_TASKS))
 
+
+HOME_TASKS = 5  # lines per task list on the home page; the tasks page has them all
 
 # (view class, model, menu name, menu category, endpoint)
 VIEWS: list[tuple[Any, type, Any, Any, str]] = [
@@ -69,9 +76,12 @@ VIEWS: list[tuple[Any, type, Any, Any, str]] = [
     (youths.ReferralView, Referral, _l("Referrals"), _l("Referrals"), "referral"),
     (youths.ReferralStatusChangeView, ReferralStatusChange, _l("Referral history"),
      _l("Referrals"), "referral_history"),
+    (youths.ConsentView, Consent, _l("Consents"), _l("Referrals"), "consent"),
     (pairs.PairView, Pair, _l("Pairs"), _l("Pairs"), "pair"),
     (pairs.GoalView, Goal, _l("Goals"), _l("Pairs"), "goal"),
     (pairs.CheckInView, CheckIn, _l("Check-ins"), _l("Pairs"), "check_in"),
+    (safety.SafetyConcernView, SafetyConcern, _l("Safety concerns"), _l("Pairs"),
+     "safety_concern"),
     (pairs.AdditionalSupportView, AdditionalSupport, _l("Additional support"), _l("Pairs"),
      "support"),
     (hours.ServiceEntryView, ServiceEntry, _l("Service hours"), _l("Pairs"), "service_entry"),
@@ -101,6 +111,8 @@ VIEWS: list[tuple[Any, type, Any, Any, str]] = [
     (organisations.ProgrammeView, Programme, _l("Programmes"), _l("Organisations"),
      "programme"),
     (youths.RiskFactorView, RiskFactor, _l("Risk factors"), _l("Settings"), "risk_factor"),
+    (pairs.ClosureReasonView, ClosureReason, _l("Reasons for closing pairs"), _l("Settings"),
+     "closure_reason"),
     (mentors.TrainingTopicView, TrainingTopic, _l("Training topics"), _l("Settings"),
      "training_topic"),
     (people.UserView, User, _l("Users"), _l("Settings"), "user"),
@@ -117,6 +129,7 @@ def init_admin(app: Flask) -> Admin:
         translations_path=str(ROOT / "translations"),
         csp_nonce_generator=csp_nonce,
     )
+    admin.add_view(TasksView(name=_l("My tasks"), endpoint="tasks", url="/admin/tasks"))
     admin.add_view(referral_views.IntakeView(
         name=_l("New referral"), category=_l("Referrals"), endpoint="intake",
         url="/admin/intake"))

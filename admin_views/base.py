@@ -61,6 +61,8 @@ ENDPOINT_ACTIONS = {
     "csv_view": access.VIEW,
     "paid_view": access.EDIT,
     "subject_view": access.EXPORT,
+    "close_view": access.EDIT,
+    "withdraw_view": access.EDIT,
 }
 
 
@@ -447,7 +449,23 @@ class SecureModelView(ModelView):
         form = self._secure_form(super().create_form(obj))
         if "version" in form:
             del form["version"]
+        self._prefill(form)
         return form
+
+    def _prefill(self, form: Any) -> None:
+        """``?pair=7`` (any relationship field by name) opens the create form with that
+        record chosen, if the user may reach it: task and page links land ready to fill."""
+        if request.method != "GET":
+            return
+        for field in form:
+            wanted = request.args.get(field.name, type=int)
+            if wanted is None:
+                continue
+            if getattr(field, "query", None) is not None:
+                remote = field.query.column_descriptions[0]["entity"]
+                field.data = field.query.filter(remote.id == wanted).one_or_none()
+            elif getattr(field, "loader", None) is not None:
+                field.data = field.loader.get_one(wanted)
 
     def edit_form(self, obj: Any = None) -> Any:
         if obj is not None and not access.can_change(current_user, obj):

@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from babel.dates import format_date
+from flask_admin import expose
+from flask_login import current_user
 
+from admin_views.base import SecureView
 from admin_views.formatting import locale, money_filter
-from mentoring import charts
+from mentoring import charts, tasks
+from mentoring.clock import today
 from mentoring.dashboard import Dashboard
 from mentoring.i18n import _
 
@@ -37,4 +41,17 @@ def home_charts(board: Dashboard) -> dict[str, Any]:
     return result
 
 
+class TasksView(SecureView):
+    """My tasks: every list the user acts on, whole (the home page shows the first lines)."""
 
+    def is_accessible(self) -> bool:
+        return bool(current_user.is_authenticated) and bool(
+            tasks.has_tasks(current_user))
+
+    @expose("/")
+    def index(self) -> Any:
+        from models import db
+
+        day = today()
+        return self.render("mentoring/tasks.html", today=day,
+                           task_groups=tasks.build(db.session, current_user, day))

@@ -7,6 +7,7 @@ from typing import Any
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
@@ -16,10 +17,10 @@ from admin_views.referrals import TranslatedForm, put_errors
 from admin_views.youths import YOUTH_LOOKUP
 from mentoring import access, checkins, pairing, pairs
 from mentoring.clock import today
-from mentoring.enums import Achievement, GoalArea, PairStatus
+from mentoring.enums import Achievement, ClosureKind, GoalArea, PairStatus
 from mentoring.errors import RuleViolation
 from mentoring.i18n import _, _l
-from models import AdditionalSupport, CheckIn, Goal, Mentor, Pair, db
+from models import AdditionalSupport, CheckIn, Goal, Mentor, Pair, SafetyConcern, db
 
 PAIR_LABEL = (joinedload(Pair.youth), joinedload(Pair.mentor))
 
@@ -30,9 +31,11 @@ class PairView(SecureModelView):
     details_template = "mentoring/pair_details.html"
     column_list = ("youth", "mentor", "provider", "starts_on", "planned_end_on", "status")
     column_details_list = (
-        "youth", "mentor", "provider", "programme", "contract", "referral", "starts_on",
-        "planned_end_on", "ended_on", "status", "end_reason", "evaluation_summary",
-        "youth_feedback", "created_at",
+        "youth", "mentor", "provider", "programme", "contract", "referral", "previous_pair",
+        "starts_on", "planned_end_on", "ended_on", "status", "closure_kind", "closure_reason",
+        "end_reason", "evaluation_summary", "youth_feedback", "exit_note_mentor",
+        "exit_note_youth", "exit_note_parent", "rematch_offered", "rematch_accepted",
+        "created_at",
     )
     column_export_list = column_details_list
     form_columns = ("starts_on", "planned_end_on")
@@ -59,7 +62,19 @@ class PairView(SecureModelView):
             pair = kwargs["model"]
             kwargs["figures"] = pairs.monthly_figures(db.session, pair)
             kwargs["next_steps"] = [s for s in pairs.TRANSITIONS[PairStatus(pair.status)]
-                                    if s != PairStatus.completed]
+                                    if s not in (PairStatus.completed, PairStatus.ended_early)]
+            kwargs["can_end_early"] = PairStatus.ended_early in pairs.TRANSITIONS[
+                PairStatus(pair.status)]
+            kwargs["planned_reasons"] = pairs.closure_reasons(db.session, ClosureKind.planned)
+            kwargs["unplanned_reasons"] = pairs.closure_reasons(
+                db.session, ClosureKind.unplanned)
+            kwargs["earlier"] = pairs.earlier_pairs(
+                db.session, pair, access.row_filter(current_user, Pair))
+            kwargs["can_raise_concern"] = access.can(current_user, SafetyConcern, access.CREATE)
+            kwargs["concerns"] = db.session.scalars(
+                select(SafetyConcern).where(SafetyConcern.pair_id == pair.id,
+                                            access.row_filter(current_user, SafetyConcern))
+                .order_by(SafetyConcern.raised_on.desc())).all()
             kwargs["can_complete"] = pair.status == PairStatus.active
             kwargs["achievements"] = Achievement.choices()
             kwargs["areas"] = GoalArea.choices()
@@ -80,15 +95,28 @@ class PairView(SecureModelView):
                 flash(str(violation.message), "error")
         return redirect(url_for(".details_view", id=pair.id))
 
+    @staticmethod
+    def _closure() -> pairs.Closure:
+        form = request.form
+        return pairs.Closure(
+            reason_id=form.get("closure_reason", type=int),
+            exit_note_mentor=form.get("exit_note_mentor", ""),
+            exit_note_youth=form.get("exit_note_youth", ""),
+            exit_note_parent=form.get("exit_note_parent", ""),
+            rematch_offered=form.get("rematch_offered") == "y",
+            rematch_accepted=form.get("rematch_accepted") == "y")
+
     @expose("/status/", methods=("POST",))
     def status_view(self) -> Any:
+        """Pause, resume, or end early (an unplanned closure with its reason and notes)."""
         try:
             target = PairStatus(request.form.get("to", ""))
         except ValueError:
             abort(400)
         return self._act(lambda pair: pairs.transition(
             db.session, pair, target, actor=current_user,
-            comment=request.form.get("comment", ""), ip=request.remote_addr or ""))
+            comment=request.form.get("comment", ""), closure=self._closure(),
+            ip=request.remote_addr or ""))
 
     @expose("/goal/", methods=("POST",))
     def goal_view(self) -> Any:
@@ -116,7 +144,7 @@ class PairView(SecureModelView):
             db.session, pair, achievements=rated(pair),
             summary=request.form.get("summary", ""),
             youth_feedback=request.form.get("youth_feedback", ""), actor=current_user,
-            ip=request.remote_addr or ""))
+            closure=self._closure(), ip=request.remote_addr or ""))
 
 
 class GoalView(SecureModelView):
@@ -144,6 +172,15 @@ class CheckInView(SecureModelView):
         if is_created:
             model.recorded_by_id = current_user.id
         super().on_model_change(form, model, is_created)
+
+
+class ClosureReasonView(SecureModelView):
+    """The managed list of reasons a pair closes; retire a reason by taking it out of use."""
+
+    column_list = ("kind", "name_lv", "name_en", "active")
+    form_columns = column_list
+    column_default_sort = "id"
+    column_filters = ("kind", "active")
 
 
 class AdditionalSupportView(SecureModelView):

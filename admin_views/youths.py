@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from flask import redirect, url_for
+from flask import flash, redirect, request, url_for
 from flask_admin import expose
+from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from admin_views import subject
 from admin_views.base import SecureModelView
-from mentoring import referrals
-from mentoring.i18n import _l
-from models import Referral, ReferralStatusChange, Youth
+from mentoring import access, consents, referrals
+from mentoring.clock import today
+from mentoring.errors import RuleViolation
+from mentoring.i18n import _, _l
+from models import Consent, Referral, ReferralStatusChange, Youth, db
 
 YOUTH_LOOKUP = {
     "fields": ("case_number", "last_name", "first_name"), "page_size": 10,
@@ -28,6 +33,15 @@ class RiskFactorView(SecureModelView):
 class YouthView(SecureModelView):
     details_template = "mentoring/youth_details.html"
 
+    def render(self, template: str, **kwargs: Any) -> Any:
+        if template == self.details_template and kwargs.get("model") is not None:
+            kwargs["consents"] = db.session.scalars(
+                select(Consent).where(Consent.youth_id == kwargs["model"].id,
+                                      access.row_filter(current_user, Consent))
+                .order_by(Consent.given_on, Consent.id)).all()
+            kwargs["can_add_consent"] = access.can(current_user, Consent, access.CREATE)
+        return super().render(template, **kwargs)
+
     @expose("/subject/")
     def subject_view(self) -> Any:
         """Every record about this person, as JSON or a readable PDF (administrators)."""
@@ -35,17 +49,18 @@ class YouthView(SecureModelView):
 
     column_list = (
         "case_number", "first_name", "last_name", "birth_date", "gender", "municipality",
-        "locality", "school", "risk_factors", "archived",
+        "locality", "school", "risk_factors", "consent_withdrawn_on", "archived",
     )
     column_details_list = (
         "case_number", "first_name", "last_name", "birth_date", "personal_code", "gender",
         "municipality", "locality", "school", "phone", "email", "guardian_name",
         "guardian_phone", "guardian_email", "risk_factors", "interests", "languages",
-        "mentor_gender", "consent_youth",
-        "consent_guardian", "consent_date", "notes", "archived", "anonymised_on", "created_at",
+        "mentor_gender", "consent_youth", "consent_guardian", "consent_date",
+        "consent_withdrawn_on", "notes", "archived", "anonymised_on", "created_at",
     )
     column_export_list = column_details_list
-    form_columns = column_details_list[:-1]
+    form_columns = tuple(c for c in column_details_list
+                         if c not in ("consent_withdrawn_on", "created_at"))
     column_searchable_list = ("case_number", "first_name", "last_name", "school")
     column_filters = ("gender", "birth_date", "locality.name", "archived", "municipality.name")
     column_default_sort = "case_number"
@@ -53,6 +68,54 @@ class YouthView(SecureModelView):
         joinedload(Youth.municipality), joinedload(Youth.locality),
         selectinload(Youth.risk_factors),
     )
+
+
+class ConsentView(SecureModelView):
+    """Consent records. A withdrawal is recorded on the consent's page, never by deleting:
+    it flags the youth everywhere and stops pairing and billing after its date."""
+
+    details_template = "mentoring/consent_details.html"
+    column_list = ("youth", "given_by", "purpose", "method", "given_on", "withdrawn_on")
+    column_details_list = ("youth", "given_by", "purpose", "method", "given_on",
+                           "withdrawn_on", "note", "recorded_by", "recorded_at")
+    column_export_list = column_details_list
+    form_columns = ("youth", "given_by", "purpose", "method", "given_on", "note")
+    column_filters = ("purpose", "given_by", "given_on", "withdrawn_on")
+    column_searchable_list = ("youth.case_number",)
+    column_default_sort = [("given_on", True)]
+    form_ajax_refs = {"youth": YOUTH_LOOKUP}
+    query_options = (joinedload(Consent.youth), joinedload(Consent.recorded_by))
+
+    def on_model_change(self, form: Any, model: Consent, is_created: bool) -> None:
+        if is_created:
+            model.recorded_by_id = current_user.id
+        super().on_model_change(form, model, is_created)
+
+    def render(self, template: str, **kwargs: Any) -> Any:
+        if template == self.details_template and kwargs.get("model") is not None:
+            kwargs["can_withdraw"] = (kwargs["model"].withdrawn_on is None
+                                      and self._can(access.EDIT))
+            kwargs["today_date"] = today()
+        return super().render(template, **kwargs)
+
+    @expose("/withdraw/", methods=("POST",))
+    def withdraw_view(self) -> Any:
+        consent = self.get_one(request.form.get("id", ""))
+        try:
+            on = dt.date.fromisoformat(request.form.get("withdrawn_on", ""))
+        except ValueError:
+            flash(_("Enter the date of the withdrawal."), "error")
+            return redirect(url_for(".details_view", id=consent.id))
+        try:
+            consents.withdraw(db.session, consent, on=on, actor=current_user,
+                              note=request.form.get("note", ""), ip=request.remote_addr or "")
+            db.session.commit()
+            flash(_("The withdrawal is recorded."), "success")
+        except RuleViolation as exc:
+            db.session.rollback()
+            for violation in getattr(exc, "violations", [exc]):
+                flash(str(violation.message), "error")
+        return redirect(url_for(".details_view", id=consent.id))
 
 
 def _waiting(view: Any, context: Any, model: Referral, name: str) -> int:

@@ -20,6 +20,7 @@ from models import (
     Budget,
     Certificate,
     CheckIn,
+    Consent,
     Contract,
     Goal,
     Interview,
@@ -35,6 +36,7 @@ from models import (
     Referral,
     ReferralStatusChange,
     RiskFactor,
+    SafetyConcern,
     ServiceEntry,
     Supervision,
     TimesheetSignoff,
@@ -55,7 +57,7 @@ PERMISSIONS: dict[Role, dict[type, frozenset[str]]] = {
         Municipality: READ, Locality: READ, Programme: READ, Budget: WRITE, Contract: READ,
         Provider: READ, RiskFactor: READ, Youth: WRITE, Referral: WRITE,
         ReferralStatusChange: READ, Pair: READ, Goal: READ, AdditionalSupport: READ,
-        CheckIn: READ,
+        CheckIn: READ, SafetyConcern: READ | {EDIT}, Consent: WRITE,
         ServiceEntry: READ, Invoice: READ | {EDIT}, InvoiceLine: READ, Mentor: READ,
     },
     Role.provider: {
@@ -65,11 +67,13 @@ PERMISSIONS: dict[Role, dict[type, frozenset[str]]] = {
         TrainingCourse: ALL, TrainingSession: ALL, Certificate: WRITE, Agreement: WRITE,
         BackgroundCheck: WRITE, Supervision: ALL, Pair: WRITE, Goal: ALL, CheckIn: WRITE,
         AdditionalSupport: ALL, ServiceEntry: ALL, Invoice: WRITE, InvoiceLine: READ,
+        SafetyConcern: WRITE, Consent: READ,
         TimesheetSignoff: frozenset({LIST, VIEW, CREATE}),
     },
     Role.mentor: {
         Pair: frozenset({LIST, VIEW}), Goal: frozenset({LIST, VIEW}),
         ServiceEntry: frozenset({LIST, VIEW, CREATE, EDIT}),
+        SafetyConcern: frozenset({LIST, VIEW, CREATE}),
     },
 }
 
@@ -95,7 +99,8 @@ SENSITIVE_FOR: dict[type, dict[str, frozenset[Role]]] = {
 
 # Where a role may edit only some fields of a model it can edit.
 EDITABLE_FIELDS: dict[Role, dict[type, frozenset[str]]] = {
-    Role.municipality: {Invoice: frozenset({"status", "paid_on"})},
+    Role.municipality: {Invoice: frozenset({"status", "paid_on"}),
+                        SafetyConcern: frozenset({"actions_taken"})},
     # Mentors log billable time; recording extra time as non-billable is the coordinator's.
     Role.mentor: {ServiceEntry: frozenset({"pair", "day", "minutes", "activity", "mode", "note"})},
 }
@@ -104,7 +109,7 @@ EDITABLE_FIELDS: dict[Role, dict[type, frozenset[str]]] = {
 PERSONAL_DATA = frozenset({Youth, Referral, ReferralStatusChange, Mentor, MentorStatusChange,
                            Pair, Goal, CheckIn, ServiceEntry, Interview, BackgroundCheck,
                            AdditionalSupport, InvoiceLine, Agreement, Certificate,
-                           TrainingSession, Supervision})
+                           TrainingSession, Supervision, SafetyConcern, Consent})
 
 
 def role_of(user: Any) -> Role | None:
@@ -136,6 +141,10 @@ def can_change(user: Any, obj: Any) -> bool:
             return False  # billed hours are locked for everyone
         if role == Role.mentor:
             return obj.status == EntryStatus.logged  # mentors only until approved
+    if isinstance(obj, SafetyConcern) and obj.closed_on is not None:
+        return False  # a closed concern is history; a new one is raised if needed
+    if isinstance(obj, Consent) and obj.withdrawn_on is not None:
+        return False  # a withdrawal stands; consent given again is a new record
     if isinstance(obj, Invoice) and obj.status != InvoiceStatus.draft:
         # An issued invoice is immutable; the municipality only records the payment.
         return role == Role.municipality and obj.status == InvoiceStatus.issued
@@ -214,6 +223,8 @@ _MUNICIPALITY_SCOPES: dict[type, Any] = {
     Pair: lambda m: Pair.id.in_(_municipality_pairs(m)),
     Goal: lambda m: Goal.pair_id.in_(_municipality_pairs(m)),
     CheckIn: lambda m: CheckIn.pair_id.in_(_municipality_pairs(m)),
+    SafetyConcern: lambda m: SafetyConcern.pair_id.in_(_municipality_pairs(m)),
+    Consent: lambda m: Consent.youth_id.in_(select(Youth.id).where(Youth.municipality_id == m)),
     AdditionalSupport: lambda m: AdditionalSupport.pair_id.in_(_municipality_pairs(m)),
     ServiceEntry: lambda m: ServiceEntry.pair_id.in_(_municipality_pairs(m)),
     Invoice: lambda m: Invoice.municipality_id == m,
@@ -255,6 +266,8 @@ _PROVIDER_SCOPES: dict[type, Any] = {
     Pair: lambda p: Pair.provider_id == p,
     Goal: lambda p: Goal.pair_id.in_(_provider_pairs(p)),
     CheckIn: lambda p: CheckIn.pair_id.in_(_provider_pairs(p)),
+    SafetyConcern: lambda p: SafetyConcern.pair_id.in_(_provider_pairs(p)),
+    Consent: lambda p: Consent.youth_id.in_(_provider_youth_ids(p)),
     AdditionalSupport: lambda p: AdditionalSupport.pair_id.in_(_provider_pairs(p)),
     ServiceEntry: lambda p: ServiceEntry.pair_id.in_(_provider_pairs(p)),
     Invoice: lambda p: Invoice.provider_id == p,
@@ -268,6 +281,7 @@ _MENTOR_SCOPES: dict[type, Any] = {
     Pair: lambda u: Pair.mentor_id == u.mentor_id,
     Goal: lambda u: Goal.pair_id.in_(_mentor_pairs(u.mentor_id)),
     ServiceEntry: lambda u: ServiceEntry.pair_id.in_(_mentor_pairs(u.mentor_id)),
+    SafetyConcern: lambda u: SafetyConcern.pair_id.in_(_mentor_pairs(u.mentor_id)),
 }
 
 

@@ -77,9 +77,7 @@ class Dashboard:
     budgets: list[BudgetChart] | None = None
     pipeline: dict[MentorStatus, int] | None = None
     below_meetings: Listed | None = None
-    missed_supervision: Listed | None = None
     without_goals: Listed | None = None
-    ending_without_evaluation: Listed | None = None
 
     @property
     def open_referrals(self) -> int:
@@ -88,8 +86,12 @@ class Dashboard:
 
     @property
     def compliance_month(self) -> dt.date:
-        """The last complete calendar month, which the monthly indicators look at."""
-        return (self.today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        return compliance_month(self.today)
+
+
+def compliance_month(today: dt.date) -> dt.date:
+    """The last complete calendar month, which the monthly indicators look at."""
+    return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
 
 def last_months(today: dt.date, count: int = 12) -> list[dt.date]:
@@ -109,7 +111,6 @@ def build(db: Session, actor: Any, today: dt.date) -> Dashboard:
         board.active_pairs = db.scalar(select(func.count()).select_from(Pair).where(
             pairs, Pair.status == PairStatus.active)) or 0
         board.without_goals = _listed(db, _without_goals(pairs, today))
-        board.ending_without_evaluation = _listed(db, _ending(pairs, today))
         board.below_meetings = _listed(db, _below_meetings(pairs, board.compliance_month))
     if access.can(actor, ServiceEntry, access.LIST):
         board.hours_by_month = _hours(db, actor, today)
@@ -120,8 +121,6 @@ def build(db: Session, actor: Any, today: dt.date) -> Dashboard:
         counts = dict(db.execute(select(Mentor.status, func.count()).where(mentors)
                                  .group_by(Mentor.status)).all())
         board.pipeline = {status: int(counts.get(status, 0)) for status in PIPELINE}
-        board.missed_supervision = _listed(db, _missed_supervision(
-            mentors, board.compliance_month))
     return board
 
 
@@ -169,11 +168,12 @@ def _without_goals(pairs: Any, today: dt.date) -> Any:
         ~select(Goal.id).where(Goal.pair_id == Pair.id).exists()))
 
 
-def _ending(pairs: Any, today: dt.date) -> Any:
+def ending_without_evaluation(pairs: Any, today: dt.date) -> Any:
+    """(id, case number, planned end) of active pairs ending within 30 days, not evaluated."""
     return _pair_rows(and_(
         pairs, Pair.status == PairStatus.active, Pair.planned_end_on >= today,
         Pair.planned_end_on <= today + dt.timedelta(days=ENDING_WITHIN_DAYS),
-        Pair.evaluation_summary == ""))
+        Pair.evaluation_summary == "")).add_columns(Pair.planned_end_on)
 
 
 def _below_meetings(pairs: Any, month: dt.date) -> Any:
@@ -196,7 +196,8 @@ def _below_meetings(pairs: Any, month: dt.date) -> Any:
             .order_by(Pair.starts_on, Pair.id))
 
 
-def _missed_supervision(mentors: Any, month: dt.date) -> Any:
+def missed_supervision(mentors: Any, month: dt.date) -> Any:
+    """(id, name) of active mentors with fewer supervisions in ``month`` than asked."""
     first, after = month_bounds(month)
     attended = (
         select(func.count()).select_from(supervision_attendee)

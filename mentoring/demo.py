@@ -15,13 +15,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from stdnum.lv import pvn
 
-from mentoring import invoicing
+from mentoring import invoicing, pairs
 from mentoring.clock import age_on, today
 from mentoring.enums import (
     Achievement,
     Activity,
     CheckResult,
     ChosenBy,
+    ClosureKind,
+    ConcernCategory,
+    ConcernEvent,
+    ConsentGiver,
+    ConsentMethod,
+    ConsentPurpose,
     Decision,
     Education,
     EntryStatus,
@@ -37,6 +43,7 @@ from mentoring.enums import (
     ReferralStatus,
     RiskFactorCode,
     Role,
+    Severity,
     SupportKind,
 )
 from mentoring.passwords import hash_password
@@ -47,6 +54,8 @@ from models import (
     Budget,
     Certificate,
     CheckIn,
+    ClosureReason,
+    Consent,
     Contract,
     Goal,
     Interview,
@@ -61,6 +70,8 @@ from models import (
     Referral,
     ReferralStatusChange,
     RiskFactor,
+    SafetyConcern,
+    SafetyConcernEvent,
     ServiceEntry,
     Supervision,
     TrainingCourse,
@@ -156,13 +167,41 @@ class _Demo:
         self.admin = self.user("admin@mentori.lv", "Ilze Administratore", Role.admin)
         self.risk = {code: self.add(RiskFactor(code=code)) for code in RiskFactorCode}
         self.topics = [self.add(TrainingTopic(name=name)) for name in TOPICS]
+        pairs.ensure_closure_reasons(self.db)
+        self.planned_reason = self.db.scalar(select(ClosureReason).where(
+            ClosureReason.kind == ClosureKind.planned).order_by(ClosureReason.id).limit(1))
         self.db.flush()
         self.liepaja()
         self.ogre()
         self.invoice_past_months()
         self.check_ins()
+        self.concerns()
         self.db.flush()
         return self.users
+
+    def concerns(self) -> None:
+        """One open concern the Liepāja social service sees on its tasks, one closed."""
+        coordinator = next(u for u in self.users if u.email == "you@mentori.lv")
+        active = self.db.scalars(select(Pair).where(
+            Pair.status == PairStatus.active, Pair.provider_id == coordinator.provider_id)
+            .order_by(Pair.id).limit(2)).all()
+        for pair, closed in zip(active, (False, True), strict=False):
+            raised = max(pair.starts_on, self.today - dt.timedelta(days=9 if closed else 2))
+            concern = self.add(SafetyConcern(
+                pair=pair, raised_on=raised, raised_by_id=coordinator.id,
+                category=ConcernCategory.boundaries if closed else ConcernCategory.substances,
+                severity=Severity.medium if closed else Severity.high,
+                description=("Jaunietis lūdza mentoram aizdot naudu." if closed else
+                             "Jaunietis uz tikšanos ieradās alkohola reibumā."),
+                actions_taken="Mentors pārtrauca tikšanos, informēja koordinatoru."))
+            self.add(SafetyConcernEvent(concern=concern, kind=ConcernEvent.raised,
+                                        text=concern.description, actor_id=coordinator.id))
+            if closed:
+                concern.closed_on = min(raised + dt.timedelta(days=3), self.today)
+                concern.resolution = "Pārrunāts ar jaunieti un ģimeni; robežas vienotas."
+                concern.closed_by_id = coordinator.id
+                self.add(SafetyConcernEvent(concern=concern, kind=ConcernEvent.closed,
+                                            text=concern.resolution, actor_id=coordinator.id))
 
     def check_ins(self) -> None:
         """The coordinators' first monitoring contacts; recent pairs still have theirs to do."""
@@ -445,6 +484,9 @@ class _Demo:
                 languages=self.rnd.choice(["latviešu", "latviešu, krievu", "latviešu, angļu"]),
                 mentor_gender=self.rnd.choice([None, None, Gender.female, Gender.male]),
             ))
+            for giver in (ConsentGiver.youth, ConsentGiver.parent):
+                self.add(Consent(youth=youth, given_by=giver, purpose=ConsentPurpose.service,
+                                 method=ConsentMethod.written, given_on=received))
             referral = self.add(Referral(
                 youth=youth, programme=programme, municipality=municipality, source=source,
                 referrer_institution={
@@ -534,6 +576,9 @@ class _Demo:
         if status == PairStatus.completed:
             pair.evaluation_summary = "Mērķi lielā mērā sasniegti; jaunietis motivēts turpināt."
             pair.youth_feedback = "Man patika, ka varēju runāt atklāti."
+            pair.closure_kind = ClosureKind.planned
+            pair.closure_reason = self.planned_reason
+            pair.exit_note_mentor = "Paldies par kopīgo laiku; turpināsim sazināties svētkos."
         self.pairs_made += 1
         if self.pairs_made % 2:
             self.add(AdditionalSupport(

@@ -167,6 +167,56 @@ class CheckInContact(LabeledEnum):
     parent = "parent", _l("Parent or guardian")
 
 
+class ConcernCategory(LabeledEnum):
+    abuse = "abuse", _l("Abuse or neglect")
+    self_harm = "self_harm", _l("Self-harm or suicide risk")
+    substances = "substances", _l("Alcohol or drugs")
+    violence = "violence", _l("Violence or threats")
+    boundaries = "boundaries", _l("Boundaries in the relationship")
+    offence = "offence", _l("Offence or police involvement")
+    other = "other", _l("Other")
+
+
+class Severity(LabeledEnum):
+    low = "low", _l("Low")
+    medium = "medium", _l("Medium")
+    high = "high", _l("High")
+    critical = "critical", _l("Critical: immediate danger")
+
+
+class ConcernEvent(LabeledEnum):
+    raised = "raised", _l("Raised")
+    update = "update", _l("Update")
+    closed = "closed", _l("Closed")
+
+
+class ClosureKind(LabeledEnum):
+    planned = "planned", _l("Planned")
+    unplanned = "unplanned", _l("Unplanned")
+
+
+class ConsentGiver(LabeledEnum):
+    youth = "youth", _l("Youth")
+    parent = "parent", _l("Parent (guardian)")
+
+
+class ConsentPurpose(LabeledEnum):
+    service = "service", _l("Taking part in the mentor service")
+    data = "data", _l("Processing of personal data")
+    sharing = "sharing", _l("Sharing information with the school or institutions")
+    photos = "photos", _l("Photos and publicity")
+
+
+# Without these the service cannot go on: their withdrawal stops pairing and billing.
+CONSENT_REQUIRED = (ConsentPurpose.service, ConsentPurpose.data)
+
+
+class ConsentMethod(LabeledEnum):
+    written = "written", _l("Signed on paper")
+    electronic = "electronic", _l("Electronically")
+    oral = "oral", _l("Orally, recorded by staff")
+
+
 class Activity(LabeledEnum):
     study = "study", _l("Study support")
     sports = "sports", _l("Sports")

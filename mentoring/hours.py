@@ -21,6 +21,7 @@ from mentoring.formatting import format_minutes
 from mentoring.i18n import _l
 from models import Invoice, InvoiceLine, Pair, ServiceEntry, Youth
 from models.base import utcnow
+from models.consent import withdrawal_in_force
 
 LOGGABLE = (PairStatus.active, PairStatus.paused, PairStatus.completed, PairStatus.ended_early)
 
@@ -87,6 +88,11 @@ def check_entry(db: Session, entry: ServiceEntry) -> list[RuleViolation]:
         problems.append(RuleViolation(_l(
             "The date is outside the pair's period (%(start)s – %(end)s).",
             start=pair.starts_on.strftime("%d.%m.%Y"), end=end.strftime("%d.%m.%Y")), "day"))
+    if entry.status != EntryStatus.rejected and db.scalar(
+            select(withdrawal_in_force(pair.youth_id, entry.day))):
+        problems.append(RuleViolation(_l(
+            "The youth's consent was withdrawn before this date: no hours after the "
+            "withdrawal."), "day"))
     if entry.status != EntryStatus.invoiced and month_invoiced(db, pair.id, entry.day):
         problems.append(RuleViolation(
             _l("This month is already invoiced for this pair."), "day"))

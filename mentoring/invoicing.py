@@ -30,18 +30,21 @@ from models import (
     ServiceEntry,
     Youth,
 )
+from models.consent import withdrawal_in_force
 
 PAYMENT_DAYS = 30
 
 
 def billable(contract: Contract, year: int, month: int) -> Any:
     """The entries rule 8 bills: approved, billable, not yet invoiced, of ``contract``'s pairs,
-    in that month."""
+    in that month, and not dated after a withdrawal of the youth's consent."""
     first, after = month_bounds(dt.date(year, month, 1))
     return and_(
         ServiceEntry.pair_id.in_(select(Pair.id).where(Pair.contract_id == contract.id)),
         ServiceEntry.status == EntryStatus.approved, ServiceEntry.billable.is_(True),
         ServiceEntry.invoice_id.is_(None), ServiceEntry.day >= first, ServiceEntry.day < after,
+        ~select(Pair.id).where(Pair.id == ServiceEntry.pair_id,
+                               withdrawal_in_force(Pair.youth_id, ServiceEntry.day)).exists(),
     )
 
 

@@ -8,17 +8,28 @@ evaluation. Rules 2, 3 and 5. Functions take a session and an explicit actor, fl
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from mentoring import audit, pairing
 from mentoring.clock import today
-from mentoring.enums import Achievement, GoalArea, PairStatus, ReferralStatus
+from mentoring.enums import Achievement, ClosureKind, GoalArea, PairStatus, ReferralStatus
 from mentoring.errors import RuleViolation, RuleViolations
 from mentoring.i18n import _l, _ln
-from models import Contract, Goal, Mentor, Pair, PairStatusChange, Referral, ServiceEntry
+from models import (
+    ClosureReason,
+    Contract,
+    Goal,
+    Mentor,
+    Pair,
+    PairStatusChange,
+    Referral,
+    ServiceEntry,
+)
+from models.consent import withdrawal_in_force
 
 P = PairStatus
 OPEN = (P.proposed, P.active, P.paused)
@@ -29,6 +40,74 @@ TRANSITIONS: dict[PairStatus, frozenset[PairStatus]] = {
     P.completed: frozenset(),
     P.ended_early: frozenset(),
 }
+
+
+@dataclass
+class Closure:
+    """How a pair closes: a reason from the managed list, the three exit notes, and
+    whether a rematch with another mentor was offered and accepted."""
+
+    reason_id: int | None = None
+    exit_note_mentor: str = ""
+    exit_note_youth: str = ""
+    exit_note_parent: str = ""
+    rematch_offered: bool = False
+    rematch_accepted: bool = False
+
+
+# The list a new installation starts with (the migration adds the same); administrators
+# keep it under Settings.
+DEFAULT_CLOSURE_REASONS = [
+    (ClosureKind.planned, "Sadarbības laiks beidzās, mērķi sasniegti",
+     "Agreed period over, goals met"),
+    (ClosureKind.planned, "Sadarbības laiks beidzās, mērķi daļēji sasniegti",
+     "Agreed period over, goals partly met"),
+    (ClosureKind.unplanned, "Jaunietis atteicās turpināt", "The youth chose to stop"),
+    (ClosureKind.unplanned, "Mentors nevar turpināt", "The mentor cannot continue"),
+    (ClosureKind.unplanned, "Jaunietis pārcēlās", "The youth moved away"),
+    (ClosureKind.unplanned, "Drošības apsvērumi", "Safety concerns"),
+    (ClosureKind.unplanned, "Pāris nesadarbojās", "The pair did not work out"),
+    (ClosureKind.unplanned, "Piekrišana atsaukta", "Consent withdrawn"),
+]
+
+
+def ensure_closure_reasons(db: Session) -> None:
+    if db.scalar(select(ClosureReason.id).limit(1)) is None:
+        db.add_all(ClosureReason(kind=kind, name_lv=lv, name_en=en)
+                   for kind, lv, en in DEFAULT_CLOSURE_REASONS)
+        db.flush()
+
+
+def closure_reasons(db: Session, kind: ClosureKind) -> list[ClosureReason]:
+    return list(db.scalars(select(ClosureReason).where(
+        ClosureReason.kind == kind, ClosureReason.active.is_(True)).order_by(ClosureReason.id)))
+
+
+def _closure_problems(db: Session, closure: Closure | None,
+                      kind: ClosureKind) -> tuple[ClosureReason | None, list[RuleViolation]]:
+    reason = db.get(ClosureReason, closure.reason_id) if closure and closure.reason_id else None
+    if reason is None or reason.kind != kind or not reason.active:
+        return None, [RuleViolation(_l("Choose the reason for closing from the list."),
+                                    "closure_reason")]
+    if closure is not None and closure.rematch_accepted and not closure.rematch_offered:
+        return reason, [RuleViolation(_l("A rematch can be accepted only once it is offered."),
+                                      "rematch_accepted")]
+    return reason, []
+
+
+def _apply_closure(pair: Pair, closure: Closure, reason: ClosureReason) -> None:
+    pair.closure_kind = reason.kind
+    pair.closure_reason = reason
+    pair.exit_note_mentor = closure.exit_note_mentor.strip()
+    pair.exit_note_youth = closure.exit_note_youth.strip()
+    pair.exit_note_parent = closure.exit_note_parent.strip()
+    pair.rematch_offered = closure.rematch_offered
+    pair.rematch_accepted = closure.rematch_accepted
+
+
+def consent_withdrawn(db: Session, youth_id: int, day: dt.date) -> bool:
+    """Whether a consent the service needs stands withdrawn for ``day``."""
+    return bool(db.scalar(select(withdrawal_in_force(youth_id, day))))
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -70,14 +149,26 @@ def active_pair_counts(db: Session, mentor_ids: list[int]) -> dict[int, int]:
 
 
 def waiting_referrals(db: Session, provider_id: int) -> list[Referral]:
-    """Accepted referrals to this provider with no pair yet, oldest first."""
-    paired = select(Pair.referral_id).where(Pair.referral_id.is_not(None))
+    """Accepted referrals to this provider with no pair yet, or whose last pair closed with
+    a rematch accepted, oldest first."""
     return list(db.scalars(
         select(Referral).where(
             Referral.provider_id == provider_id, Referral.status == ReferralStatus.accepted,
-            Referral.id.not_in(paired))
+            Referral.id.not_in(_not_waiting()))
         .order_by(Referral.received_on, Referral.id)
     ))
+
+
+def _not_waiting() -> Any:
+    """Referrals with an open pair, or a closed one without a rematch accepted (a pair whose
+    rematch a later pair took up is outweighed by that later pair)."""
+    return select(Pair.referral_id).where(
+        Pair.referral_id.is_not(None), or_(Pair.status.in_(OPEN), ~Pair.rematch_accepted))
+
+
+def last_pair(db: Session, referral: Referral) -> Pair | None:
+    return db.scalar(select(Pair).where(Pair.referral_id == referral.id)
+                     .order_by(Pair.id.desc()).limit(1))
 
 
 def candidates(db: Session, referral: Referral, on: dt.date) -> list[pairing.Candidate]:
@@ -104,8 +195,13 @@ def form_pair(db: Session, *, referral: Referral, mentor: Mentor, starts_on: dt.
         problems.append(RuleViolation(_l("Only an accepted referral can be paired.")))
     if mentor.provider_id != referral.provider_id:
         problems.append(RuleViolation(_l("The mentor works for another provider."), "mentor"))
-    if db.scalar(select(Pair.id).where(Pair.referral_id == referral.id).limit(1)):
+    previous = last_pair(db, referral)
+    if previous is not None and (previous.status in OPEN or not previous.rematch_accepted):
         problems.append(RuleViolation(_l("This referral already has a pair.")))
+    if consent_withdrawn(db, referral.youth_id, starts_on):
+        problems.append(RuleViolation(_l(
+            "The youth's consent was withdrawn: no pair can start after the withdrawal."),
+            "starts_on"))
     load = active_pair_counts(db, [mentor.id]).get(mentor.id, 0)
     problems += [RuleViolation(m, "mentor") for m in pairing.exclusions(
         mentor, referral.youth, referral.programme, load, starts_on)]
@@ -124,7 +220,8 @@ def form_pair(db: Session, *, referral: Referral, mentor: Mentor, starts_on: dt.
         raise RuleViolations(problems)
     pair = Pair(youth_id=referral.youth_id, mentor=mentor, provider_id=referral.provider_id,
                 programme_id=referral.programme_id, contract=contract, referral=referral,
-                starts_on=starts_on, planned_end_on=planned_end_on, status=P.proposed)
+                starts_on=starts_on, planned_end_on=planned_end_on, status=P.proposed,
+                previous_pair=previous)
     db.add(pair)
     db.flush()
     _record(db, pair, None, actor, "", ip)
@@ -149,33 +246,38 @@ def add_goal(db: Session, pair: Pair, *, area: GoalArea, description: str, targe
 
 
 def transition(db: Session, pair: Pair, to: PairStatus, *, actor: Any, comment: str = "",
-               on: dt.date | None = None, ip: str = "") -> None:
-    """Pause, resume or end early (a reason required). Completing goes through ``complete``."""
+               on: dt.date | None = None, closure: Closure | None = None, ip: str = "") -> None:
+    """Pause, resume or end early (unplanned closure: a reason from the list, exit notes,
+    rematch). Completing goes through ``complete``."""
     on = on or today()
     current = PairStatus(pair.status)
     problems = []
+    reason = None
     if to not in TRANSITIONS[current] or to == P.completed:
         problems.append(RuleViolation(_l(
             "A pair cannot go from “%(current)s” to “%(target)s”.",
             current=current.label, target=to.label)))
     elif to == P.active and not pair.goals:
         problems.append(RuleViolation(_l("Agree on at least one goal first.")))
-    elif to == P.ended_early and not comment.strip():
-        problems.append(RuleViolation(_l("Give the reason for ending early."), "comment"))
+    elif to == P.ended_early:
+        reason, found = _closure_problems(db, closure, ClosureKind.unplanned)
+        problems += found
     if problems:
         raise RuleViolations(problems)
     pair.status = to
-    if to == P.ended_early:
-        pair.end_reason = comment.strip()
+    if to == P.ended_early and closure is not None and reason is not None:
+        _apply_closure(pair, closure, reason)
+        pair.end_reason = comment.strip() or reason.name_lv
         pair.ended_on = max(on, pair.starts_on)
     _record(db, pair, current, actor, comment.strip(), ip)
     db.flush()
 
 
 def complete(db: Session, pair: Pair, *, achievements: dict[int, Achievement], summary: str,
-             youth_feedback: str, actor: Any, on: dt.date | None = None, ip: str = "") -> None:
-    """Complete an active pair with its evaluation: every goal's achievement, a summary and
-    the youth's own feedback."""
+             youth_feedback: str, actor: Any, closure: Closure | None = None,
+             on: dt.date | None = None, ip: str = "") -> None:
+    """Complete an active pair (planned closure) with its evaluation: every goal's
+    achievement, a summary, the youth's own feedback, and the reason from the list."""
     on = on or today()
     problems = []
     if pair.status != P.active:
@@ -189,8 +291,11 @@ def complete(db: Session, pair: Pair, *, achievements: dict[int, Achievement], s
         problems.append(RuleViolation(_l("Write the evaluation summary."), "summary"))
     if not youth_feedback.strip():
         problems.append(RuleViolation(_l("Record the youth's own feedback."), "youth_feedback"))
-    if problems:
+    reason, found = _closure_problems(db, closure, ClosureKind.planned)
+    problems += found
+    if problems or closure is None or reason is None:
         raise RuleViolations(problems)
+    _apply_closure(pair, closure, reason)
     for goal in pair.goals:
         goal.achievement = achievements[goal.id]
     pair.evaluation_summary = summary.strip()
@@ -200,6 +305,19 @@ def complete(db: Session, pair: Pair, *, achievements: dict[int, Achievement], s
     pair.status = P.completed
     _record(db, pair, before, actor, "", ip)
     db.flush()
+
+
+def earlier_pairs(db: Session, pair: Pair, scope: Any) -> list[Pair]:
+    """The pairs this one follows by rematch, latest first, as far as ``scope`` reaches."""
+    found: list[Pair] = []
+    current = pair
+    while current.previous_pair_id is not None and len(found) < 20:
+        earlier = db.scalar(select(Pair).where(Pair.id == current.previous_pair_id, scope))
+        if earlier is None:
+            break
+        found.append(earlier)
+        current = earlier
+    return found
 
 
 def monthly_figures(db: Session, pair: Pair) -> list[dict[str, Any]]:

@@ -13,10 +13,18 @@ from typing import Any
 from sqlalchemy import and_, exists, func, not_, or_, select
 from sqlalchemy.orm import Session
 
-from mentoring import audit, rules
+from mentoring import audit, consents, rules
 from mentoring.aggregates import days_between
 from mentoring.clock import age_on, today
-from mentoring.enums import ChosenBy, PairStatus, ReferralSource, ReferralStatus
+from mentoring.enums import (
+    ChosenBy,
+    ConsentGiver,
+    ConsentMethod,
+    ConsentPurpose,
+    PairStatus,
+    ReferralSource,
+    ReferralStatus,
+)
 from mentoring.errors import RuleViolation, RuleViolations
 from mentoring.i18n import _l
 from mentoring.identifiers import normalise_personal_code
@@ -245,6 +253,12 @@ def register(db: Session, intake: Intake, *, actor: Any, ip: str = "") -> Referr
     if created:
         audit.record(db, actor, "create", youth, changes=audit.snapshot(youth), ip=ip)
     audit.record(db, actor, "create", referral, changes=audit.snapshot(referral), ip=ip)
+    for ticked, giver in ((intake.consent_youth, ConsentGiver.youth),
+                          (intake.consent_guardian, ConsentGiver.parent)):
+        if ticked:
+            consents.record(db, youth, given_by=giver, purpose=ConsentPurpose.service,
+                            method=ConsentMethod.written, given_on=intake.received_on,
+                            actor=actor, ip=ip)
     db.flush()
     return referral
 

@@ -26,6 +26,7 @@ from models import (
     Budget,
     Certificate,
     CheckIn,
+    Consent,
     Contract,
     Invoice,
     Mentor,
@@ -34,6 +35,7 @@ from models import (
     Programme,
     Provider,
     Referral,
+    SafetyConcern,
     ServiceEntry,
     TrainingCourse,
     User,
@@ -129,6 +131,22 @@ def _check_in(c: CheckIn) -> Iterator[RuleViolation]:
         yield RuleViolation(_l("The check-in cannot be before the pair's start."), "held_on")
 
 
+@checks(Consent)
+def _consent(c: Consent) -> Iterator[RuleViolation]:
+    from mentoring import consents
+
+    yield from consents.problems(c)
+
+
+@checks(SafetyConcern)
+def _safety_concern(c: SafetyConcern) -> Iterator[RuleViolation]:
+    yield from _not_in_future(c.raised_on, "raised_on")
+    if not (c.description or "").strip():
+        yield RuleViolation(_l("Describe what happened."), "description")
+    if c.closed_on is not None and not (c.resolution or "").strip():
+        yield RuleViolation(_l("Describe the resolution."), "resolution")
+
+
 @checks(Municipality)
 def _municipality(m: Municipality) -> Iterator[RuleViolation]:
     if m.reg_number is not None and not identifiers.is_registration_number(m.reg_number):
@@ -177,6 +195,11 @@ def _programme(p: Programme) -> Iterator[RuleViolation]:
     percent = p.training_attendance_percent
     if percent is not None and not 0 <= percent <= 100:
         yield RuleViolation(_l("Enter a percentage from 0 to 100."), "training_attendance_percent")
+    for name in ("decision_target_days", "reminder_idle_days"):
+        if getattr(p, name) is not None and getattr(p, name) < 1:
+            yield RuleViolation(_l("Must be at least 1."), name)
+    if p.hours_deadline_day is not None and not 1 <= p.hours_deadline_day <= 28:
+        yield RuleViolation(_l("Enter a day from 1 to 28."), "hours_deadline_day")
 
 
 @checks(Budget)
@@ -330,6 +353,17 @@ def _pair(p: Pair) -> Iterator[RuleViolation]:
     yield from _dates_in_order(p.starts_on, p.ended_on, "ended_on")
     if p.status == "ended_early" and not (p.end_reason or "").strip():
         yield RuleViolation(_l("Give the reason for ending early."), "end_reason")
+    if p.rematch_accepted and not p.rematch_offered:
+        yield RuleViolation(_l("A rematch can be accepted only once it is offered."),
+                            "rematch_accepted")
+    session, state = object_session(p), sa_inspect(p)
+    youth_id = p.youth_id if p.youth_id is not None else getattr(p.youth, "id", None)
+    moved = state.pending or state.transient or state.attrs["starts_on"].history.has_changes()
+    if session is not None and moved and youth_id is not None and p.starts_on is not None \
+            and pairs.consent_withdrawn(session, youth_id, p.starts_on):
+        yield RuleViolation(_l(
+            "The youth's consent was withdrawn: no pair can start after the withdrawal."),
+            "starts_on")
 
 
 @checks(ServiceEntry)

@@ -17,18 +17,25 @@ from models.mentor import (
     TrainingTopic,
 )
 from models.organisation import Budget, Contract, Locality, Municipality, Programme, Provider
-from models.pair import AdditionalSupport, CheckIn, Goal, Pair, PairStatusChange
+from models.pair import AdditionalSupport, CheckIn, ClosureReason, Goal, Pair, PairStatusChange
 from models.referral import Referral, ReferralStatusChange
+from models.reminder import ReminderSent
+from models.safety import SafetyConcern, SafetyConcernEvent
 from models.security import SignInAttempt
 from models.service_entry import ServiceEntry, TimesheetSignoff
 from models.user import User
 from models.youth import RiskFactor, Youth, youth_risk_factor
 
+# isort: split
+# Last: consents add a relationship and a withdrawal date to Youth once all are mapped.
+from models.consent import Consent
+
 __all__ = [
     "AdditionalSupport", "Agreement", "AuditLog", "BackgroundCheck", "Base", "Budget",
-    "Certificate", "CheckIn", "Contract", "EntryMonth", "Goal", "Interview", "Invoice", "InvoiceLine", "InvoiceSequence",
+    "Certificate", "CheckIn", "ClosureReason", "Consent", "Contract", "EntryMonth", "Goal", "Interview", "Invoice", "InvoiceLine", "InvoiceSequence",
     "Locality", "Mentor", "MentorStatusChange", "Municipality", "Pair", "PairStatusChange", "Programme", "Provider",
-    "Referral", "ReferralStatusChange", "RiskFactor", "ServiceEntry", "SignInAttempt", "Supervision",
+    "Referral", "ReferralStatusChange", "ReminderSent", "RiskFactor", "SafetyConcern",
+    "SafetyConcernEvent", "ServiceEntry", "SignInAttempt", "Supervision",
     "TimesheetSignoff", "TrainingCourse", "TrainingSession", "TrainingTopic", "User", "Youth", "db",
     "youth_risk_factor",
 ]

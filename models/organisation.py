@@ -175,6 +175,18 @@ class Programme(db.Model):
     checkins_per_month: Mapped[int] = mapped_column(
         default=1, server_default="1", info=label(_l("Check-ins a month afterwards"))
     )
+    decision_target_days: Mapped[int] = mapped_column(
+        default=14, server_default="14",
+        info=label(_l("Referral decided within (days)")),
+    )
+    reminder_idle_days: Mapped[int] = mapped_column(
+        default=10, server_default="10",
+        info=label(_l("Remind a mentor after days without a session")),
+    )
+    hours_deadline_day: Mapped[int] = mapped_column(
+        default=5, server_default="5",
+        info=label(_l("Hours of a month logged by this day of the next")),
+    )
     retention_months: Mapped[int] = mapped_column(
         default=60, server_default="60",
         info=label(_l("Closed cases kept for (months)")),

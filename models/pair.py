@@ -11,6 +11,7 @@ from mentoring.enums import (
     Achievement,
     CheckInChannel,
     CheckInContact,
+    ClosureKind,
     GoalArea,
     PairStatus,
     SupportKind,
@@ -24,6 +25,29 @@ from models.user import User
 from models.youth import Youth
 
 
+class ClosureReason(db.Model):
+    """A reason a pair closes, from the list administrators keep (planned or unplanned)."""
+
+    __tablename__ = "closure_reason"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ClosureKind] = mapped_column(
+        enum_column(ClosureKind, "kind"), info=label(_l("Closure"))
+    )
+    name_lv: Mapped[str] = mapped_column(String(200), unique=True,
+                                         info=label(_l("Name in Latvian")))
+    name_en: Mapped[str] = mapped_column(String(200), default="",
+                                         info=label(_l("Name in English")))
+    active: Mapped[bool] = mapped_column(default=True, info=label(_l("In use")))
+
+    def __str__(self) -> str:
+        from flask_babel import get_locale
+
+        locale = get_locale()
+        english = locale is not None and locale.language == "en"
+        return (self.name_en if english and self.name_en else self.name_lv)
+
+
 class Pair(Versioned, CreatedAt, db.Model):
     __tablename__ = "pair"
     __table_args__ = (
@@ -31,6 +55,7 @@ class Pair(Versioned, CreatedAt, db.Model):
         CheckConstraint("ended_on IS NULL OR ended_on >= starts_on", name="ended"),
         CheckConstraint("status != 'ended_early' OR end_reason != ''", name="early_end_reason"),
         Index("ix_pair_mentor_status", "mentor_id", "status"),
+        CheckConstraint("rematch_offered OR NOT rematch_accepted", name="rematch_offered"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,6 +91,27 @@ class Pair(Versioned, CreatedAt, db.Model):
     youth_feedback: Mapped[str] = mapped_column(
         Text, default="", info=label(_l("Youth's feedback"))
     )
+    closure_kind: Mapped[ClosureKind | None] = mapped_column(
+        enum_column(ClosureKind, "closure_kind"), info=label(_l("Closure"))
+    )
+    closure_reason_id: Mapped[int | None] = mapped_column(
+        ForeignKey("closure_reason.id", ondelete="RESTRICT"), index=True,
+        info=label(_l("Reason for closing")),
+    )
+    exit_note_mentor: Mapped[str] = mapped_column(
+        Text, default="", server_default="", info=label(_l("Mentor's exit note")))
+    exit_note_youth: Mapped[str] = mapped_column(
+        Text, default="", server_default="", info=label(_l("Youth's exit note")))
+    exit_note_parent: Mapped[str] = mapped_column(
+        Text, default="", server_default="", info=label(_l("Parent's exit note")))
+    rematch_offered: Mapped[bool] = mapped_column(
+        default=False, server_default="0", info=label(_l("Rematch offered")))
+    rematch_accepted: Mapped[bool] = mapped_column(
+        default=False, server_default="0", info=label(_l("Rematch accepted")))
+    previous_pair_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pair.id", ondelete="RESTRICT"), index=True,
+        info=label(_l("Previous pair (rematch)")),
+    )
 
     youth: Mapped[Youth] = relationship(info=label(_l("Youth")))
     mentor: Mapped[Mentor] = relationship(info=label(_l("Mentor")))
@@ -73,6 +119,10 @@ class Pair(Versioned, CreatedAt, db.Model):
     programme: Mapped[Programme] = relationship(info=label(_l("Programme")))
     contract: Mapped[Contract | None] = relationship(info=label(_l("Contract")))
     referral: Mapped[Referral | None] = relationship(info=label(_l("Referral")))
+    closure_reason: Mapped[ClosureReason | None] = relationship(
+        info=label(_l("Reason for closing")))
+    previous_pair: Mapped[Pair | None] = relationship(
+        remote_side=[id], info=label(_l("Previous pair (rematch)")))
     goals: Mapped[list[Goal]] = relationship(
         back_populates="pair", order_by="Goal.id", info=label(_l("Goals")))
     history: Mapped[list[PairStatusChange]] = relationship(
@@ -82,7 +132,7 @@ class Pair(Versioned, CreatedAt, db.Model):
         info=label(_l("Additional support")))
 
     def __str__(self) -> str:
-        return f"{self.youth.case_number} {self.youth.initials} — {self.mentor}"
+        return f"{self.youth.case_number} {self.youth.initials}{self.youth.flag} — {self.mentor}"
 
 
 class PairStatusChange(db.Model):

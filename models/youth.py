@@ -8,7 +8,7 @@ from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentoring.enums import Gender, RiskFactorCode
-from mentoring.i18n import _l
+from mentoring.i18n import _, _l
 from models.base import CreatedAt, Versioned, db, enum_column, label
 from models.organisation import Locality, Municipality
 
@@ -101,8 +101,17 @@ class Youth(Versioned, CreatedAt, db.Model):
     )
 
     @property
+    def flag(self) -> str:
+        """A warning that follows the youth's name wherever it is shown."""
+        withdrawn = getattr(self, "consent_withdrawn_on", None)
+        if withdrawn is None:
+            return ""
+        return " ⚠ " + _(  # noqa: RUF001 - the sign is meant
+            "consent withdrawn %(date)s", date=withdrawn.strftime("%d.%m.%Y"))
+
+    @property
     def initials(self) -> str:
         return f"{self.first_name[:1]}. {self.last_name[:1]}."
 
     def __str__(self) -> str:
-        return f"{self.case_number} {self.first_name} {self.last_name}"
+        return f"{self.case_number} {self.first_name} {self.last_name}{self.flag}"

@@ -11,9 +11,17 @@ from sqlalchemy import select
 
 from mentoring import pairing, pairs
 from mentoring.clock import today
-from mentoring.enums import Achievement, CheckResult, Gender, GoalArea, MentorStatus, PairStatus
+from mentoring.enums import (
+    Achievement,
+    CheckResult,
+    ClosureKind,
+    Gender,
+    GoalArea,
+    MentorStatus,
+    PairStatus,
+)
 from mentoring.errors import RuleViolations
-from models import Mentor, Pair, Referral, User
+from models import ClosureReason, Mentor, Pair, Referral, User
 
 DAY = dt.date(2026, 6, 15)
 PROGRAMME = NS(min_mentor_age=20, mentor_older_than_youth=True, mentor_capacity=2,
@@ -146,11 +154,14 @@ def test_pause_resume_and_end_early_needs_a_reason(db: Any, setup: Any) -> None:
     pairs.transition(db.session, pair, PairStatus.paused, actor=setup["actor"], comment="Slims")
     pairs.transition(db.session, pair, PairStatus.active, actor=setup["actor"])
     with pytest.raises(RuleViolations) as caught:
-        pairs.transition(db.session, pair, PairStatus.ended_early, actor=setup["actor"])
-    assert {v.field for v in caught.value.violations} == {"comment"}
+        pairs.transition(db.session, pair, PairStatus.ended_early, actor=setup["actor"],
+                         comment="Pārcēlās")
+    assert {v.field for v in caught.value.violations} == {"closure_reason"}
+    moved = reason(db, ClosureKind.unplanned)
     pairs.transition(db.session, pair, PairStatus.ended_early, actor=setup["actor"],
-                     comment="Pārcēlās")
+                     comment="Pārcēlās", closure=pairs.Closure(reason_id=moved.id))
     assert pair.status == PairStatus.ended_early and pair.end_reason == "Pārcēlās"
+    assert pair.closure_kind == ClosureKind.unplanned and pair.closure_reason is moved
     with pytest.raises(RuleViolations):
         pairs.transition(db.session, pair, PairStatus.active, actor=setup["actor"])
 
@@ -165,8 +176,14 @@ def test_complete_only_with_a_full_evaluation(db: Any, setup: Any) -> None:
             pairs.complete(db.session, pair, achievements=achievements, summary=summary,
                            youth_feedback=feedback, actor=setup["actor"])
         assert pair.status == PairStatus.active
+    with pytest.raises(RuleViolations) as caught:  # the closure reason, planned, is required
+        pairs.complete(db.session, pair, achievements={goal.id: Achievement.partly},
+                       summary="Labi", youth_feedback="Patika", actor=setup["actor"],
+                       closure=pairs.Closure(reason_id=reason(db, ClosureKind.unplanned).id))
+    assert {v.field for v in caught.value.violations} == {"closure_reason"}
     pairs.complete(db.session, pair, achievements={goal.id: Achievement.partly},
-                   summary="Labi", youth_feedback="Patika", actor=setup["actor"])
+                   summary="Labi", youth_feedback="Patika", actor=setup["actor"],
+                   closure=pairs.Closure(reason_id=reason(db, ClosureKind.planned).id))
     assert pair.status == PairStatus.completed and goal.achievement == Achievement.partly
     # No path skips the evaluation: setting the status directly is refused at flush.
     other = form(db, {**setup, "referral": _another(db, setup)})
@@ -174,6 +191,10 @@ def test_complete_only_with_a_full_evaluation(db: Any, setup: Any) -> None:
     with pytest.raises(RuleViolations):
         db.session.flush()
     db.session.rollback()
+
+
+def reason(db: Any, kind: ClosureKind) -> ClosureReason:
+    return pairs.closure_reasons(db.session, kind)[0]
 
 
 def _another(db: Any, setup: Any) -> Referral:

@@ -1,0 +1,72 @@
+"""Safety concerns: raised on a pair, followed up, closed with a resolution."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, request, url_for
+from flask_admin import expose
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from admin_views.base import SecureModelView
+from mentoring import safety
+from mentoring.errors import RuleViolation
+from mentoring.i18n import _
+from models import Pair, SafetyConcern, db
+
+
+class SafetyConcernView(SecureModelView):
+    """Raised by a coordinator or mentor; the youth's social service sees it at once on its
+    tasks. Once raised, what happened stays as written: follow-ups go into the actions
+    taken and the severity, each kept in the concern's history."""
+
+    details_template = "mentoring/concern_details.html"
+    column_list = ("pair", "raised_on", "category", "severity", "closed_on")
+    column_details_list = ("pair", "raised_on", "category", "severity", "description",
+                           "actions_taken", "raised_by", "closed_on", "resolution", "closed_by")
+    column_export_list = column_details_list
+    form_columns = ("pair", "raised_on", "category", "severity", "description",
+                    "actions_taken")
+    column_filters = ("raised_on", "category", "severity", "closed_on")
+    column_default_sort = [("raised_on", True)]
+    query_options = (
+        joinedload(SafetyConcern.pair).joinedload(Pair.youth),
+        joinedload(SafetyConcern.pair).joinedload(Pair.mentor),
+        joinedload(SafetyConcern.raised_by), joinedload(SafetyConcern.closed_by),
+    )
+    FIXED_ONCE_RAISED = ("pair", "raised_on", "category", "description")
+
+    def edit_form(self, obj: Any = None) -> Any:
+        form = super().edit_form(obj)
+        for name in self.FIXED_ONCE_RAISED:
+            if name in form:
+                del form[name]
+        return form
+
+    def on_model_change(self, form: Any, model: SafetyConcern, is_created: bool) -> None:
+        super().on_model_change(form, model, is_created)
+        if is_created:
+            safety.raised(db.session, model, actor=current_user, ip=request.remote_addr or "")
+        else:
+            safety.updated(db.session, model, actor=current_user, ip=request.remote_addr or "")
+
+    def render(self, template: str, **kwargs: Any) -> Any:
+        if template == self.details_template and kwargs.get("model") is not None:
+            concern = kwargs["model"]
+            kwargs["can_close"] = concern.is_open and self._can("edit")
+        return super().render(template, **kwargs)
+
+    @expose("/close/", methods=("POST",))
+    def close_view(self) -> Any:
+        concern = self.get_one(request.form.get("id", ""))
+        try:
+            safety.close(db.session, concern, resolution=request.form.get("resolution", ""),
+                         actor=current_user, ip=request.remote_addr or "")
+            db.session.commit()
+            flash(_("The concern is closed."), "success")
+        except RuleViolation as exc:
+            db.session.rollback()
+            for violation in getattr(exc, "violations", [exc]):
+                flash(str(violation.message), "error")
+        return redirect(url_for(".details_view", id=concern.id))

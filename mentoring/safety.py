@@ -1,0 +1,88 @@
+"""Safety concerns about a pair: raised by a coordinator or mentor, shown at once to the
+youth's social service, followed up, closed with a resolution. Every step is kept as an
+event, so the history survives later edits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mentoring import audit
+from mentoring.clock import today
+from mentoring.enums import ConcernCategory, ConcernEvent, Severity
+from mentoring.errors import RuleViolation, RuleViolations
+from mentoring.i18n import _l
+from models import Pair, SafetyConcern, SafetyConcernEvent
+
+
+def _event(db: Session, concern: SafetyConcern, kind: ConcernEvent, text: str,
+           actor: Any) -> None:
+    db.add(SafetyConcernEvent(concern=concern, kind=kind, text=text,
+                              actor_id=getattr(actor, "id", None)))
+
+
+def raise_concern(db: Session, pair: Pair, *, category: ConcernCategory, severity: Severity,
+                  description: str, actions_taken: str = "", raised_on: dt.date | None = None,
+                  actor: Any, ip: str = "") -> SafetyConcern:
+    concern = SafetyConcern(pair=pair, category=category, severity=severity,
+                            description=description.strip(),
+                            actions_taken=actions_taken.strip(),
+                            raised_on=raised_on or today(),
+                            raised_by_id=getattr(actor, "id", None))
+    db.add(concern)
+    db.flush()
+    raised(db, concern, actor=actor, ip=ip)
+    return concern
+
+
+def raised(db: Session, concern: SafetyConcern, *, actor: Any, ip: str = "") -> None:
+    """The history's first step for a concern just stored (by any path)."""
+    concern.raised_by_id = concern.raised_by_id or getattr(actor, "id", None)
+    text = concern.description
+    if concern.actions_taken:
+        text += "\n" + concern.actions_taken
+    _event(db, concern, ConcernEvent.raised, text, actor)
+    db.flush()
+    audit.record(db, actor, "concern.raised", concern, ip=ip,
+                 changes={"severity": [None, concern.severity.value]})
+
+
+def updated(db: Session, concern: SafetyConcern, *, actor: Any, ip: str = "") -> None:
+    """Keep what changed on an open concern (actions taken, severity) in its history."""
+    _event(db, concern, ConcernEvent.update,
+           f"{concern.severity.label}: {concern.actions_taken}", actor)
+    db.flush()
+    audit.record(db, actor, "concern.updated", concern, ip=ip)
+
+
+def close(db: Session, concern: SafetyConcern, *, resolution: str, actor: Any,
+          on: dt.date | None = None, ip: str = "") -> None:
+    on = on or today()
+    problems = []
+    if concern.closed_on is not None:
+        problems.append(RuleViolation(_l("This concern is already closed.")))
+    if not resolution.strip():
+        problems.append(RuleViolation(_l("Describe the resolution."), "resolution"))
+    if concern.raised_on and on < concern.raised_on:
+        problems.append(RuleViolation(
+            _l("A concern cannot be closed before it was raised."), "closed_on"))
+    if problems:
+        raise RuleViolations(problems)
+    concern.closed_on = on
+    concern.resolution = resolution.strip()
+    concern.closed_by_id = getattr(actor, "id", None)
+    _event(db, concern, ConcernEvent.closed, concern.resolution, actor)
+    db.flush()
+    audit.record(db, actor, "concern.closed", concern, ip=ip,
+                 changes={"closed_on": [None, str(on)]})
+
+
+def open_concerns(db: Session, scope: Any) -> list[SafetyConcern]:
+    """Open concerns within ``scope`` (a WHERE clause on SafetyConcern), gravest first."""
+    order = {s: i for i, s in enumerate(reversed(list(Severity)))}
+    found = list(db.scalars(select(SafetyConcern).where(scope, SafetyConcern.closed_on.is_(None))
+                            .order_by(SafetyConcern.raised_on, SafetyConcern.id)))
+    return sorted(found, key=lambda c: order[c.severity])

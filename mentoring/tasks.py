@@ -1,0 +1,221 @@
+"""The "My tasks" list: what needs doing now within the reader's scope, each line pointing
+to the screen where it is done. The same lists feed the admin home, the tasks page and the
+coordinators' reminder e-mails.
+
+A task group is computed only for a role that may act on it (``access.can``), and always
+within ``access.row_filter``, so nobody sees a task about a record they cannot reach.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Date, and_, func, literal, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from mentoring import access, checkins
+from mentoring.aggregates import days_between
+from mentoring.dashboard import compliance_month, ending_without_evaluation, missed_supervision
+from mentoring.enums import EntryStatus, MentorStatus, PairStatus, ReferralStatus, Role
+from mentoring.i18n import _l
+from models import (
+    Agreement,
+    BackgroundCheck,
+    CheckIn,
+    Mentor,
+    Pair,
+    Programme,
+    Referral,
+    SafetyConcern,
+    ServiceEntry,
+    Supervision,
+    Youth,
+)
+
+IDLE_DAYS = 14
+EXPIRING_DAYS = 30
+OPEN_REFERRALS = (ReferralStatus.new, ReferralStatus.in_review)
+
+
+@dataclass
+class Task:
+    label: str
+    detail: Any  # a date, a number of days, a severity: the template formats it by kind
+    link: tuple[str, dict[str, Any]]  # endpoint and its arguments
+    urgent: bool = False
+
+
+@dataclass
+class TaskGroup:
+    key: str
+    title: Any
+    detail_kind: str  # "date", "days", "count", "text"
+    detail_title: Any
+    total: int = 0
+    tasks: list[Task] = field(default_factory=list)
+
+
+def has_tasks(actor: Any) -> bool:
+    """Whether ``actor``'s role has a task list at all (mentors get reminders instead)."""
+    return access.role_of(actor) in (Role.admin, Role.municipality, Role.provider)
+
+
+def build(db: Session, actor: Any, today: dt.date, limit: int | None = None) -> list[TaskGroup]:
+    """Every task group ``actor`` may act on, in the order of the issue's list; each with
+    its total and at most ``limit`` tasks (all when None). A fixed number of queries."""
+    groups: list[TaskGroup] = []
+    role = access.role_of(actor)
+    if not has_tasks(actor):
+        return groups
+    pairs = access.row_filter(actor, Pair)
+    if access.can(actor, SafetyConcern, access.LIST):
+        groups.append(_concerns(db, actor, limit))
+    if access.can(actor, CheckIn, access.CREATE):
+        groups.append(_overdue_check_ins(db, pairs, today, limit))
+    if access.can(actor, ServiceEntry, access.EDIT):
+        groups.append(_waiting_entries(db, pairs, limit))
+    if access.can(actor, Pair, access.EDIT):
+        groups.append(_rows(db, "ending", _l("Pairs ending within 30 days without an evaluation"),
+                            "date", _l("Planned end"), ending_without_evaluation(pairs, today),
+                            "pair.details_view", limit))
+        groups.append(_rows(db, "idle", _l("Pairs with no service entry for 14 days"),
+                            "date", _l("Last entry"), _idle(pairs, today), "pair.details_view",
+                            limit))
+    if access.can(actor, Supervision, access.CREATE):
+        month = compliance_month(today)
+        groups.append(_rows(
+            db, "supervision", _l("Mentors who missed the month's supervision"), "text",
+            _l("Month"), missed_supervision(access.row_filter(actor, Mentor), month).add_columns(
+                literal(f"{month:%m.%Y}")),
+            "mentor.details_view", limit))
+    if access.can(actor, BackgroundCheck, access.CREATE):
+        groups.append(_rows(db, "checks",
+                            _l("Background checks expiring within 30 days"), "date",
+                            _l("Valid until"), _expiring_checks(actor, today),
+                            "background_check.create_view", limit, arg="mentor"))
+    if access.can(actor, Agreement, access.CREATE):
+        groups.append(_rows(db, "agreements", _l("Agreements expiring within 30 days"),
+                            "date", _l("Ends"), _expiring_agreements(actor, today),
+                            "agreement.create_view", limit, arg="mentor"))
+    if access.can(actor, Referral, access.EDIT) and role != Role.provider:
+        groups.append(_rows(db, "referrals",
+                            _l("Referrals waiting for a decision longer than the target"),
+                            "date", _l("Date received"), _late_referrals(db, actor, today),
+                            "review.referral", limit, arg="referral_id"))
+    return groups
+
+
+def _rows(db: Session, key: str, title: Any, kind: str, detail_title: Any, query: Any,
+          endpoint: str, limit: int | None, arg: str = "id") -> TaskGroup:
+    """(id, label, detail) rows and, by a window, their total in one query."""
+    query = query.add_columns(func.count().over())
+    rows = db.execute(query.limit(limit) if limit else query).all()
+    group = TaskGroup(key, title, kind, detail_title, total=int(rows[0][-1]) if rows else 0)
+    group.tasks = [Task(str(row[1]), row[2], (endpoint, {arg: row[0]})) for row in rows]
+    return group
+
+
+def _concerns(db: Session, actor: Any, limit: int | None) -> TaskGroup:
+    """Open safety concerns, the gravest and oldest first: shown to the youth's social
+    service at once, and to the provider who must act."""
+    from mentoring.enums import Severity
+
+    rank = {s: i for i, s in enumerate(Severity)}
+    rows = db.execute(
+        select(SafetyConcern.id, Youth.case_number, SafetyConcern.severity,
+               SafetyConcern.raised_on)
+        .join(Pair, Pair.id == SafetyConcern.pair_id).join(Youth, Youth.id == Pair.youth_id)
+        .where(access.row_filter(actor, SafetyConcern), SafetyConcern.closed_on.is_(None))
+    ).all()
+    rows = sorted(rows, key=lambda r: (-rank[r.severity], r.raised_on, r.id))
+    group = TaskGroup("concerns", _l("Open safety concerns"), "text", _l("Severity"),
+                      total=len(rows))
+    group.tasks = [
+        Task(f"{r.case_number} · {r.raised_on:%d.%m.%Y}", r.severity.label,
+             ("safety_concern.details_view", {"id": r.id}),
+             urgent=r.severity in (Severity.high, Severity.critical))
+        for r in rows[:limit]
+    ]
+    return group
+
+
+def _overdue_check_ins(db: Session, pairs: Any, today: dt.date,
+                       limit: int | None) -> TaskGroup:
+    overdue = [d for d in checkins.due_for_active_pairs(db, pairs) if d.overdue(today)]
+    group = TaskGroup("check_ins", _l("Overdue check-ins"), "date", _l("Due"),
+                      total=len(overdue))
+    group.tasks = [Task(d.case_number, d.due_on, ("check_in.create_view", {"pair": d.pair_id}))
+                   for d in overdue[:limit]]
+    return group
+
+
+def _waiting_entries(db: Session, pairs: Any, limit: int | None) -> TaskGroup:
+    """Per pair: how many entries wait for approval (linked to the entry list, filtered)."""
+    query = (select(Pair.id, Youth.case_number, func.count(ServiceEntry.id),
+                    func.min(ServiceEntry.day), func.count().over())
+             .join(Pair, Pair.id == ServiceEntry.pair_id).join(Youth, Youth.id == Pair.youth_id)
+             .where(pairs, ServiceEntry.status == EntryStatus.logged)
+             .group_by(Pair.id, Youth.case_number)
+             .order_by(func.min(ServiceEntry.day), Pair.id))
+    rows = db.execute(query.limit(limit) if limit else query).all()
+    group = TaskGroup("entries", _l("Service entries waiting for approval"), "count",
+                      _l("Entries"), total=int(rows[0][-1]) if rows else 0)
+    group.tasks = [Task(row[1], row[2], ("service_entry.index_view", {"search": row[1]}))
+                   for row in rows]
+    return group
+
+
+def _idle(pairs: Any, today: dt.date) -> Any:
+    """Active pairs that began 14 or more days ago with no entry (not rejected) in the
+    last 14 days: the latest entry is on or before today − 14."""
+    since = today - dt.timedelta(days=IDLE_DAYS)
+    last = (select(func.max(ServiceEntry.day)).where(
+        ServiceEntry.pair_id == Pair.id, ServiceEntry.status != EntryStatus.rejected)
+        .correlate(Pair).scalar_subquery())
+    return (select(Pair.id, Youth.case_number, last).join(Youth, Youth.id == Pair.youth_id)
+            .where(pairs, Pair.status == PairStatus.active, Pair.starts_on <= since,
+                   or_(last.is_(None), last <= since))
+            .order_by(Pair.starts_on, Pair.id))
+
+
+def _mentors_in_service(actor: Any) -> Any:
+    return and_(access.row_filter(actor, Mentor), Mentor.archived.is_(False),
+                Mentor.status.in_([MentorStatus.certified, MentorStatus.active]))
+
+
+def _expiring_checks(actor: Any, today: dt.date) -> Any:
+    """Each working mentor's latest statement, when it runs out within 30 days (or has)."""
+    newer = aliased(BackgroundCheck)
+    return (select(Mentor.id, Mentor.first_name + " " + Mentor.last_name,
+                   BackgroundCheck.valid_until)
+            .join(BackgroundCheck, BackgroundCheck.mentor_id == Mentor.id)
+            .where(_mentors_in_service(actor),
+                   BackgroundCheck.valid_until <= today + dt.timedelta(days=EXPIRING_DAYS),
+                   ~select(newer.id).where(newer.mentor_id == Mentor.id,
+                                           newer.valid_until > BackgroundCheck.valid_until)
+                   .exists())
+            .order_by(BackgroundCheck.valid_until, Mentor.id))
+
+
+def _expiring_agreements(actor: Any, today: dt.date) -> Any:
+    newer = aliased(Agreement)
+    return (select(Mentor.id, Mentor.first_name + " " + Mentor.last_name, Agreement.ends_on)
+            .join(Agreement, Agreement.mentor_id == Mentor.id)
+            .where(_mentors_in_service(actor), Agreement.signed.is_(True),
+                   Agreement.ends_on <= today + dt.timedelta(days=EXPIRING_DAYS),
+                   ~select(newer.id).where(newer.mentor_id == Mentor.id,
+                                           newer.ends_on > Agreement.ends_on).exists())
+            .order_by(Agreement.ends_on, Mentor.id))
+
+
+def _late_referrals(db: Session, actor: Any, today: dt.date) -> Any:
+    """Open referrals that have waited more days than their programme's target."""
+    waited = days_between(db, Referral.received_on, literal(today, Date))
+    return (select(Referral.id, Youth.case_number, Referral.received_on)
+            .join(Youth, Youth.id == Referral.youth_id)
+            .join(Programme, Programme.id == Referral.programme_id)
+            .where(access.row_filter(actor, Referral), Referral.status.in_(OPEN_REFERRALS),
+                   waited > Programme.decision_target_days)
+            .order_by(Referral.received_on, Referral.id))
