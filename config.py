@@ -35,6 +35,16 @@ class DefaultConfig:
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token
     FLASK_ADMIN_SWATCH = "default"
     PAGE_SIZE = 25
+    # Reminder e-mails (`flask --app app reminders`): the SMTP server and the sender.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_STARTTLS = _bool("MAIL_STARTTLS", False)
+    MAIL_SSL = _bool("MAIL_SSL", False)
+    MAIL_FROM = os.environ.get("MAIL_FROM", "mentori@localhost")
+    # The address people open the back office at, for the links in e-mails.
+    APP_URL = os.environ.get("APP_URL", "http://127.0.0.1:5000")
 
 
 def normalise_database_url(url: str) -> str:

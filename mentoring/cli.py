@@ -1,14 +1,16 @@
-"""Operator commands: ``flask --app app demo``, ``users …``, ``backup`` and ``restore``."""
+"""Operator commands: ``flask --app app demo``, ``users …``, ``backup``, ``restore``,
+``retention`` and ``reminders``."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask
 from sqlalchemy import func, select
 
-from mentoring import backups, demo, retention
+from mentoring import backups, demo, mail, reminders, retention
 from mentoring.clock import today
 from mentoring.enums import Role
 from mentoring.errors import RuleViolation
@@ -31,6 +33,29 @@ def _database_url() -> str:
 
 
 def register_cli(app: Flask) -> None:
+    @app.cli.command("reminders")
+    @click.option("--dry-run", is_flag=True, help="Only list who would get what.")
+    @click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                  help="Run as on this day (to catch up a missed run).")
+    def reminders_command(dry_run: bool, on: Any) -> None:
+        """Send today's reminder e-mails (for a daily cron job; running again sends nothing
+        twice)."""
+        day = on.date() if on else today()
+        if dry_run:
+            for reminder in reminders.due(db.session, day):
+                click.echo(f"{reminder.kind:<9} {reminder.user.email}")
+            return
+        smtp = mail.Smtp.from_config(app.config)
+        outcome = reminders.send_due(
+            db.session, day, app_url=app.config["APP_URL"].rstrip("/"),
+            make=lambda r: smtp.message(r.user.email, r.user.name, r.subject, r.body,
+                                        r.user.language.value),
+            transport=smtp.connect)
+        counts = reminders.by_kind(outcome)
+        click.echo(f"Sent {len(outcome.sent)} reminder(s) "
+                   f"({', '.join(f'{k}: {n}' for k, n in sorted(counts.items())) or 'none'}); "
+                   f"{outcome.already} already sent earlier.")
+
     @app.cli.command("retention")
     @click.option("--apply", "apply_", is_flag=True, help="Anonymise (irreversible).")
     @click.option("--dry-run", is_flag=True, help="Only list (the default).")
