@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from flask import flash, redirect, request, url_for
+from markupsafe import Markup
 from flask_admin import expose
 from flask_login import current_user
 from sqlalchemy import select
@@ -30,8 +31,16 @@ class RiskFactorView(SecureModelView):
     column_default_sort = "code"
 
 
+def _withdrawn(view: Any, context: Any, model: Youth, name: str) -> Any:
+    if model.consent_withdrawn_on is None:
+        return ""
+    return Markup('<span class="badge badge-danger">⚠ {}</span>').format(
+        _("consent withdrawn %(date)s", date=model.consent_withdrawn_on.strftime("%d.%m.%Y")))
+
+
 class YouthView(SecureModelView):
     details_template = "mentoring/youth_details.html"
+    column_formatters = {"consent_withdrawn_on": _withdrawn}
 
     def render(self, template: str, **kwargs: Any) -> Any:
         if template == self.details_template and kwargs.get("model") is not None:

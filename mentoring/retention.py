@@ -22,6 +22,7 @@ from models import (
     AdditionalSupport,
     AuditLog,
     CheckIn,
+    Consent,
     Goal,
     Invoice,
     InvoiceLine,
@@ -30,6 +31,8 @@ from models import (
     Programme,
     Referral,
     ReferralStatusChange,
+    SafetyConcern,
+    SafetyConcernEvent,
     ServiceEntry,
     Youth,
 )
@@ -113,7 +116,14 @@ def anonymise(db: Session, youth_id: int, *, actor: Any, today: dt.date) -> None
         ReferralStatusChange.referral_id.in_(referrals)).values(comment=""))
     db.execute(update(Pair).where(Pair.id.in_(pairs)).values(
         end_reason=case((Pair.end_reason != "", ERASED), else_=""), evaluation_summary="",
-        youth_feedback=""))
+        youth_feedback="", exit_note_mentor="", exit_note_youth="", exit_note_parent=""))
+    concerns = select(SafetyConcern.id).where(SafetyConcern.pair_id.in_(pairs))
+    db.execute(update(SafetyConcern).where(SafetyConcern.id.in_(concerns)).values(
+        description=ERASED, actions_taken="",
+        resolution=case((SafetyConcern.resolution != "", ERASED), else_="")))
+    db.execute(update(SafetyConcernEvent).where(SafetyConcernEvent.concern_id.in_(concerns))
+               .values(text=""))
+    db.execute(update(Consent).where(Consent.youth_id == youth_id).values(note=""))
     db.execute(update(PairStatusChange).where(PairStatusChange.pair_id.in_(pairs))
                .values(comment=""))
     db.execute(update(Goal).where(Goal.pair_id.in_(pairs)).values(description="—", target=""))
@@ -130,7 +140,9 @@ def anonymise(db: Session, youth_id: int, *, actor: Any, today: dt.date) -> None
               (AdditionalSupport, AdditionalSupport.pair_id.in_(pairs)),
               (ServiceEntry, ServiceEntry.pair_id.in_(pairs)),
               (PairStatusChange, PairStatusChange.pair_id.in_(pairs)),
-              (CheckIn, CheckIn.pair_id.in_(pairs)))
+              (CheckIn, CheckIn.pair_id.in_(pairs)),
+              (SafetyConcern, SafetyConcern.id.in_(concerns)),
+              (Consent, Consent.youth_id == youth_id))
     for model, owner in owners:
         ids = select(cast(model.id, String)).where(owner)
         db.execute(update(AuditLog).where(AuditLog.model == model.__name__,

@@ -47,13 +47,13 @@ def raised(db: Session, concern: SafetyConcern, *, actor: Any, ip: str = "") -> 
     _event(db, concern, ConcernEvent.raised, text, actor)
     db.flush()
     audit.record(db, actor, "concern.raised", concern, ip=ip,
-                 changes={"severity": [None, concern.severity.value]})
+                 changes={"severity": [None, Severity(concern.severity).value]})
 
 
 def updated(db: Session, concern: SafetyConcern, *, actor: Any, ip: str = "") -> None:
     """Keep what changed on an open concern (actions taken, severity) in its history."""
     _event(db, concern, ConcernEvent.update,
-           f"{concern.severity.label}: {concern.actions_taken}", actor)
+           f"{Severity(concern.severity).label}: {concern.actions_taken}", actor)
     db.flush()
     audit.record(db, actor, "concern.updated", concern, ip=ip)
 

@@ -11,7 +11,19 @@ from sqlalchemy import insert, select, text, update
 
 from mentoring import retention
 from mentoring.enums import PairStatus, ReferralStatus
-from models import AuditLog, CheckIn, Goal, InvoiceLine, Pair, Programme, Referral, Youth
+from models import (
+    AuditLog,
+    CheckIn,
+    Consent,
+    Goal,
+    InvoiceLine,
+    Pair,
+    Programme,
+    Referral,
+    SafetyConcern,
+    SafetyConcernEvent,
+    Youth,
+)
 from tests import small_world
 
 TODAY = dt.date(2026, 6, 15)  # with 60 months kept, cases closed before 15.06.2021 are due
@@ -84,11 +96,25 @@ def test_every_record_of_the_youth_is_erased(db: Any, world: dict[str, int]) -> 
     db.session.execute(insert(AuditLog).values(
         action="update", model="Goal", record_id=str(goal),
         changes={"description": ["", "Slepens mērķis"]}))
+    db.session.execute(update(Pair).where(Pair.id == world["pb"]).values(
+        exit_note_mentor="Slepena mentora piezīme", exit_note_parent="Slepena vecāku piezīme"))
+    concern = db.session.execute(insert(SafetyConcern).values(
+        pair_id=world["pb"], raised_on=dt.date(2021, 3, 1), category="other", severity="low",
+        description="Slepens notikums", actions_taken="Slepena rīcība",
+        closed_on=dt.date(2021, 3, 2), resolution="Slepens risinājums")).inserted_primary_key[0]
+    db.session.execute(insert(SafetyConcernEvent).values(
+        concern_id=concern, kind="raised", text="Slepens notikums", at=dt.datetime(2021, 3, 1)))
+    db.session.execute(insert(Consent).values(
+        youth_id=world["y2"], given_by="parent", purpose="service", method="written",
+        given_on=dt.date(2021, 1, 1), note="Slepena piekrišanas piezīme",
+        recorded_at=dt.datetime(2021, 1, 1)))
     db.session.commit()
     done, _refused = retention.apply(db.session, actor=None, today=TODAY + dt.timedelta(days=1))
     db.session.commit()
     assert "C-2" in [c.case_number for c in done]
-    for secret in ("Slepena virzība", "Slepena piezīme", "Slepens mērķis", "Vārds2"):
+    for secret in ("Slepena virzība", "Slepena piezīme", "Slepens mērķis", "Vārds2",
+                   "Slepena mentora piezīme", "Slepena vecāku piezīme", "Slepens notikums",
+                   "Slepena rīcība", "Slepens risinājums", "Slepena piekrišanas piezīme"):
         assert not anywhere(db, secret), secret
 
 
