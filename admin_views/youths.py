@@ -6,9 +6,9 @@ import datetime as dt
 from typing import Any
 
 from flask import flash, redirect, request, url_for
-from markupsafe import Markup
 from flask_admin import expose
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
