@@ -459,7 +459,7 @@ class SecureModelView(ModelView):
             return
         for field in form:
             wanted = request.args.get(field.name, type=int)
-            if wanted is None:
+            if wanted is None or field.type.endswith("MultipleField"):
                 continue
             if getattr(field, "query", None) is not None:
                 remote = field.query.column_descriptions[0]["entity"]

@@ -31,8 +31,7 @@ class PairView(SecureModelView):
     details_template = "mentoring/pair_details.html"
     column_list = ("youth", "mentor", "provider", "starts_on", "planned_end_on", "status")
     column_details_list = (
-        "youth", "mentor", "provider", "programme", "contract", "referral", "previous_pair",
-        "starts_on", "planned_end_on", "ended_on", "status", "closure_kind", "closure_reason",
+        "youth", "mentor", "provider", "programme", "contract", "referral", "starts_on", "planned_end_on", "ended_on", "status", "closure_kind", "closure_reason",
         "end_reason", "evaluation_summary", "youth_feedback", "exit_note_mentor",
         "exit_note_youth", "exit_note_parent", "rematch_offered", "rematch_accepted",
         "created_at",

@@ -95,6 +95,17 @@ class ConsentView(SecureModelView):
     form_ajax_refs = {"youth": YOUTH_LOOKUP}
     query_options = (joinedload(Consent.youth), joinedload(Consent.recorded_by))
 
+    FIXED_ONCE_RECORDED = ("youth", "given_by", "purpose", "given_on")
+
+    def edit_form(self, obj: Any = None) -> Any:
+        """Who consented to what and when stays as recorded (a back-dated consent would
+        cure a withdrawal after the fact); a mistake is corrected by a new record."""
+        form = super().edit_form(obj)
+        for name in self.FIXED_ONCE_RECORDED:
+            if name in form:
+                del form[name]
+        return form
+
     def on_model_change(self, form: Any, model: Consent, is_created: bool) -> None:
         if is_created:
             model.recorded_by_id = current_user.id

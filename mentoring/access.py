@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from mentoring.enums import EntryStatus, InvoiceStatus, Role
 from models import (
@@ -281,7 +281,9 @@ _MENTOR_SCOPES: dict[type, Any] = {
     Pair: lambda u: Pair.mentor_id == u.mentor_id,
     Goal: lambda u: Goal.pair_id.in_(_mentor_pairs(u.mentor_id)),
     ServiceEntry: lambda u: ServiceEntry.pair_id.in_(_mentor_pairs(u.mentor_id)),
-    SafetyConcern: lambda u: SafetyConcern.pair_id.in_(_mentor_pairs(u.mentor_id)),
+    # Only what they raised themselves: a concern may be about the mentor's own conduct.
+    SafetyConcern: lambda u: and_(SafetyConcern.pair_id.in_(_mentor_pairs(u.mentor_id)),
+                                  SafetyConcern.raised_by_id == u.id),
 }
 
 

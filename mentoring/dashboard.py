@@ -169,9 +169,10 @@ def _without_goals(pairs: Any, today: dt.date) -> Any:
 
 
 def ending_without_evaluation(pairs: Any, today: dt.date) -> Any:
-    """(id, case number, planned end) of active pairs ending within 30 days, not evaluated."""
+    """(id, case number, planned end) of active pairs ending within 30 days, or already past
+    their planned end, not evaluated."""
     return _pair_rows(and_(
-        pairs, Pair.status == PairStatus.active, Pair.planned_end_on >= today,
+        pairs, Pair.status == PairStatus.active,
         Pair.planned_end_on <= today + dt.timedelta(days=ENDING_WITHIN_DAYS),
         Pair.evaluation_summary == "")).add_columns(Pair.planned_end_on)
 

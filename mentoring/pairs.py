@@ -166,6 +166,21 @@ def _not_waiting() -> Any:
         Pair.referral_id.is_not(None), or_(Pair.status.in_(OPEN), ~Pair.rematch_accepted))
 
 
+def rematch_problems(previous: Pair, mentor_id: int | None,
+                     starts_on: dt.date | None) -> list[RuleViolation]:
+    """A rematch is with another mentor, and starts no earlier than the day the earlier
+    pair ended."""
+    problems = []
+    if mentor_id is not None and mentor_id == previous.mentor_id:
+        problems.append(RuleViolation(_l("A rematch is with another mentor."), "mentor"))
+    ended = previous.ended_on
+    if starts_on is not None and ended is not None and starts_on < ended:
+        problems.append(RuleViolation(_l(
+            "The new pair cannot start before the earlier one ended (%(date)s).",
+            date=ended.strftime("%d.%m.%Y")), "starts_on"))
+    return problems
+
+
 def last_pair(db: Session, referral: Referral) -> Pair | None:
     return db.scalar(select(Pair).where(Pair.referral_id == referral.id)
                      .order_by(Pair.id.desc()).limit(1))
@@ -195,9 +210,13 @@ def form_pair(db: Session, *, referral: Referral, mentor: Mentor, starts_on: dt.
         problems.append(RuleViolation(_l("Only an accepted referral can be paired.")))
     if mentor.provider_id != referral.provider_id:
         problems.append(RuleViolation(_l("The mentor works for another provider."), "mentor"))
+    # One pairing of a referral at a time: concurrent attempts wait here for each other.
+    db.execute(select(Referral.id).where(Referral.id == referral.id).with_for_update())
     previous = last_pair(db, referral)
     if previous is not None and (previous.status in OPEN or not previous.rematch_accepted):
         problems.append(RuleViolation(_l("This referral already has a pair.")))
+    elif previous is not None:
+        problems += rematch_problems(previous, mentor.id, starts_on)
     if consent_withdrawn(db, referral.youth_id, starts_on):
         problems.append(RuleViolation(_l(
             "The youth's consent was withdrawn: no pair can start after the withdrawal."),

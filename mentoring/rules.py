@@ -356,6 +356,8 @@ def _pair(p: Pair) -> Iterator[RuleViolation]:
     if p.rematch_accepted and not p.rematch_offered:
         yield RuleViolation(_l("A rematch can be accepted only once it is offered."),
                             "rematch_accepted")
+    if p.previous_pair is not None:
+        yield from pairs.rematch_problems(p.previous_pair, p.mentor_id, p.starts_on)
     session, state = object_session(p), sa_inspect(p)
     youth_id = p.youth_id if p.youth_id is not None else getattr(p.youth, "id", None)
     moved = state.pending or state.transient or state.attrs["starts_on"].history.has_changes()

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, aliased
 from mentoring import access, checkins
 from mentoring.aggregates import days_between
 from mentoring.dashboard import compliance_month, ending_without_evaluation, missed_supervision
-from mentoring.enums import EntryStatus, MentorStatus, PairStatus, ReferralStatus, Role
+from mentoring.enums import CheckResult, EntryStatus, MentorStatus, PairStatus, ReferralStatus, Role
 from mentoring.i18n import _l
 from models import (
     Agreement,
@@ -79,7 +79,7 @@ def build(db: Session, actor: Any, today: dt.date, limit: int | None = None) -> 
     if access.can(actor, Pair, access.EDIT):
         groups.append(_rows(db, "ending", _l("Pairs ending within 30 days without an evaluation"),
                             "date", _l("Planned end"), ending_without_evaluation(pairs, today),
-                            "pair.details_view", limit))
+                            "pair.details_view", limit, today=today))
         groups.append(_rows(db, "idle", _l("Pairs with no service entry for 14 days"),
                             "date", _l("Last entry"), _idle(pairs, today), "pair.details_view",
                             limit))
@@ -94,11 +94,12 @@ def build(db: Session, actor: Any, today: dt.date, limit: int | None = None) -> 
         groups.append(_rows(db, "checks",
                             _l("Background checks expiring within 30 days"), "date",
                             _l("Valid until"), _expiring_checks(actor, today),
-                            "background_check.create_view", limit, arg="mentor"))
+                            "background_check.create_view", limit, arg="mentor",
+                            today=today))
     if access.can(actor, Agreement, access.CREATE):
         groups.append(_rows(db, "agreements", _l("Agreements expiring within 30 days"),
                             "date", _l("Ends"), _expiring_agreements(actor, today),
-                            "agreement.create_view", limit, arg="mentor"))
+                            "agreement.create_view", limit, arg="mentor", today=today))
     if access.can(actor, Referral, access.EDIT) and role != Role.provider:
         groups.append(_rows(db, "referrals",
                             _l("Referrals waiting for a decision longer than the target"),
@@ -108,12 +109,17 @@ def build(db: Session, actor: Any, today: dt.date, limit: int | None = None) -> 
 
 
 def _rows(db: Session, key: str, title: Any, kind: str, detail_title: Any, query: Any,
-          endpoint: str, limit: int | None, arg: str = "id") -> TaskGroup:
-    """(id, label, detail) rows and, by a window, their total in one query."""
+          endpoint: str, limit: int | None, arg: str = "id",
+          today: dt.date | None = None) -> TaskGroup:
+    """(id, label, detail) rows and, by a window, their total in one query; a date already
+    past ``today`` marks the line urgent."""
+    today = today or dt.date.max
     query = query.add_columns(func.count().over())
     rows = db.execute(query.limit(limit) if limit else query).all()
     group = TaskGroup(key, title, kind, detail_title, total=int(rows[0][-1]) if rows else 0)
-    group.tasks = [Task(str(row[1]), row[2], (endpoint, {arg: row[0]})) for row in rows]
+    group.tasks = [Task(str(row[1]), row[2], (endpoint, {arg: row[0]}),
+                        urgent=isinstance(row[2], dt.date) and row[2] < today)
+                   for row in rows]
     return group
 
 
@@ -194,6 +200,7 @@ def _expiring_checks(actor: Any, today: dt.date) -> Any:
             .where(_mentors_in_service(actor),
                    BackgroundCheck.valid_until <= today + dt.timedelta(days=EXPIRING_DAYS),
                    ~select(newer.id).where(newer.mentor_id == Mentor.id,
+                                           newer.result == CheckResult.clear,
                                            newer.valid_until > BackgroundCheck.valid_until)
                    .exists())
             .order_by(BackgroundCheck.valid_until, Mentor.id))
@@ -206,6 +213,7 @@ def _expiring_agreements(actor: Any, today: dt.date) -> Any:
             .where(_mentors_in_service(actor), Agreement.signed.is_(True),
                    Agreement.ends_on <= today + dt.timedelta(days=EXPIRING_DAYS),
                    ~select(newer.id).where(newer.mentor_id == Mentor.id,
+                                           newer.signed.is_(True),
                                            newer.ends_on > Agreement.ends_on).exists())
             .order_by(Agreement.ends_on, Mentor.id))
 

@@ -67,8 +67,9 @@ def withdrawal_in_force(youth_id: object, day: object) -> object:
         .where(Consent.youth_id == youth_id, Consent.purpose.in_(CONSENT_REQUIRED),
                Consent.withdrawn_on.is_not(None), Consent.withdrawn_on < day,
                ~select(again.id).where(
-                   again.youth_id == Consent.youth_id, again.purpose == Consent.purpose,
-                   again.given_on > Consent.withdrawn_on, again.given_on <= day,
+                   again.id != Consent.id, again.youth_id == Consent.youth_id,
+                   again.purpose == Consent.purpose,
+                   again.given_on >= Consent.withdrawn_on, again.given_on <= day,
                    or_(again.withdrawn_on.is_(None), again.withdrawn_on >= day))
                .correlate_except(again).exists())
         .correlate_except(Consent)
@@ -84,8 +85,9 @@ Youth.consent_withdrawn_on = column_property(
     .where(Consent.youth_id == Youth.id, Consent.purpose.in_(CONSENT_REQUIRED),
            Consent.withdrawn_on.is_not(None),
            ~select(_renewed.id).where(and_(
-               _renewed.youth_id == Consent.youth_id, _renewed.purpose == Consent.purpose,
-               _renewed.given_on > Consent.withdrawn_on, _renewed.withdrawn_on.is_(None)))
+               _renewed.id != Consent.id, _renewed.youth_id == Consent.youth_id,
+               _renewed.purpose == Consent.purpose,
+               _renewed.given_on >= Consent.withdrawn_on, _renewed.withdrawn_on.is_(None)))
            .exists())
     .correlate_except(Consent, _renewed)
     .scalar_subquery(),

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, func, select
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from mentoring.enums import (
@@ -56,6 +66,10 @@ class Pair(Versioned, CreatedAt, db.Model):
         CheckConstraint("status != 'ended_early' OR end_reason != ''", name="early_end_reason"),
         Index("ix_pair_mentor_status", "mentor_id", "status"),
         CheckConstraint("rematch_offered OR NOT rematch_accepted", name="rematch_offered"),
+        # One running pair per referral, and a pair is rematched at most once.
+        Index("uq_pair_running_referral", "referral_id", unique=True,
+              sqlite_where=text("status IN ('proposed', 'active', 'paused')"),
+              postgresql_where=text("status IN ('proposed', 'active', 'paused')")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -109,7 +123,7 @@ class Pair(Versioned, CreatedAt, db.Model):
     rematch_accepted: Mapped[bool] = mapped_column(
         default=False, server_default="0", info=label(_l("Rematch accepted")))
     previous_pair_id: Mapped[int | None] = mapped_column(
-        ForeignKey("pair.id", ondelete="RESTRICT"), index=True,
+        ForeignKey("pair.id", ondelete="RESTRICT"), unique=True,
         info=label(_l("Previous pair (rematch)")),
     )
 

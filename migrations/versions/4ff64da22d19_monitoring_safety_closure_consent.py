@@ -117,7 +117,10 @@ def upgrade():
         batch_op.add_column(sa.Column('rematch_accepted', sa.Boolean(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('previous_pair_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_pair_closure_reason_id'), ['closure_reason_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_pair_previous_pair_id'), ['previous_pair_id'], unique=False)
+        batch_op.create_unique_constraint(batch_op.f('uq_pair_previous_pair_id'), ['previous_pair_id'])
+        batch_op.create_index('uq_pair_running_referral', ['referral_id'], unique=True,
+                              sqlite_where=sa.text("status IN ('proposed', 'active', 'paused')"),
+                              postgresql_where=sa.text("status IN ('proposed', 'active', 'paused')"))
         batch_op.create_foreign_key(batch_op.f('fk_pair_previous_pair_id_pair'), 'pair', ['previous_pair_id'], ['id'], ondelete='RESTRICT')
         batch_op.create_foreign_key(batch_op.f('fk_pair_closure_reason_id_closure_reason'), 'closure_reason', ['closure_reason_id'], ['id'], ondelete='RESTRICT')
         batch_op.create_check_constraint('rematch_offered', 'rematch_offered OR NOT rematch_accepted')
@@ -171,7 +174,8 @@ def downgrade():
         batch_op.drop_constraint('closure_kind_enum', type_='check')
         batch_op.drop_constraint(batch_op.f('fk_pair_closure_reason_id_closure_reason'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_pair_previous_pair_id_pair'), type_='foreignkey')
-        batch_op.drop_index(batch_op.f('ix_pair_previous_pair_id'))
+        batch_op.drop_index('uq_pair_running_referral')
+        batch_op.drop_constraint(batch_op.f('uq_pair_previous_pair_id'), type_='unique')
         batch_op.drop_index(batch_op.f('ix_pair_closure_reason_id'))
         batch_op.drop_column('previous_pair_id')
         batch_op.drop_column('rematch_accepted')

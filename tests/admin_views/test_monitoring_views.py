@@ -10,8 +10,9 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select
 
+from mentoring import safety
 from mentoring.clock import today
-from mentoring.enums import ClosureKind, ConsentPurpose, PairStatus
+from mentoring.enums import ClosureKind, ConcernCategory, ConsentPurpose, PairStatus, Severity
 from models import ClosureReason, Consent, Pair, Referral, SafetyConcern, User, Youth
 from tests.admin_views.test_pairing_views import coordinator
 
@@ -61,7 +62,17 @@ def test_a_mentors_concern_reaches_the_youths_social_service_and_no_one_else(
         assert other.get(f"/admin/safety_concern/details/?id={concern.id}").status_code == 404
         assert other.post("/admin/safety_concern/close/", data={
             "id": concern.id, "resolution": "x"}).status_code in (403, 404)
-    # The mentor may raise, not edit or close.
+    # The mentor may raise, not edit or close; nor see concerns others raised (they may be
+    # about the mentor).
+    others = safety.raise_concern(
+        db.session, db.session.get(Pair, pair.id), category=ConcernCategory.boundaries,
+        severity=Severity.medium, description="Par mentora uzvedību",
+        actor=user(db, "you@mentori.lv"))
+    db.session.commit()
+    assert mentor.get(f"/admin/safety_concern/details/?id={others.id}").status_code == 404
+    assert "Par mentora uzvedību" not in mentor.get("/admin/safety_concern/").get_data(
+        as_text=True)
+    assert f"?id={concern.id}" in mentor.get("/admin/safety_concern/").get_data(as_text=True)
     assert mentor.post("/admin/safety_concern/close/", data={
         "id": concern.id, "resolution": "x"}).status_code == 403
     assert mentor.get(f"/admin/safety_concern/edit/?id={concern.id}").status_code == 403
@@ -157,6 +168,9 @@ def test_tasks_page_is_for_coordinators_and_social_workers(
 
 
 def test_prefill_never_reaches_outside_the_scope(app: Flask, db: Any, demo_users: Any) -> None:
+    # A many-valued field is not prefilled (and does not break the form).
+    assert coordinator(app, "liepaja@mentori.lv").get(
+        "/admin/youth/new/?risk_factors=1").status_code == 200
     foreign = db.session.scalar(select(Pair).join(Youth).where(
         Pair.provider_id != user(db, "you@mentori.lv").provider_id))
     page = coordinator(app, "you@mentori.lv").get(

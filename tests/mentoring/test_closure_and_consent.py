@@ -77,10 +77,27 @@ def test_rematch_makes_a_new_pair_for_the_same_referral_with_the_old_one_visible
                           starts_on=today(), planned_end_on=pairs.add_months(today(), 4),
                           goals=[(GoalArea.social, "Pulciņš", "1")], actor=formed["actor"])
     assert new.referral is old.referral and new.previous_pair is old and new.youth is old.youth
+    assert new.mentor is not old.mentor and new.starts_on >= old.ended_on
     assert pairs.earlier_pairs(db.session, new, Pair.provider_id == old.provider_id) == [old]
     assert pairs.earlier_pairs(db.session, new, Pair.provider_id == -1) == []  # scope holds
     assert formed["referral"] not in pairs.waiting_referrals(
         db.session, formed["actor"].provider_id)
+
+
+def test_a_rematch_is_another_mentor_after_the_earlier_pair(db: Any, formed: Any) -> None:
+    old = formed["pair"]
+    end_early(db, formed, rematch_offered=True, rematch_accepted=True)
+    assert old.ended_on == today()
+
+    def again(mentor: Any, start: dt.date) -> Any:
+        return lambda: pairs.form_pair(
+            db.session, referral=formed["referral"], mentor=mentor, starts_on=start,
+            planned_end_on=pairs.add_months(start, 4),
+            goals=[(GoalArea.social, "Pulciņš", "1")], actor=formed["actor"])
+
+    assert refused(db, again(formed["mentors"][0], today())) == {"mentor"}
+    assert refused(db, again(formed["mentors"][1], today() - dt.timedelta(days=1))) == {
+        "starts_on"}
 
 
 def withdraw(db: Any, youth: Any, on: dt.date, actor: Any) -> None:
@@ -96,10 +113,10 @@ def test_withdrawal_flags_the_youth_everywhere(db: Any, formed: Any) -> None:
     withdraw(db, youth, today() - dt.timedelta(days=3), formed["actor"])
     assert youth.consent_withdrawn_on == today() - dt.timedelta(days=3)
     assert "⚠" in str(youth) and "⚠" in str(formed["pair"])
-    # Given again: the flag goes, the history stays.
+    # Given again (even the same day as the withdrawal): the flag goes, the history stays.
     consents.record(db.session, youth, given_by=ConsentGiver.parent,
                     purpose=ConsentPurpose.service, method=ConsentMethod.written,
-                    given_on=today(), actor=formed["actor"])
+                    given_on=today() - dt.timedelta(days=3), actor=formed["actor"])
     db.session.flush()
     db.session.expire(youth, ["consent_withdrawn_on"])
     assert youth.consent_withdrawn_on is None and len(youth.consents) >= 3

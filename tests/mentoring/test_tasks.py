@@ -93,6 +93,9 @@ def test_ending_within_thirty_days_without_evaluation(db: Any, world: dict[str, 
     assert labels(groups(db, world, "v1@w.lv", D(2026, 5, 31))["ending"]) == ["C-1"]
     assert labels(groups(db, world, "v1@w.lv", D(2026, 5, 30))["ending"]) == []
     assert labels(groups(db, world, "v1@w.lv", D(2026, 6, 30))["ending"]) == ["C-1"]
+    # Past its planned end and still not evaluated: kept, and marked urgent.
+    (late,) = groups(db, world, "v1@w.lv", D(2026, 7, 1))["ending"].tasks
+    assert late.label == "C-1" and late.urgent
     db.session.execute(update(Pair).where(Pair.id == world["pa"])
                        .values(evaluation_summary="Izvērtēts"))
     assert labels(groups(db, world, "v1@w.lv")["ending"]) == []
@@ -136,11 +139,25 @@ def test_background_checks_and_agreements_expiring(db: Any, world: dict[str, int
     assert labels(found["agreements"]) == ["Mentors1 M1"]
     assert found["checks"].tasks[0].link == ("background_check.create_view", {"mentor": mn1})
     assert groups(db, world, "v2@w.lv")["checks"].total == 0
-    # A newer statement replaces the expiring one.
-    db.session.add(BackgroundCheck(mentor_id=mn1, checked_on=D(2026, 6, 10),
-                                   valid_until=D(2027, 6, 10), result="clear"))
+    # A newer statement with a record found, or an agreement not signed, replaces nothing;
+    # a clear statement and a signed agreement do.
+    db.session.add_all([
+        BackgroundCheck(mentor_id=mn1, checked_on=D(2026, 6, 10), valid_until=D(2027, 6, 10),
+                        result="record_found"),
+        Agreement(mentor_id=mn1, signed=False, starts_on=D(2026, 7, 16),
+                  ends_on=D(2028, 7, 15))])
     db.session.flush()
-    assert labels(groups(db, world, "v1@w.lv")["checks"]) == []
+    found = groups(db, world, "v1@w.lv")
+    assert labels(found["checks"]) == ["Mentors1 M1"]
+    assert labels(found["agreements"]) == ["Mentors1 M1"]
+    db.session.add_all([
+        BackgroundCheck(mentor_id=mn1, checked_on=D(2026, 6, 11), valid_until=D(2027, 6, 11),
+                        result="clear"),
+        Agreement(mentor_id=mn1, signed=True, signed_on=D(2026, 6, 1),
+                  starts_on=D(2026, 7, 16), ends_on=D(2028, 7, 15))])
+    db.session.flush()
+    found = groups(db, world, "v1@w.lv")
+    assert labels(found["checks"]) == [] and labels(found["agreements"]) == []
 
 
 def test_referrals_waiting_longer_than_the_target(db: Any, world: dict[str, int]) -> None:
