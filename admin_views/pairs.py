@@ -176,8 +176,9 @@ class CheckInView(SecureModelView):
 class ClosureReasonView(SecureModelView):
     """The managed list of reasons a pair closes; retire a reason by taking it out of use."""
 
-    column_list = ("kind", "name_lv", "name_en", "active")
-    form_columns = column_list
+    # The English name is for English readers: edited in the form, not listed.
+    column_list = ("kind", "name_lv", "active")
+    form_columns = ("kind", "name_lv", "name_en", "active")
     column_default_sort = "id"
     column_filters = ("kind", "active")
 
