@@ -467,10 +467,31 @@ class SecureModelView(ModelView):
             elif getattr(field, "loader", None) is not None:
                 field.data = field.loader.get_one(wanted)
 
+    #: Fields set when the record is created and kept as they were from then on.
+    form_fixed_once_created: tuple[str, ...] = ()
+
     def edit_form(self, obj: Any = None) -> Any:
         if obj is not None and not access.can_change(current_user, obj):
             abort(403)
-        return self._secure_form(super().edit_form(obj))
+        form = self._secure_form(super().edit_form(obj))
+        for name in self.form_fixed_once_created:
+            if name in form:
+                del form[name]
+        return form
+
+    def act_on_posted(self, action: Any, done: Any = None) -> Any:
+        """Load the record named by the form's ``id`` (scoped: 404 outside), run the domain
+        ``action`` on it and commit, or roll back and show each refusal; back to its page."""
+        obj = self.get_one(request.form.get("id", ""))
+        try:
+            action(obj)
+            db.session.commit()
+            flash(str(done or _("Saved.")), "success")
+        except RuleViolation as exc:
+            db.session.rollback()
+            for violation in getattr(exc, "violations", [exc]):
+                flash(str(violation.message), "error")
+        return redirect(url_for(".details_view", id=obj.id))
 
     def update_model(self, form: Any, model: Any) -> Any:
         """Refuse to overwrite a save made since the editor opened the form; their input stays

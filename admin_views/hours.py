@@ -98,10 +98,10 @@ class ServiceEntryView(SecureModelView):
 
     @expose("/decide/", methods=("POST",))
     def decide_view(self) -> Any:
-        entry = self.get_one(request.form.get("id", ""))
         if not self.is_action_allowed("approve"):
             abort(403)
-        try:
+
+        def decide(entry: ServiceEntry) -> None:
             if request.form.get("decision") == "approve":
                 hours.approve(db.session, [entry], actor=current_user,
                               ip=request.remote_addr or "")
@@ -109,13 +109,8 @@ class ServiceEntryView(SecureModelView):
                 hours.reject(db.session, entry, actor=current_user,
                              reason=request.form.get("reason", ""),
                              ip=request.remote_addr or "")
-            db.session.commit()
-            flash(_("Saved."), "success")
-        except RuleViolation as exc:
-            db.session.rollback()
-            for violation in getattr(exc, "violations", [exc]):
-                flash(str(violation.message), "error")
-        return redirect(url_for(".details_view", id=entry.id))
+
+        return self.act_on_posted(decide)
 
 
 class ImportForm(TranslatedForm):

@@ -82,18 +82,6 @@ class PairView(SecureModelView):
             kwargs["today_date"] = today()
         return super().render(template, **kwargs)
 
-    def _act(self, action: Any) -> Any:
-        pair = self.get_one(request.form.get("id", ""))
-        try:
-            action(pair)
-            db.session.commit()
-            flash(_("Saved."), "success")
-        except RuleViolation as exc:
-            db.session.rollback()
-            for violation in getattr(exc, "violations", [exc]):
-                flash(str(violation.message), "error")
-        return redirect(url_for(".details_view", id=pair.id))
-
     @staticmethod
     def _closure() -> pairs.Closure:
         form = request.form
@@ -112,7 +100,7 @@ class PairView(SecureModelView):
             target = PairStatus(request.form.get("to", ""))
         except ValueError:
             abort(400)
-        return self._act(lambda pair: pairs.transition(
+        return self.act_on_posted(lambda pair: pairs.transition(
             db.session, pair, target, actor=current_user,
             comment=request.form.get("comment", ""), closure=self._closure(),
             ip=request.remote_addr or ""))
@@ -123,7 +111,7 @@ class PairView(SecureModelView):
             area = GoalArea(request.form.get("area", ""))
         except ValueError:
             abort(400)
-        return self._act(lambda pair: pairs.add_goal(
+        return self.act_on_posted(lambda pair: pairs.add_goal(
             db.session, pair, area=area, description=request.form.get("description", ""),
             target=request.form.get("target", ""), actor=current_user,
             ip=request.remote_addr or ""))
@@ -139,7 +127,7 @@ class PairView(SecureModelView):
                     continue
             return found
 
-        return self._act(lambda pair: pairs.complete(
+        return self.act_on_posted(lambda pair: pairs.complete(
             db.session, pair, achievements=rated(pair),
             summary=request.form.get("summary", ""),
             youth_feedback=request.form.get("youth_feedback", ""), actor=current_user,

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, request, url_for
+from flask import request
 from flask_admin import expose
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from admin_views.base import SecureModelView
 from mentoring import safety
-from mentoring.errors import RuleViolation
 from mentoring.i18n import _
 from models import Pair, SafetyConcern, db
 
@@ -35,14 +34,7 @@ class SafetyConcernView(SecureModelView):
         joinedload(SafetyConcern.pair).joinedload(Pair.mentor),
         joinedload(SafetyConcern.raised_by), joinedload(SafetyConcern.closed_by),
     )
-    FIXED_ONCE_RAISED = ("pair", "raised_on", "category", "description")
-
-    def edit_form(self, obj: Any = None) -> Any:
-        form = super().edit_form(obj)
-        for name in self.FIXED_ONCE_RAISED:
-            if name in form:
-                del form[name]
-        return form
+    form_fixed_once_created = ("pair", "raised_on", "category", "description")
 
     def on_model_change(self, form: Any, model: SafetyConcern, is_created: bool) -> None:
         super().on_model_change(form, model, is_created)
@@ -59,14 +51,6 @@ class SafetyConcernView(SecureModelView):
 
     @expose("/close/", methods=("POST",))
     def close_view(self) -> Any:
-        concern = self.get_one(request.form.get("id", ""))
-        try:
-            safety.close(db.session, concern, resolution=request.form.get("resolution", ""),
-                         actor=current_user, ip=request.remote_addr or "")
-            db.session.commit()
-            flash(_("The concern is closed."), "success")
-        except RuleViolation as exc:
-            db.session.rollback()
-            for violation in getattr(exc, "violations", [exc]):
-                flash(str(violation.message), "error")
-        return redirect(url_for(".details_view", id=concern.id))
+        return self.act_on_posted(lambda concern: safety.close(
+            db.session, concern, resolution=request.form.get("resolution", ""),
+            actor=current_user, ip=request.remote_addr or ""), _("The concern is closed."))

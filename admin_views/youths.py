@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import flash, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 from markupsafe import Markup
@@ -95,16 +95,9 @@ class ConsentView(SecureModelView):
     form_ajax_refs = {"youth": YOUTH_LOOKUP}
     query_options = (joinedload(Consent.youth), joinedload(Consent.recorded_by))
 
-    FIXED_ONCE_RECORDED = ("youth", "given_by", "purpose", "given_on")
-
-    def edit_form(self, obj: Any = None) -> Any:
-        """Who consented to what and when stays as recorded (a back-dated consent would
-        cure a withdrawal after the fact); a mistake is corrected by a new record."""
-        form = super().edit_form(obj)
-        for name in self.FIXED_ONCE_RECORDED:
-            if name in form:
-                del form[name]
-        return form
+    # Who consented to what and when stays as recorded (a back-dated consent would cure a
+    # withdrawal after the fact); a mistake is corrected by a new record.
+    form_fixed_once_created = ("youth", "given_by", "purpose", "given_on")
 
     def on_model_change(self, form: Any, model: Consent, is_created: bool) -> None:
         if is_created:
@@ -120,22 +113,16 @@ class ConsentView(SecureModelView):
 
     @expose("/withdraw/", methods=("POST",))
     def withdraw_view(self) -> Any:
-        consent = self.get_one(request.form.get("id", ""))
-        try:
-            on = dt.date.fromisoformat(request.form.get("withdrawn_on", ""))
-        except ValueError:
-            flash(_("Enter the date of the withdrawal."), "error")
-            return redirect(url_for(".details_view", id=consent.id))
-        try:
+        def withdraw(consent: Consent) -> None:
+            try:
+                on = dt.date.fromisoformat(request.form.get("withdrawn_on", ""))
+            except ValueError:
+                raise RuleViolation(_l("Enter the date of the withdrawal."),
+                                    "withdrawn_on") from None
             consents.withdraw(db.session, consent, on=on, actor=current_user,
                               note=request.form.get("note", ""), ip=request.remote_addr or "")
-            db.session.commit()
-            flash(_("The withdrawal is recorded."), "success")
-        except RuleViolation as exc:
-            db.session.rollback()
-            for violation in getattr(exc, "violations", [exc]):
-                flash(str(violation.message), "error")
-        return redirect(url_for(".details_view", id=consent.id))
+
+        return self.act_on_posted(withdraw, _("The withdrawal is recorded."))
 
 
 def _waiting(view: Any, context: Any, model: Referral, name: str) -> int:

@@ -14,10 +14,12 @@ PAGES = {
     None: ["/login"],
     "liepaja@mentori.lv": ["/admin/", "/admin/intake/", "/admin/review/", "/admin/youth/",
                            "/admin/referral/", "/admin/invoice/", "/admin/budget-overview/",
-                           "/admin/reports/"],
+                           "/admin/reports/", "/admin/tasks/", "/admin/safety_concern/details/?id=1",
+                           "/admin/consent/"],
     "you@mentori.lv": ["/admin/", "/admin/pairing/", "/admin/pair/", "/admin/service_entry/",
                        "/admin/timesheet/", "/admin/invoicing/", "/admin/mentor/",
-                       "/admin/supervision-month/", "/admin/hours-import/"],
+                       "/admin/supervision-month/", "/admin/hours-import/", "/admin/tasks/",
+                       "/admin/pair/details/?id=1", "/admin/safety_concern/new/?pair=1"],
     "mentors@mentori.lv": ["/admin/", "/admin/service_entry/new/", "/admin/pair/"],
 }
 CASES = [(email, url) for email, urls in PAGES.items() for url in urls]
