@@ -176,8 +176,38 @@ class _Demo:
         self.invoice_past_months()
         self.check_ins()
         self.concerns()
+        self.rematch_and_withdrawal()
         self.db.flush()
         return self.users
+
+    def rematch_and_withdrawal(self) -> None:
+        """A pair ended today with a rematch accepted (its referral waits in pairing again),
+        and a waiting youth whose parent withdrew consent two days ago (flagged)."""
+        coordinator = next(u for u in self.users if u.email == "you@mentori.lv")
+        pair = self.db.scalars(select(Pair).where(
+            Pair.status == PairStatus.active, Pair.provider_id == coordinator.provider_id)
+            .order_by(Pair.id.desc()).limit(1)).first()
+        reason = self.db.scalar(select(ClosureReason).where(
+            ClosureReason.kind == ClosureKind.unplanned,
+            ClosureReason.name_lv == "Mentors nevar turpināt"))
+        if pair is not None and reason is not None:
+            pair.status, pair.ended_on = PairStatus.ended_early, self.today
+            pair.closure_kind, pair.closure_reason = ClosureKind.unplanned, reason
+            pair.end_reason = reason.name_lv
+            pair.exit_note_mentor = "Mainīju darbu un pārceļos uz Rīgu."
+            pair.exit_note_youth = "Gribu turpināt ar citu mentoru."
+            pair.rematch_offered = pair.rematch_accepted = True
+            self.add(PairStatusChange(pair=pair, from_status=PairStatus.active,
+                                      to_status=PairStatus.ended_early,
+                                      changed_by=coordinator, comment=reason.name_lv))
+        consent = self.db.scalar(
+            select(Consent).join(Referral, Referral.youth_id == Consent.youth_id)
+            .where(Referral.status == ReferralStatus.in_review,
+                   Consent.given_by == ConsentGiver.parent)
+            .order_by(Consent.id).limit(1))
+        if consent is not None:
+            consent.withdrawn_on = max(consent.given_on, self.today - dt.timedelta(days=2))
+            consent.note = "Vecāki rakstiski atsauca piekrišanu."
 
     def concerns(self) -> None:
         """One open concern the Liepāja social service sees on its tasks, one closed."""

@@ -76,7 +76,7 @@ class Referral(Versioned, CreatedAt, db.Model):
     )
 
     def __str__(self) -> str:
-        return f"{self.youth.case_number} {self.received_on:%d.%m.%Y}"
+        return f"{self.youth.case_number} {self.received_on:%d.%m.%Y}{self.youth.flag}"
 
 
 class ReferralStatusChange(db.Model):
