@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mentoring import audit
@@ -78,11 +77,3 @@ def close(db: Session, concern: SafetyConcern, *, resolution: str, actor: Any,
     db.flush()
     audit.record(db, actor, "concern.closed", concern, ip=ip,
                  changes={"closed_on": [None, str(on)]})
-
-
-def open_concerns(db: Session, scope: Any) -> list[SafetyConcern]:
-    """Open concerns within ``scope`` (a WHERE clause on SafetyConcern), gravest first."""
-    order = {s: i for i, s in enumerate(reversed(list(Severity)))}
-    found = list(db.scalars(select(SafetyConcern).where(scope, SafetyConcern.closed_on.is_(None))
-                            .order_by(SafetyConcern.raised_on, SafetyConcern.id)))
-    return sorted(found, key=lambda c: order[c.severity])

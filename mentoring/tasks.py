@@ -18,7 +18,15 @@ from sqlalchemy.orm import Session, aliased
 from mentoring import access, checkins
 from mentoring.aggregates import days_between
 from mentoring.dashboard import compliance_month, ending_without_evaluation, missed_supervision
-from mentoring.enums import CheckResult, EntryStatus, MentorStatus, PairStatus, ReferralStatus, Role
+from mentoring.enums import (
+    CheckResult,
+    EntryStatus,
+    MentorStatus,
+    PairStatus,
+    ReferralStatus,
+    Role,
+    Severity,
+)
 from mentoring.i18n import _l
 from models import (
     Agreement,
@@ -51,7 +59,7 @@ class Task:
 class TaskGroup:
     key: str
     title: Any
-    detail_kind: str  # "date", "days", "count", "text"
+    detail_kind: str  # "date", "count" or "text": how the template shows a task's detail
     detail_title: Any
     total: int = 0
     tasks: list[Task] = field(default_factory=list)
@@ -126,8 +134,6 @@ def _rows(db: Session, key: str, title: Any, kind: str, detail_title: Any, query
 def _concerns(db: Session, actor: Any, limit: int | None) -> TaskGroup:
     """Open safety concerns, the gravest and oldest first: shown to the youth's social
     service at once, and to the provider who must act."""
-    from mentoring.enums import Severity
-
     rank = {s: i for i, s in enumerate(Severity)}
     rows = db.execute(
         select(SafetyConcern.id, Youth.case_number, SafetyConcern.severity,
