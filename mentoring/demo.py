@@ -331,6 +331,36 @@ class _Demo:
         self.mentor_user(you_mentors[1], "mentore@mentori.lv")
         self.youths_and_pairs(city, programme, places, contracts, mentors, "LIE", SCHOOLS_LIEPAJA,
                               count=16)
+        self.waiting_for_a_mentor(city, programme, places, contracts[0], "LIE", first=17)
+
+    def waiting_for_a_mentor(self, municipality: Municipality, programme: Programme,
+                             places: list[Locality], contract: Contract, prefix: str,
+                             first: int) -> None:
+        """Two youths accepted for ``contract``'s provider and not yet paired, whatever the
+        date the demo is loaded on: pairing always has someone to pair."""
+        for n, (first_name, last_name, days) in enumerate(
+                (("Markuss", "Ozoliņš", 12), ("Elza", "Kalniņa", 9))):
+            received = self.today - dt.timedelta(days=days)
+            youth = self.add(Youth(
+                case_number=f"{prefix}-{received.year}-{first + n:03d}", first_name=first_name,
+                last_name=last_name, birth_date=received.replace(year=received.year - 16)
+                - dt.timedelta(days=40 * (n + 1)),
+                gender=Gender.male if n == 0 else Gender.female, municipality=municipality,
+                locality=places[n % len(places)], school="Liepājas Valsts 1. ģimnāzija",
+                guardian_name=f"Anna {last_name}", guardian_phone=f"2900{n:04d}",
+                consent_youth=True, consent_guardian=True, consent_date=received,
+                interests="sports, mūzika", languages="latviešu"))
+            for giver in (ConsentGiver.youth, ConsentGiver.parent):
+                self.add(Consent(youth=youth, given_by=giver, purpose=ConsentPurpose.service,
+                                 method=ConsentMethod.written, given_on=received))
+            referral = self.add(Referral(
+                youth=youth, programme=programme, municipality=municipality,
+                source=ReferralSource.school, referrer_institution=youth.school,
+                referrer_name="Ilze Skolotāja", received_on=received,
+                needs="Atbalsts mācībās un brīvā laika pavadīšanā.",
+                status=ReferralStatus.accepted, provider=contract.provider,
+                chosen_by=ChosenBy.parent, decided_on=received + dt.timedelta(days=3)))
+            self.history(referral, ReferralStatus.accepted, received)
 
     # -- Ogre: volunteer mentor network of Talantu kalve ---------------------------------
     def ogre(self) -> None:

@@ -94,13 +94,17 @@ def score(mentor: Any, youth: Any, programme: Any, active_pairs: int) -> tuple[i
 
 
 def rank(mentors: list[Any], youth: Any, programme: Any, active_pairs: dict[int, int],
-         on: dt.date) -> list[Candidate]:
-    """Every mentor as a candidate: eligible ones first by score, then the excluded ones."""
+         on: dt.date, earlier_mentor_id: int | None = None) -> list[Candidate]:
+    """Every mentor as a candidate: eligible ones first by score, then the excluded ones.
+    For a rematch, the referral's earlier mentor is excluded."""
     candidates = []
     for mentor in mentors:
         load = active_pairs.get(mentor.id, 0)
         points, reasons = score(mentor, youth, programme, load)
+        excluded = exclusions(mentor, youth, programme, load, on)
+        if mentor.id == earlier_mentor_id:
+            excluded.append(_l("The earlier mentor of this youth: a rematch is with another."))
         candidates.append(Candidate(mentor=mentor, score=points, reasons=reasons,
-                                    excluded=exclusions(mentor, youth, programme, load, on)))
+                                    excluded=excluded))
     return sorted(candidates, key=lambda c: (not c.eligible, -c.score, c.mentor.last_name,
                                              c.mentor.first_name, c.mentor.id))

@@ -190,7 +190,9 @@ def candidates(db: Session, referral: Referral, on: dt.date) -> list[pairing.Can
     mentors = list(db.scalars(select(Mentor).where(
         Mentor.provider_id == referral.provider_id, Mentor.archived.is_(False))))
     counts = active_pair_counts(db, [m.id for m in mentors])
-    return pairing.rank(mentors, referral.youth, referral.programme, counts, on)
+    previous = last_pair(db, referral)
+    return pairing.rank(mentors, referral.youth, referral.programme, counts, on,
+                        earlier_mentor_id=previous.mentor_id if previous else None)
 
 
 def _record(db: Session, pair: Pair, before: PairStatus | None, actor: Any, comment: str,

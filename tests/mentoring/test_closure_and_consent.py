@@ -73,6 +73,8 @@ def test_rematch_makes_a_new_pair_for_the_same_referral_with_the_old_one_visible
     old = formed["pair"]
     end_early(db, formed, rematch_offered=True, rematch_accepted=True)
     assert formed["referral"] in pairs.waiting_referrals(db.session, formed["actor"].provider_id)
+    ranked = {c.mentor.id: c for c in pairs.candidates(db.session, formed["referral"], today())}
+    assert not ranked[old.mentor_id].eligible  # the earlier mentor is not offered again
     new = pairs.form_pair(db.session, referral=formed["referral"], mentor=formed["mentors"][1],
                           starts_on=today(), planned_end_on=pairs.add_months(today(), 4),
                           goals=[(GoalArea.social, "Pulciņš", "1")], actor=formed["actor"])

@@ -113,10 +113,10 @@ def accepted_referral(db: Any, provider_id: int, name: str) -> Referral:
 def setup(db: Any, demo_users: Any) -> dict[str, Any]:
     actor = db.session.scalar(select(User).where(User.email == "you@mentori.lv"))
     referral = accepted_referral(db, actor.provider_id, "Pirmā")
-    accepted_referral(db, actor.provider_id, "Otrā")
+    other = accepted_referral(db, actor.provider_id, "Otrā")
     ranked = pairs.candidates(db.session, referral, today())
     chosen = next(c.mentor for c in ranked if c.eligible)
-    return {"actor": actor, "referral": referral, "mentor": chosen}
+    return {"actor": actor, "referral": referral, "mentor": chosen, "other": other}
 
 
 def form(db: Any, setup: dict[str, Any], months: int = 4, goals: Any = None) -> Pair:
@@ -186,7 +186,7 @@ def test_complete_only_with_a_full_evaluation(db: Any, setup: Any) -> None:
                    closure=pairs.Closure(reason_id=reason(db, ClosureKind.planned).id))
     assert pair.status == PairStatus.completed and goal.achievement == Achievement.partly
     # No path skips the evaluation: setting the status directly is refused at flush.
-    other = form(db, {**setup, "referral": _another(db, setup)})
+    other = form(db, {**setup, "referral": setup["other"]})
     other.status = PairStatus.completed
     with pytest.raises(RuleViolations):
         db.session.flush()
@@ -195,11 +195,6 @@ def test_complete_only_with_a_full_evaluation(db: Any, setup: Any) -> None:
 
 def reason(db: Any, kind: ClosureKind) -> ClosureReason:
     return pairs.closure_reasons(db.session, kind)[0]
-
-
-def _another(db: Any, setup: Any) -> Referral:
-    waiting = pairs.waiting_referrals(db.session, setup["actor"].provider_id)
-    return next(r for r in waiting if r.id != setup["referral"].id)
 
 
 def test_an_excluded_mentor_cannot_be_paired(db: Any, setup: Any) -> None:
