@@ -55,6 +55,11 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Sent {len(outcome.sent)} reminder(s) "
                    f"({', '.join(f'{k}: {n}' for k, n in sorted(counts.items())) or 'none'}); "
                    f"{outcome.already} already sent earlier.")
+        for reminder, reason in outcome.refused:
+            click.echo(f"Refused by the mail server, to try again: {reminder.kind} "
+                       f"{reminder.user.email}: {reason}", err=True)
+        if outcome.refused:
+            raise SystemExit(1)
 
     @app.cli.command("retention")
     @click.option("--apply", "apply_", is_flag=True, help="Anonymise (irreversible).")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import smtplib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ class Reminder:
 class Outcome:
     sent: list[Reminder] = field(default_factory=list)
     already: int = 0
+    refused: list[tuple[Reminder, str]] = field(default_factory=list)  # by the SMTP server
 
 
 def _digest(parts: list[str]) -> str:
@@ -172,7 +174,9 @@ def send_due(db: Session, today: dt.date, *, app_url: str,
 
     ``make`` builds the message, ``transport`` opens an SMTP connection (used with ``with``).
     A reminder is claimed in ``reminder_sent`` (unique per user, kind and key) before it is
-    sent and committed after: a second run, even a concurrent one, skips it."""
+    sent and committed after: a second run, even a concurrent one, skips it. One the server
+    refuses is not recorded and the others still go; a lost connection stops the run, and
+    what it sent so far stays recorded."""
     outcome = Outcome()
     pending = due(db, today)
     already = {(r.user_id, r.kind, r.key) for r in db.execute(
@@ -185,14 +189,23 @@ def send_due(db: Session, today: dt.date, *, app_url: str,
     with transport() as connection:
         for reminder in todo:
             render(reminder, app_url)
+            # Each reminder is its own transaction (committed below), so a rollback here or
+            # after a refusal undoes only this claim.
+            db.add(ReminderSent(user_id=reminder.user.id, kind=reminder.kind,
+                                key=reminder.key, sent_on=today))
             try:
-                with db.begin_nested():
-                    db.add(ReminderSent(user_id=reminder.user.id, kind=reminder.kind,
-                                        key=reminder.key, sent_on=today))
+                db.flush()
             except IntegrityError:
+                db.rollback()
                 outcome.already += 1  # another run claimed it meanwhile
                 continue
-            connection.send_message(make(reminder))
+            try:
+                connection.send_message(make(reminder))
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError,
+                    smtplib.SMTPSenderRefused) as exc:
+                db.rollback()  # not sent: the next run tries again
+                outcome.refused.append((reminder, str(exc)))
+                continue
             db.commit()
             outcome.sent.append(reminder)
     return outcome

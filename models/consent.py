@@ -54,7 +54,9 @@ class Consent(db.Model):
         return f"{self.purpose.label} ({self.given_by.label}, {self.given_on:%d.%m.%Y})"
 
 
+# A youth deleted (never served: hours and referrals keep them) takes their consents along.
 Youth.consents = relationship(Consent, back_populates="youth", order_by=Consent.given_on,
+                              cascade="all, delete-orphan",
                               info=label(_l("Consents")))
 
 

@@ -187,3 +187,19 @@ def test_no_pair_starts_after_the_withdrawal(db: Any, formed: Any) -> None:
         pair.planned_end_on = pairs.add_months(today(), 4)
 
     assert "starts_on" in refused(db, move)
+
+
+def test_a_youth_never_served_is_deleted_with_their_consents(db: Any, demo_users: Any) -> None:
+    from models import Consent, Municipality, Youth
+
+    youth = Youth(case_number="DEL-1", first_name="Dzēšamais", last_name="Tests",
+                  birth_date=dt.date(2010, 1, 1),
+                  municipality=db.session.scalars(select(Municipality)).first())
+    db.session.add(youth)
+    db.session.flush()
+    consents.record(db.session, youth, given_by=ConsentGiver.youth,
+                    purpose=ConsentPurpose.service, method=ConsentMethod.written,
+                    given_on=today(), actor=None)
+    db.session.delete(youth)
+    db.session.flush()
+    assert db.session.scalar(select(Consent).where(Consent.youth_id == youth.id)) is None

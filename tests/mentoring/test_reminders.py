@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import email
-import socket
 from collections.abc import Iterator
 from email import policy
 from typing import Any
@@ -18,12 +17,21 @@ from mentoring import reminders
 from mentoring.enums import Language, Role
 from models import ReminderSent, User
 from tests import small_world
+from tests.net import free_port
 from tests.small_world import TODAY
 
 
 class Inbox:
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
+        self.refuse: set[str] = set()  # recipients the server turns away
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,  # noqa: N802
+                          options: Any) -> str:
+        if address in self.refuse:
+            return "550 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
@@ -31,12 +39,6 @@ class Inbox:
 
     def to(self, address: str) -> list[Any]:
         return [m for m in self.messages if address in m["To"]]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture()
@@ -124,3 +126,15 @@ def test_before_the_logging_deadline_once_a_month(app: Flask, world: Any, inbox:
     assert len(deadline) == 1 and "05.2026" in deadline[0]["Subject"]
     english = [m for m in inbox.to("mn2@w.lv") if "05.06.2026" in m["Subject"]]
     assert english[0]["Subject"] == "Log 05.2026 hours by 05.06.2026"
+
+
+def test_a_refused_reminder_is_sent_on_the_next_run_and_the_others_are_not_repeated(
+        app: Flask, world: Any, inbox: Inbox) -> None:
+    inbox.refuse = {"mn1@w.lv"}
+    failed = app.test_cli_runner().invoke(args=["reminders", "--on", TODAY.isoformat()])
+    assert failed.exit_code == 1 and "mn1@w.lv" in failed.output
+    assert len(inbox.messages) == 3 and not inbox.to("mn1@w.lv")
+    inbox.refuse = set()
+    again = run(app)
+    assert "Sent 1 reminder(s) (idle: 1); 3 already sent earlier." in again.output
+    assert len(inbox.to("mn1@w.lv")) == 1 and len(inbox.messages) == 4
