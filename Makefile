@@ -4,25 +4,37 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := MENTORING_ENV=development $(BIN)/flask --app app
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# Test processes (pytest-xdist); each has its own databases.
+TEST_WORKERS ?= 2
 CATALOG_KEYWORDS := -k _ -k _l -k gettext -k lazy_gettext -k ngettext:1,2 -k _n:1,2 -k _ln:1,2 -k lazy_ngettext:1,2
 
-.PHONY: run test install translations extract update-catalogs db demo lint clean benchmark
+.PHONY: run test install install-test translations extract update-catalogs db demo lint clean benchmark
 
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install
-	$(BIN)/pytest -q
+test: install-test
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
-install: $(STAMP) translations node_modules/.installed
+# What running needs (requirements.txt); the test tools and axe-core come with install-test.
+install: $(STAMP) translations
 
-$(STAMP): requirements.txt requirements-dev.txt
+install-test: install $(TEST_STAMP) node_modules/.installed
+
+$(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-	$(BIN)/pip install -q -r requirements-dev.txt
+	$(BIN)/pip install -q -r requirements.txt
 	touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP) requirements-dev.txt
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $(TEST_STAMP)
 
 # axe-core for the browser tests' accessibility checks, from the npm registry (test-only).
 node_modules/.installed: package.json package-lock.json
@@ -41,7 +53,7 @@ update-catalogs: $(STAMP)
 	    --sort-by-file -o translations/messages.pot .
 	$(BIN)/pybabel update -N -i translations/messages.pot -d translations -D messages
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 
 clean:

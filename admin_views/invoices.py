@@ -19,8 +19,8 @@ from mentoring import access, budgets, documents, einvoice, invoice_files, invoi
 from mentoring.clock import today
 from mentoring.enums import InvoiceKind
 from mentoring.errors import RuleViolation
-from mentoring.hours import month_bounds
 from mentoring.i18n import _, _l
+from mentoring.months import month_bounds
 from models import Budget, Contract, Invoice, InvoiceLine, Pair, Programme, Provider, db
 
 

@@ -20,6 +20,7 @@ from mentoring.clock import today
 from mentoring.enums import Achievement, ClosureKind, GoalArea, PairStatus
 from mentoring.errors import RuleViolation
 from mentoring.i18n import _, _l
+from mentoring.months import add_months
 from models import AdditionalSupport, CheckIn, Goal, Mentor, Pair, SafetyConcern, db
 
 PAIR_LABEL = (joinedload(Pair.youth), joinedload(Pair.mentor))
@@ -213,7 +214,7 @@ class PairingView(SecureView):
                                    if c.eligible]
             if request.method == "GET":
                 months = referral.programme.max_months or referral.programme.min_months
-                form.planned_end_on.data = pairs.add_months(day, months)
+                form.planned_end_on.data = add_months(day, months)
             if request.method == "POST" and form.validate():
                 mentor = db.session.get(Mentor, form.mentor.data)
                 goals = [(GoalArea(form.goal_area.data), form.goal_description.data or "",

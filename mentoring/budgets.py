@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from mentoring.enums import EntryStatus, InvoiceStatus, PairStatus
 from mentoring.formatting import round_money
-from mentoring.hours import month_bounds
 from mentoring.invoicing import line_amount
+from mentoring.months import month_bounds
 from models import Budget, Contract, EntryMonth, Invoice, Municipality, Pair, Programme
 
 WARNING_PERCENT = 80

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -11,27 +10,20 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mentoring.enums import PairStatus
+from mentoring.months import add_months
 from models import CheckIn, Pair, Programme, Youth
-
-
-def plus_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later, or the month's last day when it is shorter
-    (31 January + 1 month = 28 or 29 February)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def due_dates(starts_on: dt.date, first_month: int, per_month: int, count: int) -> list[dt.date]:
     """The first ``count`` due dates: ``first_month`` spread evenly over the first month
     (the last on its final day), then ``per_month`` in each month after."""
     dates: list[dt.date] = []
-    span = (plus_months(starts_on, 1) - starts_on).days
+    span = (add_months(starts_on, 1) - starts_on).days
     dates += [starts_on + dt.timedelta(days=round(span * k / first_month))
               for k in range(1, first_month + 1)]
     month = 1
     while len(dates) < count and per_month > 0:
-        start, end = plus_months(starts_on, month), plus_months(starts_on, month + 1)
+        start, end = add_months(starts_on, month), add_months(starts_on, month + 1)
         days = (end - start).days
         dates += [start + dt.timedelta(days=round(days * k / per_month))
                   for k in range(1, per_month + 1)]

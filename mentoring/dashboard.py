@@ -25,7 +25,7 @@ from mentoring.enums import (
     PairStatus,
     ReferralStatus,
 )
-from mentoring.hours import month_bounds
+from mentoring.months import month_bounds
 from models import (
     Budget,
     Contract,

@@ -46,6 +46,7 @@ from mentoring.enums import (
     Severity,
     SupportKind,
 )
+from mentoring.months import add_months, month_start
 from mentoring.passwords import hash_password
 from models import (
     AdditionalSupport,
@@ -128,16 +129,6 @@ def personal_code(birth: dt.date, serial: int) -> str:
 def new_personal_code(serial: int) -> str:
     body = f"32{serial:08d}"
     return f"{body[:6]}-{body[6:]}{pvn.calc_check_digit_pers(body)}"
-
-
-def month_start(day: dt.date, back: int = 0) -> dt.date:
-    index = day.year * 12 + day.month - 1 - back
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    first = month_start(day, -months)
-    return first.replace(day=min(day.day, 28))
 
 
 def is_empty(db: Session) -> bool:

@@ -16,7 +16,7 @@ from lxml import etree
 
 from mentoring.enums import InvoiceKind
 from mentoring.formatting import round_money
-from mentoring.hours import month_bounds
+from mentoring.months import month_bounds
 
 CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 PROFILE_ID = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"

@@ -19,17 +19,12 @@ from mentoring.enums import EntryStatus, InvoiceStatus, PairStatus
 from mentoring.errors import RuleViolation, RuleViolations
 from mentoring.formatting import format_minutes
 from mentoring.i18n import _l
+from mentoring.months import month_bounds
 from models import Invoice, InvoiceLine, Pair, ServiceEntry, Youth
 from models.base import utcnow
 from models.consent import withdrawal_in_force
 
 LOGGABLE = (PairStatus.active, PairStatus.paused, PairStatus.completed, PairStatus.ended_early)
-
-
-def month_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
-    first = day.replace(day=1)
-    after = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return first, after
 
 
 def used_minutes(db: Session, youth_id: int, programme_id: int, day: dt.date,

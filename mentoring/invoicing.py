@@ -18,8 +18,8 @@ from mentoring import audit
 from mentoring.enums import EntryStatus, InvoiceKind, InvoiceStatus
 from mentoring.errors import RuleViolation
 from mentoring.formatting import round_money
-from mentoring.hours import month_bounds
 from mentoring.i18n import _l
+from mentoring.months import month_bounds
 from models import (
     Budget,
     Contract,

@@ -19,8 +19,8 @@ from mentoring import audit
 from mentoring.clock import age_on, today
 from mentoring.enums import Decision, Education, MentorStatus
 from mentoring.errors import RuleViolation, RuleViolations
-from mentoring.hours import month_bounds
 from mentoring.i18n import _l
+from mentoring.months import month_bounds
 from models import (
     Agreement,
     BackgroundCheck,

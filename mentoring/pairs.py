@@ -19,6 +19,7 @@ from mentoring.clock import today
 from mentoring.enums import Achievement, ClosureKind, GoalArea, PairStatus, ReferralStatus
 from mentoring.errors import RuleViolation, RuleViolations
 from mentoring.i18n import _l, _ln
+from mentoring.months import add_months
 from models import (
     ClosureReason,
     Contract,
@@ -108,15 +109,6 @@ def _apply_closure(pair: Pair, closure: Closure, reason: ClosureReason) -> None:
 def consent_withdrawn(db: Session, youth_id: int, day: dt.date) -> bool:
     """Whether a consent the service needs stands withdrawn for ``day``."""
     return bool(db.scalar(select(withdrawal_in_force(youth_id, day))))
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later, moved back to the month's last day where needed."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    next_first = dt.date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
-    last = (next_first - dt.timedelta(days=1)).day
-    return dt.date(year, month + 1, min(day.day, last))
 
 
 def length_problems(programme: Any, starts_on: dt.date | None,

@@ -29,8 +29,8 @@ from sqlalchemy.orm import Session
 
 from mentoring import tasks
 from mentoring.enums import EntryStatus, PairStatus, Role
-from mentoring.hours import month_bounds
 from mentoring.i18n import gettext, ngettext
+from mentoring.months import month_bounds
 from models import Pair, Programme, ReminderSent, ServiceEntry, User, Youth
 
 DAYS_BEFORE_DEADLINE = 3

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from mentoring import audit
 from mentoring.enums import InvoiceKind, InvoiceStatus, PairStatus, ReferralStatus
-from mentoring.pairs import add_months
+from mentoring.months import add_months
 from models import (
     AdditionalSupport,
     AuditLog,

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session, joinedload
 from mentoring import audit
 from mentoring.enums import EntryStatus
 from mentoring.errors import RuleViolation, RuleViolations
-from mentoring.hours import month_bounds
 from mentoring.i18n import _l, _ln
+from mentoring.months import month_bounds
 from models import Pair, ServiceEntry, TimesheetSignoff
 
 

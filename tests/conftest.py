@@ -1,6 +1,8 @@
-"""Fixtures: one app per session, a clean database per test, demo data, signed-in clients.
+"""Fixtures: one app per worker, each test on a copy of a template database, a frozen day.
 
-The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set.
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set; with
+pytest-xdist each worker has its own databases (``tests/databases.py``). The demo world is
+built once per worker on ``FROZEN_TODAY`` and copied for every test that asks for it.
 """
 
 from __future__ import annotations
@@ -9,9 +11,7 @@ import contextvars
 import datetime as dt
 import os
 import re
-import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pyotp
@@ -22,17 +22,44 @@ os.environ.setdefault("MENTORING_NO_MODULE_APP", "1")
 from flask import Flask  # noqa: E402
 from flask.globals import _cv_app, _cv_request  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
-from sqlalchemy import create_engine, event, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import event, select  # noqa: E402
 
 from app import create_app  # noqa: E402
-from mentoring import demo, passwords  # noqa: E402
+from mentoring import clock, demo, passwords, signin  # noqa: E402
 from models import User  # noqa: E402
-from models import db as _db
+from models import db as _db  # noqa: E402
+from tests.databases import ADMIN_TOTP_SECRET, Databases, on_postgresql  # noqa: E402
 
 passwords.use_fast_hashing()
 
-DEMO_TODAY = None  # demo data are relative to the real today, as in `make run`
+# Every test sees this day as today (a Wednesday in mid-October: no month end, no holiday);
+# tests of other days move the clock themselves with ``clock.frozen``.
+FROZEN_TODAY = dt.date(2026, 10, 14)
+DEMO_TODAY = FROZEN_TODAY
+clock.freeze(FROZEN_TODAY)
+
+# Fixtures that reach a database: on the PostgreSQL pass, tests without one are not run again.
+DATABASE_FIXTURES = {"db", "databases", "empty_database", "server"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not on_postgresql():
+        return
+    keep, skip = [], []
+    for item in items:
+        uses_db = DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        (keep if uses_db else skip).append(item)
+    if skip:
+        config.hook.pytest_deselected(items=skip)
+        items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock() -> Iterator[None]:
+    """Every test starts on ``FROZEN_TODAY``, whatever the test before it did to the clock."""
+    clock.freeze(FROZEN_TODAY)
+    yield
+    clock.freeze(FROZEN_TODAY)
 
 
 class IsolatedClient(FlaskClient):
@@ -56,60 +83,71 @@ class IsolatedClient(FlaskClient):
         return response
 
 
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+@pytest.fixture(scope="session")
+def databases() -> Iterator[Databases]:
+    found = Databases(os.environ.get("PYTEST_XDIST_WORKER", "main"))
+    try:
+        yield found
+    finally:
+        found.drop_all()
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def app(databases: Databases) -> Iterator[Flask]:
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": database_url(tmp_path_factory),
+        "SQLALCHEMY_DATABASE_URI": databases.url("test"),
         "WTF_CSRF_ENABLED": False,
-        "FLASK_ADMIN_RAISE_ON_VIEW_EXCEPTION": False,
+        "FLASK_ADMIN_RAISE_ON_VIEW_EXCEPTION": True,
         "SESSION_COOKIE_SECURE": False,
     })
     app.test_client_class = IsolatedClient
     with app.app_context():
-        _db.drop_all()
-        _db.create_all()
+        _build_templates(databases)
     yield app
     with app.app_context():
         _db.session.remove()
-        _db.drop_all()
         _db.engine.dispose()
 
 
-def _wipe() -> None:
-    tables = list(reversed(_db.metadata.sorted_tables))
-    if _db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            _db.session.execute(table.delete())
+def _release() -> None:
+    """Give back every connection, so the database file or template can be replaced."""
+    _db.session.remove()
+    _db.engine.dispose()
+
+
+def _build_templates(databases: Databases) -> None:
+    """The empty schema, then the demo world on ``FROZEN_TODAY`` with the admin enrolled."""
+    databases.create("test")
+    _db.create_all()
+    _release()
+    databases.snapshot("empty")
+    demo.load(_db.session, on=FROZEN_TODAY)
+    admin = _db.session.scalar(select(User).where(User.email == "admin@mentori.lv"))
+    signin.enable_totp(admin, ADMIN_TOTP_SECRET)
     _db.session.commit()
+    _release()
+    databases.snapshot("demo", copy_database=True)  # the browser tests' server copies it
 
 
 @pytest.fixture()
-def db(app: Flask) -> Iterator[Any]:
-    """A clean database for every test, inside an application context."""
+def db(app: Flask, databases: Databases, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The test's own database, inside an application context: the demo world when the
+    test asks for ``demo_users`` (directly or through another fixture), else empty."""
+    snapshot = "demo" if "demo_users" in request.fixturenames else "empty"
     with app.app_context():
+        _release()
+        databases.restore(snapshot)
         yield _db
         _db.session.rollback()
-        _wipe()
-        _db.session.remove()
+        _release()
 
 
 @pytest.fixture()
 def demo_users(db: Any) -> dict[str, User]:
-    users = demo.load(db.session)
-    db.session.commit()
-    return {u.email: u for u in users}
+    """The demo world (copied from the worker's template): its users by e-mail."""
+    return {u.email: u for u in db.session.scalars(select(User))}
 
 
 @pytest.fixture()
@@ -128,9 +166,12 @@ class Browser:
         self.client = client
 
     def sign_in(self, email: str, password: str = demo.DEMO_PASSWORD) -> Any:
+        """Sign in like a user would; two-factor steps are completed with a valid code."""
         response = self.client.post("/login", data={"email": email, "password": password})
         location = response.headers.get("Location", "")
-        if location.endswith("/login/two-factor/setup"):
+        if location.endswith("/login/two-factor"):
+            response = self.enter_code(ADMIN_TOTP_SECRET)
+        elif location.endswith("/login/two-factor/setup"):
             page = self.client.get(location).get_data(as_text=True)
             secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', page).group(1)
             response = self.client.post(location, data={"code": totp_now(secret)})
@@ -139,6 +180,17 @@ class Browser:
             assert response.status_code == 200
             response.headers["Location"] = "/admin/"
             response.status_code = 302
+        return response
+
+    def enter_code(self, secret: str) -> Any:
+        """Send the current code, or the next one when this step was used already."""
+        totp = pyotp.TOTP(secret)
+        now = dt.datetime.now(dt.UTC)
+        for offset in (0, 1):
+            response = self.client.post("/login/two-factor", data={
+                "code": totp.at(now, counter_offset=offset)})
+            if response.status_code == 302:
+                break
         return response
 
     def get(self, url: str, **kwargs: Any) -> Any:
@@ -193,28 +245,14 @@ def field_errors(html: str) -> list[str]:
 
 
 def today() -> dt.date:
-    from mentoring.clock import today as _today
-
-    return _today()
+    return clock.today()
 
 
 @pytest.fixture()
-def empty_database(tmp_path: Path) -> Iterator[str]:
+def empty_database(databases: Databases) -> Iterator[str]:
     """A brand-new empty database of the kind the suite runs on."""
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        yield f"sqlite:///{tmp_path / 'empty.sqlite'}"
-        return
-    name = f"empty_{uuid.uuid4().hex[:10]}"
-    server = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1)).set(
-        database="postgres"
-    )
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    name, url = databases.scratch()
     try:
-        yield server.set(database=name).render_as_string(hide_password=False)
+        yield url
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        databases.drop(name)

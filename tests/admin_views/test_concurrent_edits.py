@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from mentoring.enums import PairStatus
-from mentoring.pairs import add_months
+from mentoring.months import add_months
 from models import Pair, Provider, Youth
 from tests.admin_views.test_hours_views import signed_in
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select
 
-from mentoring import pairs
+from mentoring import months
 from mentoring.clock import today
 from mentoring.enums import PairStatus
 from models import Mentor, Pair, Provider, User
@@ -51,7 +51,7 @@ def test_forming_a_pair_and_moving_it_on(app: Flask, db: Any, demo_users: Any) -
     browser = coordinator(app)
     page = browser.get(f"/admin/pairing/?referral={referral.id}").get_data(as_text=True)
     mentor_id = re.search(r'name="mentor" id="mentor-(\d+)"', page).group(1)
-    too_long = pairs.add_months(today(), 6)
+    too_long = months.add_months(today(), 6)
     refused = browser.post(f"/admin/pairing/?referral={referral.id}", data={
         "mentor": mentor_id, "starts_on": today().isoformat(),
         "planned_end_on": too_long.isoformat(), "goal_area": "education",
@@ -60,7 +60,7 @@ def test_forming_a_pair_and_moving_it_on(app: Flask, db: Any, demo_users: Any) -
     assert db.session.scalar(select(Pair).where(Pair.referral_id == referral.id)) is None
     done = browser.post(f"/admin/pairing/?referral={referral.id}", data={
         "mentor": mentor_id, "starts_on": today().isoformat(),
-        "planned_end_on": pairs.add_months(today(), 4).isoformat(), "goal_area": "education",
+        "planned_end_on": months.add_months(today(), 4).isoformat(), "goal_area": "education",
         "goal_description": "Matemātika", "goal_target": "7"})
     assert done.status_code == 302
     pair = db.session.scalar(select(Pair).where(Pair.referral_id == referral.id))

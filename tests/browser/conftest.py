@@ -1,14 +1,15 @@
 """Browser tests: Debian's Chromium driven by Playwright against a real gunicorn process.
 
-The server runs on 127.0.0.1 with a fresh SQLite database migrated and filled with the demo
-data. Without Chromium the tests skip with the reason; ``.ci/run`` installs it.
+The server runs on 127.0.0.1 with its own copy of the worker's demo database — SQLite, or
+PostgreSQL on the PostgreSQL pass — and the suite's frozen day. All browser tests run in one
+xdist worker (they share the server). Without Chromium the tests skip with the reason;
+``.ci/run`` installs it.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import time
@@ -18,7 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, text
 
+from tests.conftest import FROZEN_TODAY
+from tests.databases import Databases
 from tests.net import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,41 +40,41 @@ pytestmark = pytest.mark.skipif(
 
 
 class Server:
-    def __init__(self, url: str, database: Path) -> None:
-        self.url, self.database = url, database
+    def __init__(self, url: str, database: str) -> None:
+        self.url = url
+        self.engine = create_engine(database)
 
-    def query(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+    def query(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
         """Read the server's database directly (to find ids a scenario needs)."""
-        with sqlite3.connect(self.database) as conn:
-            return conn.execute(sql, args).fetchall()
+        with self.engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(sql), params)]
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(app: Any, databases: Databases) -> Iterator[Server]:
     if CHROMIUM is None:
         pytest.skip("No Chromium")
-    database = tmp_path_factory.mktemp("e2e") / "e2e.sqlite"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "e2e-secret",
+    database = databases.create("e2e", template="demo")  # the app fixture built "demo"
+    env = {**os.environ, "DATABASE_URL": database, "SECRET_KEY": "e2e-secret",
            "SESSION_COOKIE_SECURE": "0", "MENTORING_ENV": "production"}
     env.pop("MENTORING_NO_MODULE_APP", None)
-    flask = [sys.executable, "-m", "flask", "--app", "app"]
-    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
-    subprocess.run([*flask, "demo"], cwd=ROOT, env=env, check=True, capture_output=True)
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "app:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [sys.executable, "-m", "tests.browser.serve", FROZEN_TODAY.isoformat(),
+         "--workers", "2", "--bind", f"127.0.0.1:{port}", "app:app"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
+    for _ in range(300):
         try:
             urllib.request.urlopen(url + "/login", timeout=1)
             break
         except OSError:
             time.sleep(0.1)
+    found = Server(url, database)
     try:
-        yield Server(url, database)
+        yield found
     finally:
+        found.engine.dispose()
         process.terminate()
         process.wait(timeout=10)
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import AXE, Server, sign_in
+from tests.conftest import FROZEN_TODAY
 
 PAGES = {
     None: ["/login"],
@@ -23,6 +24,8 @@ PAGES = {
     "mentors@mentori.lv": ["/admin/", "/admin/service_entry/new/", "/admin/pair/"],
 }
 CASES = [(email, url) for email, urls in PAGES.items() for url in urls]
+
+pytestmark = pytest.mark.xdist_group("browser")  # one server for all of them
 
 
 def serious_violations(page: Any) -> list[str]:
@@ -49,7 +52,7 @@ def test_hours_form_by_keyboard_alone(page: Any, server: Server) -> None:
     sign_in(page, "mentors.ogre@mentori.lv")  # a volunteer pair: no monthly cap in the way
     page.goto("/admin/service_entry/new/")
     page.focus("#day")  # the field after the pair, which already holds the mentor's pair
-    yesterday = dt.date.today() - dt.timedelta(days=1)
+    yesterday = FROZEN_TODAY - dt.timedelta(days=1)
     page.keyboard.type(yesterday.strftime("%m%d%Y"))  # the browser's date input, in its locale
     for _ in range(5):  # on through the date's parts to the duration
         page.keyboard.press("Tab")

@@ -10,6 +10,7 @@ import pytest
 
 from mentoring.demo import personal_code
 from tests.browser.conftest import Server, sign_in
+from tests.conftest import FROZEN_TODAY
 
 LANGUAGES = ["lv", "en"]
 TEXT = {
@@ -22,6 +23,8 @@ TEXT = {
 }
 _serial = iter(range(500, 999))
 
+pytestmark = pytest.mark.xdist_group("browser")  # one server for all of them
+
 
 def text_of(page: Any) -> str:
     return re.sub(r"\s+", " ", page.inner_text("body"))
@@ -31,7 +34,7 @@ def text_of(page: Any) -> str:
 def test_social_worker_registers_and_accepts_a_referral(page: Any, language: str) -> None:
     sign_in(page, "liepaja@mentori.lv", language)
     page.goto("/admin/intake/")
-    born = dt.date.today().replace(day=1) - dt.timedelta(days=16 * 366)
+    born = FROZEN_TODAY.replace(day=1) - dt.timedelta(days=16 * 366)
     page.select_option("#source", "school")
     page.fill("#personal_code", personal_code(born, next(_serial)))
     page.fill("#first_name", "Pārlūks")
@@ -79,7 +82,7 @@ def test_mentor_logs_hours_until_the_cap_refuses(page: Any, server: Server,
         page.goto("/admin/service_entry/new/")
         # A select2 widget over the select: choose the mentor's last pair underneath it.
         page.eval_on_selector("#pair", "el => { el.selectedIndex = el.options.length - 1; }")
-        page.fill("#day", dt.date.today().isoformat())
+        page.fill("#day", FROZEN_TODAY.isoformat())
         page.fill("#minutes", "240")
         page.click("form.admin-form [type=submit]")
         page.wait_for_load_state()
@@ -99,7 +102,7 @@ def test_coordinator_approves_waiting_hours(page: Any, server: Server, language:
     page.goto(f"/admin/service_entry/details/?id={entry_id}")
     page.click("form[action*='/decide/'] button[value=approve]")
     page.wait_for_load_state()
-    assert server.query("SELECT status FROM service_entry WHERE id = ?", entry_id)[0][0] \
+    assert server.query("SELECT status FROM service_entry WHERE id = :id", id=entry_id)[0][0] \
         == "approved"
 
 

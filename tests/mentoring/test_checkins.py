@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from mentoring import access, checkins
+from mentoring.months import add_months
 from models import CheckIn, Pair, Provider
 from tests.admin_views.test_hours_views import signed_in
 
@@ -20,8 +21,8 @@ D = dt.date
     (D(2026, 3, 31), 1, D(2026, 4, 30)), (D(2026, 12, 15), 1, D(2027, 1, 15)),
     (D(2026, 1, 31), 2, D(2026, 3, 31)),
 ])
-def test_plus_months_keeps_the_month_end(day: dt.date, months: int, expected: dt.date) -> None:
-    assert checkins.plus_months(day, months) == expected
+def test_add_months_keeps_the_month_end(day: dt.date, months: int, expected: dt.date) -> None:
+    assert add_months(day, months) == expected
 
 
 @pytest.mark.parametrize(("start", "first", "per_month", "expected"), [

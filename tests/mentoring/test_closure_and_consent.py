@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from mentoring import consents, hours, invoicing, pairs
+from mentoring import consents, hours, invoicing, months, pairs
 from mentoring.clock import today
 from mentoring.enums import (
     Activity,
@@ -38,7 +38,7 @@ def formed(db: Any, demo_users: Any) -> dict[str, Any]:
         consent.given_on = start - dt.timedelta(days=10)
     mentors = [c.mentor for c in pairs.candidates(db.session, referral, start) if c.eligible]
     pair = pairs.form_pair(db.session, referral=referral, mentor=mentors[0], starts_on=start,
-                           planned_end_on=pairs.add_months(start, 4),
+                           planned_end_on=months.add_months(start, 4),
                            goals=[(GoalArea.education, "Matemātika", "7")], actor=actor)
     return {"actor": actor, "referral": referral, "pair": pair, "mentors": mentors,
             "start": start}
@@ -64,7 +64,7 @@ def test_exit_notes_are_kept_and_a_rematch_needs_an_offer(db: Any, formed: Any) 
     assert formed["referral"] not in waiting
     with pytest.raises(RuleViolations):
         pairs.form_pair(db.session, referral=formed["referral"], mentor=formed["mentors"][1],
-                        starts_on=today(), planned_end_on=pairs.add_months(today(), 4),
+                        starts_on=today(), planned_end_on=months.add_months(today(), 4),
                         goals=[], actor=formed["actor"])
 
 
@@ -76,7 +76,7 @@ def test_rematch_makes_a_new_pair_for_the_same_referral_with_the_old_one_visible
     ranked = {c.mentor.id: c for c in pairs.candidates(db.session, formed["referral"], today())}
     assert not ranked[old.mentor_id].eligible  # the earlier mentor is not offered again
     new = pairs.form_pair(db.session, referral=formed["referral"], mentor=formed["mentors"][1],
-                          starts_on=today(), planned_end_on=pairs.add_months(today(), 4),
+                          starts_on=today(), planned_end_on=months.add_months(today(), 4),
                           goals=[(GoalArea.social, "Pulciņš", "1")], actor=formed["actor"])
     assert new.referral is old.referral and new.previous_pair is old and new.youth is old.youth
     assert new.mentor is not old.mentor and new.starts_on >= old.ended_on
@@ -94,7 +94,7 @@ def test_a_rematch_is_another_mentor_after_the_earlier_pair(db: Any, formed: Any
     def again(mentor: Any, start: dt.date) -> Any:
         return lambda: pairs.form_pair(
             db.session, referral=formed["referral"], mentor=mentor, starts_on=start,
-            planned_end_on=pairs.add_months(start, 4),
+            planned_end_on=months.add_months(start, 4),
             goals=[(GoalArea.social, "Pulciņš", "1")], actor=formed["actor"])
 
     assert refused(db, again(formed["mentors"][0], today())) == {"mentor"}
@@ -178,13 +178,13 @@ def test_no_pair_starts_after_the_withdrawal(db: Any, formed: Any) -> None:
     withdraw(db, pair.youth, today() - dt.timedelta(days=1), actor)
     assert "starts_on" in refused(db, lambda: pairs.form_pair(
         db.session, referral=formed["referral"], mentor=formed["mentors"][1],
-        starts_on=today(), planned_end_on=pairs.add_months(today(), 4),
+        starts_on=today(), planned_end_on=months.add_months(today(), 4),
         goals=[(GoalArea.social, "Pulciņš", "1")], actor=actor))
 
     # The record rule holds for any other path too, e.g. moving a pair's start.
     def move() -> None:
         pair.starts_on = today()
-        pair.planned_end_on = pairs.add_months(today(), 4)
+        pair.planned_end_on = months.add_months(today(), 4)
 
     assert "starts_on" in refused(db, move)
 

@@ -21,6 +21,7 @@ from mentoring.enums import (
     PairStatus,
 )
 from mentoring.errors import RuleViolations
+from mentoring.months import add_months
 from models import ClosureReason, Mentor, Pair, Referral, User
 
 DAY = dt.date(2026, 6, 15)
@@ -123,7 +124,7 @@ def form(db: Any, setup: dict[str, Any], months: int = 4, goals: Any = None) -> 
     start = today()
     return pairs.form_pair(
         db.session, referral=setup["referral"], mentor=setup["mentor"], starts_on=start,
-        planned_end_on=pairs.add_months(start, months),
+        planned_end_on=add_months(start, months),
         goals=goals if goals is not None else [(GoalArea.education, "Matemātika", "7 balles")],
         actor=setup["actor"])
 
