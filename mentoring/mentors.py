@@ -50,6 +50,14 @@ TRANSITIONS: dict[MentorStatus, frozenset[MentorStatus]] = {
 SECONDARY_OR_MORE = (Education.secondary, Education.vocational, Education.higher)
 
 
+def step_refusal(current: MentorStatus, to: MentorStatus) -> RuleViolation | None:
+    """Why a mentor cannot go from ``current`` to ``to`` at all (None: the step exists)."""
+    if to in TRANSITIONS[current]:
+        return None
+    return RuleViolation(_l("A mentor cannot go from “%(current)s” to “%(target)s”.",
+                            current=current.label, target=to.label))
+
+
 def unmet_requirements(mentor: Mentor, programme: Programme | None,
                        on: dt.date | None = None) -> list[Any]:
     """The programme's entry requirements this applicant does not meet (empty: eligible)."""
@@ -149,10 +157,9 @@ def transition(db: Session, mentor: Mentor, to: MentorStatus, *, actor: Any, com
     on = on or today()
     current = MentorStatus(mentor.status)
     problems: list[RuleViolation] = []
-    if to not in TRANSITIONS[current]:
-        problems.append(RuleViolation(_l(
-            "A mentor cannot go from “%(current)s” to “%(target)s”.",
-            current=current.label, target=to.label)))
+    refusal = step_refusal(current, to)
+    if refusal is not None:
+        problems.append(refusal)
     elif to == M.screened:
         problems += [RuleViolation(m, "programme") for m in unmet_requirements(
             mentor, mentor.programme, on)]

@@ -43,6 +43,16 @@ TRANSITIONS: dict[PairStatus, frozenset[PairStatus]] = {
 }
 
 
+def step_refusal(current: PairStatus, to: PairStatus, *,
+                 evaluated: bool = False) -> RuleViolation | None:
+    """Why a pair cannot go from ``current`` to ``to`` at all (None: the step exists).
+    Completing is a step only with the evaluation (``complete``), never a bare transition."""
+    if to in TRANSITIONS[current] and (to != P.completed or evaluated):
+        return None
+    return RuleViolation(_l("A pair cannot go from “%(current)s” to “%(target)s”.",
+                            current=current.label, target=to.label))
+
+
 @dataclass
 class Closure:
     """How a pair closes: a reason from the managed list, the three exit notes, and
@@ -266,10 +276,9 @@ def transition(db: Session, pair: Pair, to: PairStatus, *, actor: Any, comment: 
     current = PairStatus(pair.status)
     problems = []
     reason = None
-    if to not in TRANSITIONS[current] or to == P.completed:
-        problems.append(RuleViolation(_l(
-            "A pair cannot go from “%(current)s” to “%(target)s”.",
-            current=current.label, target=to.label)))
+    refusal = step_refusal(current, to)
+    if refusal is not None:
+        problems.append(refusal)
     elif to == P.active and not pair.goals:
         problems.append(RuleViolation(_l("Agree on at least one goal first.")))
     elif to == P.ended_early:
@@ -293,10 +302,9 @@ def complete(db: Session, pair: Pair, *, achievements: dict[int, Achievement], s
     achievement, a summary, the youth's own feedback, and the reason from the list."""
     on = on or today()
     problems = []
-    if pair.status != P.active:
-        problems.append(RuleViolation(_l(
-            "A pair cannot go from “%(current)s” to “%(target)s”.",
-            current=PairStatus(pair.status).label, target=P.completed.label)))
+    refusal = step_refusal(PairStatus(pair.status), P.completed, evaluated=True)
+    if refusal is not None:
+        problems.append(refusal)
     missing = [g for g in pair.goals if achievements.get(g.id) is None]
     if missing or not pair.goals:
         problems.append(RuleViolation(_l("Rate the achievement of every goal."), "achievements"))

@@ -52,6 +52,14 @@ OPEN = (S.new, S.in_review)
 ADULT_AGE = 18
 
 
+def step_refusal(current: ReferralStatus, to: ReferralStatus) -> RuleViolation | None:
+    """Why a referral cannot go from ``current`` to ``to`` at all (None: the step exists)."""
+    if to in TRANSITIONS[current]:
+        return None
+    return RuleViolation(_l("A referral cannot go from “%(current)s” to “%(target)s”.",
+                            current=current.label, target=to.label))
+
+
 def open_referral_clause() -> Any:
     """Referrals still open for their programme: waiting for a decision, or accepted and not
     yet finished (no pair that has completed or ended)."""
@@ -298,10 +306,9 @@ def transition(
     on = on or today()
     current = ReferralStatus(referral.status)
     problems: list[RuleViolation] = []
-    if to not in TRANSITIONS[current]:
-        problems.append(RuleViolation(_l(
-            "A referral cannot go from “%(current)s” to “%(target)s”.",
-            current=current.label, target=to.label)))
+    refusal = step_refusal(current, to)
+    if refusal is not None:
+        problems.append(refusal)
     if not comment.strip():
         problems.append(RuleViolation(_l("A comment is required."), "comment"))
     if to == S.rejected and not reason.strip():

@@ -31,6 +31,7 @@ from models import db as _db  # noqa: E402
 from tests.databases import ADMIN_TOTP_SECRET, Databases, on_postgresql  # noqa: E402
 
 passwords.use_fast_hashing()
+pytest_plugins = ["tests.factories"]
 
 # Every test sees this day as today (a Wednesday in mid-October: no month end, no holiday);
 # tests of other days move the clock themselves with ``clock.frozen``.

@@ -92,3 +92,21 @@ def test_every_demo_user_signs_in_and_sees_rows(browser: Any, demo_users: Any, e
         assert page.status_code == 200, link
         with_rows += "details/?id=" in page.get_data(as_text=True)
     assert with_rows >= 1
+
+
+def test_an_error_inside_a_view_fails_the_test(app: Any, admin_browser: Any,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Flask-Admin turns a view's exception into a flash message unless told otherwise; the
+    suite tells it (FLASK_ADMIN_RAISE_ON_VIEW_EXCEPTION), so a broken view cannot pass."""
+    assert app.config["FLASK_ADMIN_RAISE_ON_VIEW_EXCEPTION"] is True
+    view = next(v for v in app.extensions["admin"][0]._views
+                if getattr(v, "endpoint", "") == "locality")
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise LookupError("a bug in a view")
+
+    monkeypatch.setattr(view, "on_model_change", broken)
+    municipality = admin_browser.get("/admin/locality/new/")
+    assert municipality.status_code == 200
+    with pytest.raises(LookupError, match="a bug in a view"):
+        admin_browser.post("/admin/locality/new/", data={"municipality": "1", "name": "Ciems"})

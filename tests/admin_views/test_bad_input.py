@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from mentoring import clock
 from models import Locality, Municipality, Pair, ServiceEntry, Youth
 
 
@@ -81,7 +81,7 @@ def test_bad_duration_is_refused(admin_browser: Any, db: Any, minutes: str, mess
     pair = db.session.scalar(select(Pair).limit(1))
     before = count(db, ServiceEntry)
     response = admin_browser.post("/admin/service_entry/new/", data={
-        "pair": str(pair.id), "day": dt.date.today().isoformat(), "minutes": minutes,
+        "pair": str(pair.id), "day": clock.today().isoformat(), "minutes": minutes,
         "activity": "study", "mode": "in_person", "note": "", "billable": "y",
     })
     assert response.status_code == 200

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from mentoring import clock
 from tests.admin_views.test_hours_views import signed_in
 from tests.conftest import Browser
 from tests.mentoring.test_dashboard import world  # noqa: F401  (fixture)
@@ -57,7 +58,7 @@ def test_home_page_cost_does_not_grow_with_data(app: Flask, db: Any, world: dict
     browser.get("/admin/")
     with count_queries() as small:
         assert browser.get("/admin/").status_code == 200
-    start = dt.date.today() - dt.timedelta(days=60)
+    start = clock.today() - dt.timedelta(days=60)
     db.session.execute(insert(Referral), [
         {"youth_id": world["y3"], "programme_id": world["p1"], "municipality_id": world["alfa"],
          "source": ReferralSource.school, "received_on": start} for _ in range(25)])

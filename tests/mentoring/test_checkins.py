@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from mentoring import access, checkins
+from mentoring import access, checkins, clock
 from mentoring.months import add_months
 from models import CheckIn, Pair, Provider
 from tests.admin_views.test_hours_views import signed_in
@@ -71,7 +71,7 @@ def test_check_ins_through_the_screen_and_their_scope(app: Any, db: Any,
         "channel": "in_person", "relationship_quality": "6", "notes": "Labi"})
     assert response.status_code == 200  # quality out of 1–5: refused at the field
     for day, message in ((pair.starts_on - dt.timedelta(days=1), "pirms mentorpāra sākuma"),
-                         (dt.date.today() + dt.timedelta(days=2), "nākotnē")):
+                         (clock.today() + dt.timedelta(days=2), "nākotnē")):
         refused = coordinator.post("/admin/check_in/new/", data={
             "pair": pair.id, "held_on": day.isoformat(), "contact": "youth",
             "channel": "in_person", "relationship_quality": "4"})

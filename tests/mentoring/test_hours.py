@@ -8,30 +8,33 @@ import threading
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mentoring import hours
 from mentoring.clock import today
-from mentoring.enums import Activity, EntryStatus, Mode, PairStatus
+from mentoring.enums import Activity, EntryStatus, Mode, Role
 from mentoring.errors import RuleViolations
-from models import Pair, Programme, ServiceEntry, User
+from models import Pair, Provider, ServiceEntry, User
 
 
 @pytest.fixture()
-def pair(db: Any, demo_users: Any) -> Pair:
-    """An active Liepāja pair (cap 20 h) with its entries cleared, so months start empty."""
-    found = db.session.scalar(select(Pair).join(Programme).where(
-        Pair.status == PairStatus.active, Programme.monthly_cap_minutes.is_not(None),
-        Pair.starts_on <= today() - dt.timedelta(days=40)).order_by(Pair.id))
-    db.session.execute(delete(ServiceEntry).where(ServiceEntry.pair_id == found.id,
-                                                  ServiceEntry.invoice_id.is_(None)))
-    db.session.commit()
-    return found
+def pair(create_pair: Any) -> Pair:
+    """An active pair of a paid programme (cap 20 h) started 40 days ago, no entries yet:
+    a world of a few rows from the factories, not the demo."""
+    return create_pair()
 
 
 def coordinator(db: Any) -> User:
-    return db.session.scalar(select(User).where(User.email == "you@mentori.lv"))
+    """The coordinator of the pair's provider (made once per test)."""
+    found = db.session.scalar(select(User).where(User.role == Role.provider))
+    if found is None:
+        provider = db.session.scalar(select(Provider))
+        found = User(email="koordinators@w.lv", name="Koordinatore", role=Role.provider,
+                     provider_id=provider.id, password_hash="x")
+        db.session.add(found)
+        db.session.flush()
+    return found
 
 
 def log(db: Any, pair: Pair, day: dt.date, minutes: int, billable: bool = True) -> ServiceEntry:
@@ -101,11 +104,12 @@ def test_period_rules(db: Any, pair: Pair, offset: Any) -> None:
 
 
 def test_no_hours_into_an_invoiced_month(db: Any, demo_users: Any) -> None:
+    """On the demo world: its months invoiced by the real invoicing run."""
     invoiced = db.session.scalar(select(ServiceEntry).where(
         ServiceEntry.status == EntryStatus.invoiced))
     pair = invoiced.pair
     with pytest.raises(RuleViolations) as caught:
-        hours.log_entry(db.session, pair=pair, actor=coordinator(db), day=invoiced.day,
+        hours.log_entry(db.session, pair=pair, actor=demo_users["you@mentori.lv"], day=invoiced.day,
                         minutes=15, activity=Activity.study, mode=Mode.remote, billable=False)
     assert "day" in {v.field for v in caught.value.violations}
     db.session.rollback()

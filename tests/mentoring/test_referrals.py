@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from itertools import product
 from typing import Any
 
 import pytest
@@ -160,7 +159,15 @@ def _fresh(db: Any, world: Any, status: ReferralStatus) -> Referral:
     return referral
 
 
-@pytest.mark.parametrize(("start", "target"), list(product(list(S), list(S))))
+# Every allowed step and two refused ones on a database; the whole table is checked
+# without one in test_transitions.py.
+STEPS_ON_A_DATABASE = sorted(
+    {(a, b) for a in S for b in referrals.TRANSITIONS[a]}
+    | {(S.new, S.accepted), (S.rejected, S.in_review)},
+    key=lambda step: (list(S).index(step[0]), list(S).index(step[1])))
+
+
+@pytest.mark.parametrize(("start", "target"), STEPS_ON_A_DATABASE)
 def test_every_transition(db: Any, world: Any, start: ReferralStatus,
                           target: ReferralStatus) -> None:
     referral = _fresh(db, world, start)
