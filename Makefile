@@ -19,7 +19,7 @@ run: install
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-test
-	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/pytest -q -n $(TEST_WORKERS)
 
 # What running needs (requirements.txt); the test tools and axe-core come with install-test.
 install: $(STAMP) translations

@@ -1,9 +1,9 @@
 """Browser tests: Debian's Chromium driven by Playwright against a real gunicorn process.
 
 The server runs on 127.0.0.1 with its own copy of the worker's demo database — SQLite, or
-PostgreSQL on the PostgreSQL pass — and the suite's frozen day. All browser tests run in one
-xdist worker (they share the server). Without Chromium the tests skip with the reason;
-``.ci/run`` installs it.
+PostgreSQL on the PostgreSQL pass — and the suite's frozen day. Under pytest-xdist each worker
+that runs browser tests starts its own server on its own copy, so the two share nothing.
+Without Chromium the tests skip with the reason; ``.ci/run`` installs it.
 """
 
 from __future__ import annotations

@@ -25,8 +25,6 @@ PAGES = {
 }
 CASES = [(email, url) for email, urls in PAGES.items() for url in urls]
 
-pytestmark = pytest.mark.xdist_group("browser")  # one server for all of them
-
 
 def serious_violations(page: Any) -> list[str]:
     page.add_script_tag(path=str(AXE))

@@ -23,8 +23,6 @@ TEXT = {
 }
 _serial = iter(range(500, 999))
 
-pytestmark = pytest.mark.xdist_group("browser")  # one server for all of them
-
 
 def text_of(page: Any) -> str:
     return re.sub(r"\s+", " ", page.inner_text("body"))
