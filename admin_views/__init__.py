@@ -14,10 +14,10 @@ from admin_views import referrals as referral_views
 from admin_views import reports as report_views
 from admin_views.dashboard import TasksView, home_charts
 from admin_views.security import csp_nonce
+from common.clock import today
+from common.i18n import _l
 from config import ROOT
 from mentoring import dashboard, tasks
-from mentoring.clock import today
-from mentoring.i18n import _l
 from models import (
     AdditionalSupport,
     Agreement,

@@ -27,9 +27,9 @@ from werkzeug.wrappers import Response
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
+from common.enums import Language, Role
+from common.i18n import _, _l
 from mentoring import audit, signin
-from mentoring.enums import Language, Role
-from mentoring.i18n import _, _l
 from mentoring.passwords import verify_password
 from models import User, db
 from models.base import utcnow

@@ -35,9 +35,9 @@ from wtforms.fields import HiddenField
 
 from admin_views.formatting import EXPORT_FORMATTERS, LIST_FORMATTERS
 from admin_views.forms import AdminForm, ModelConverter
+from common.errors import RuleViolation, RuleViolations
+from common.i18n import _
 from mentoring import access, audit, documents, rules
-from mentoring.errors import RuleViolation, RuleViolations
-from mentoring.i18n import _
 from models import Provider, db
 
 # Flask-Admin endpoint → the permission it needs.

@@ -10,10 +10,10 @@ from flask_login import current_user
 
 from admin_views.base import SecureView
 from admin_views.formatting import locale, money_filter
+from common.clock import today
+from common.i18n import _
 from mentoring import charts, tasks
-from mentoring.clock import today
 from mentoring.dashboard import Dashboard
-from mentoring.i18n import _
 
 
 def month_label(day: Any) -> str:

@@ -12,8 +12,8 @@ from flask_admin.model import typefmt
 from flask_babel import get_locale
 from markupsafe import Markup
 
-from mentoring import formatting
-from mentoring.i18n import _
+from common import formatting
+from common.i18n import _
 
 
 def locale() -> str:

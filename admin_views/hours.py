@@ -15,11 +15,11 @@ from sqlalchemy.orm import joinedload
 
 from admin_views.base import SecureModelView, SecureView, pdf_download
 from admin_views.referrals import TranslatedForm
+from common.clock import today
+from common.enums import PairStatus
+from common.errors import RuleViolation
+from common.i18n import _, _l, ngettext
 from mentoring import access, documents, hours, hours_import, timesheets
-from mentoring.clock import today
-from mentoring.enums import PairStatus
-from mentoring.errors import RuleViolation
-from mentoring.i18n import _, _l, ngettext
 from models import Pair, Provider, ServiceEntry, TimesheetSignoff, db
 
 

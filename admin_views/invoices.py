@@ -15,12 +15,12 @@ from sqlalchemy.orm import joinedload
 
 from admin_views.base import SecureModelView, SecureView, download, pdf_download
 from admin_views.formatting import date_filter
+from common.clock import today
+from common.enums import InvoiceKind
+from common.errors import RuleViolation
+from common.i18n import _, _l
+from common.months import month_bounds
 from mentoring import access, budgets, documents, einvoice, invoice_files, invoicing
-from mentoring.clock import today
-from mentoring.enums import InvoiceKind
-from mentoring.errors import RuleViolation
-from mentoring.i18n import _, _l
-from mentoring.months import month_bounds
 from models import Budget, Contract, Invoice, InvoiceLine, Pair, Programme, Provider, db
 
 

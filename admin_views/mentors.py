@@ -14,11 +14,11 @@ from wtforms.validators import Optional
 
 from admin_views import subject
 from admin_views.base import SecureModelView, SecureView, pdf_download
+from common.clock import today
+from common.enums import MentorStatus
+from common.errors import RuleViolation
+from common.i18n import _, _l
 from mentoring import access, documents, mentors
-from mentoring.clock import today
-from mentoring.enums import MentorStatus
-from mentoring.errors import RuleViolation
-from mentoring.i18n import _, _l
 from models import (
     Agreement,
     BackgroundCheck,

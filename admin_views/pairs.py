@@ -15,12 +15,12 @@ from wtforms.validators import DataRequired, Length, NumberRange
 from admin_views.base import SecureModelView, SecureView
 from admin_views.referrals import TranslatedForm, put_errors
 from admin_views.youths import YOUTH_LOOKUP
+from common.clock import today
+from common.enums import Achievement, ClosureKind, GoalArea, PairStatus
+from common.errors import RuleViolation
+from common.i18n import _, _l
+from common.months import add_months
 from mentoring import access, checkins, pairing, pairs
-from mentoring.clock import today
-from mentoring.enums import Achievement, ClosureKind, GoalArea, PairStatus
-from mentoring.errors import RuleViolation
-from mentoring.i18n import _, _l
-from mentoring.months import add_months
 from models import AdditionalSupport, CheckIn, Goal, Mentor, Pair, SafetyConcern, db
 
 PAIR_LABEL = (joinedload(Pair.youth), joinedload(Pair.mentor))

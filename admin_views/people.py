@@ -9,8 +9,8 @@ from wtforms import PasswordField
 from wtforms.validators import Optional
 
 from admin_views.base import FormRejected, SecureModelView
-from mentoring.errors import RuleViolation
-from mentoring.i18n import _l
+from common.errors import RuleViolation
+from common.i18n import _l
 from mentoring.passwords import check_password_rules, hash_password
 from models import AuditLog, User
 

@@ -24,11 +24,11 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from admin_views.base import SecureView
 from admin_views.forms import WTFormsTranslations
+from common.clock import today
+from common.enums import ChosenBy, Gender, ReferralSource, ReferralStatus
+from common.errors import RuleViolation, RuleViolations
+from common.i18n import _, _l
 from mentoring import access, referrals
-from mentoring.clock import today
-from mentoring.enums import ChosenBy, Gender, ReferralSource, ReferralStatus
-from mentoring.errors import RuleViolation, RuleViolations
-from mentoring.i18n import _, _l
 from models import Locality, Municipality, Programme, Provider, Referral, RiskFactor, db
 
 

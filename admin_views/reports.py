@@ -13,8 +13,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from admin_views.base import SecureView, download
+from common.clock import today
 from mentoring import access, reports
-from mentoring.clock import today
 from models import Municipality, Pair, Programme, Provider, db
 
 EXPORTS = {"csv": "text/csv; charset=utf-8",

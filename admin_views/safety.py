@@ -10,8 +10,8 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from admin_views.base import SecureModelView
+from common.i18n import _
 from mentoring import safety
-from mentoring.i18n import _
 from models import Pair, SafetyConcern, db
 
 

@@ -9,8 +9,8 @@ from flask_babel import force_locale
 from flask_login import current_user
 
 from admin_views.base import download, model_labels, pdf_download
+from common.enums import Role
 from mentoring import documents, subject_access
-from mentoring.enums import Role
 from models import db
 
 

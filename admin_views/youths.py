@@ -14,10 +14,10 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from admin_views import subject
 from admin_views.base import SecureModelView
+from common.clock import today
+from common.errors import RuleViolation
+from common.i18n import _, _l
 from mentoring import access, consents, referrals
-from mentoring.clock import today
-from mentoring.errors import RuleViolation
-from mentoring.i18n import _, _l
 from models import Consent, Referral, ReferralStatusChange, Youth, db
 
 YOUTH_LOOKUP = {

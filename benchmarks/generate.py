@@ -214,7 +214,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["MENTORING_NO_MODULE_APP"] = "1"
     from app import create_app
-    from mentoring.clock import today
+    from common.clock import today
     from models import db
 
     database = absolute_database(args.database)

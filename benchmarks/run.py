@@ -85,8 +85,8 @@ def in_process(database: str, repeat: int) -> tuple[list[Measure], dict[str, Any
 
     from admin_views import VIEWS
     from app import create_app
+    from common.clock import today
     from mentoring import dashboard, invoicing
-    from mentoring.clock import today
     from models import Contract, Pair, ServiceEntry, User, Youth, db
 
     config = {"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "benchmark",

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
-from mentoring.enums import EntryStatus, InvoiceStatus, Role
+from common.enums import EntryStatus, InvoiceStatus, Role
 from models import (
     AdditionalSupport,
     Agreement,

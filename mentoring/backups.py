@@ -15,8 +15,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from mentoring.errors import RuleViolation
-from mentoring.i18n import _l
+from common.errors import RuleViolation
+from common.i18n import _l
 
 
 def _libpq(url: str) -> str:

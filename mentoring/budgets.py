@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from mentoring.enums import EntryStatus, InvoiceStatus, PairStatus
-from mentoring.formatting import round_money
+from common.enums import EntryStatus, InvoiceStatus, PairStatus
+from common.formatting import round_money
+from common.months import month_bounds
 from mentoring.invoicing import line_amount
-from mentoring.months import month_bounds
 from models import Budget, Contract, EntryMonth, Invoice, Municipality, Pair, Programme
 
 WARNING_PERCENT = 80

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mentoring.enums import PairStatus
-from mentoring.months import add_months
+from common.enums import PairStatus
+from common.months import add_months
 from models import CheckIn, Pair, Programme, Youth
 
 

@@ -10,10 +10,10 @@ import click
 from flask import Flask
 from sqlalchemy import func, select
 
+from common.clock import today
+from common.enums import Role
+from common.errors import RuleViolation
 from mentoring import backups, demo, mail, reminders, retention
-from mentoring.clock import today
-from mentoring.enums import Role
-from mentoring.errors import RuleViolation
 from mentoring.passwords import check_password_rules, hash_password
 from models import Municipality, Provider, User, db
 

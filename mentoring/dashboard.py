@@ -15,9 +15,7 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from mentoring import access
-from mentoring.aggregates import days_between, median
-from mentoring.enums import (
+from common.enums import (
     EntryStatus,
     InvoiceStatus,
     MentorStatus,
@@ -25,7 +23,9 @@ from mentoring.enums import (
     PairStatus,
     ReferralStatus,
 )
-from mentoring.months import month_bounds
+from common.months import month_bounds
+from mentoring import access
+from mentoring.aggregates import days_between, median
 from models import (
     Budget,
     Contract,

@@ -15,9 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from stdnum.lv import pvn
 
-from mentoring import invoicing, pairs
-from mentoring.clock import age_on, today
-from mentoring.enums import (
+from common.clock import age_on, today
+from common.enums import (
     Achievement,
     Activity,
     CheckResult,
@@ -46,7 +45,8 @@ from mentoring.enums import (
     Severity,
     SupportKind,
 )
-from mentoring.months import add_months, month_start
+from common.months import add_months, month_start
+from mentoring import invoicing, pairs
 from mentoring.passwords import hash_password
 from models import (
     AdditionalSupport,

@@ -14,9 +14,9 @@ from typing import Any
 
 from lxml import etree
 
-from mentoring.enums import InvoiceKind
-from mentoring.formatting import round_money
-from mentoring.months import month_bounds
+from common.enums import InvoiceKind
+from common.formatting import round_money
+from common.months import month_bounds
 
 CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 PROFILE_ID = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"

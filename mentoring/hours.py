@@ -14,12 +14,12 @@ from typing import Any
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, aliased
 
+from common.enums import EntryStatus, InvoiceStatus, PairStatus
+from common.errors import RuleViolation, RuleViolations
+from common.formatting import format_minutes
+from common.i18n import _l
+from common.months import month_bounds
 from mentoring import audit
-from mentoring.enums import EntryStatus, InvoiceStatus, PairStatus
-from mentoring.errors import RuleViolation, RuleViolations
-from mentoring.formatting import format_minutes
-from mentoring.i18n import _l
-from mentoring.months import month_bounds
 from models import Invoice, InvoiceLine, Pair, ServiceEntry, Youth
 from models.base import utcnow
 from models.consent import withdrawal_in_force

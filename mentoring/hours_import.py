@@ -20,10 +20,10 @@ import tablib
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common.enums import Activity, Mode, PairStatus
+from common.errors import RuleViolation, RuleViolations
+from common.i18n import _l
 from mentoring import access, hours
-from mentoring.enums import Activity, Mode, PairStatus
-from mentoring.errors import RuleViolation, RuleViolations
-from mentoring.i18n import _l
 from models import Pair, Youth
 
 ALIASES = {

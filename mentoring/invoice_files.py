@@ -7,8 +7,8 @@ from typing import Any
 
 import tablib
 
-from mentoring.formatting import format_minutes
-from mentoring.i18n import _
+from common.formatting import format_minutes
+from common.i18n import _
 
 
 def file_stem(invoice: Any) -> str:

@@ -14,12 +14,12 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
 
+from common.enums import EntryStatus, InvoiceKind, InvoiceStatus
+from common.errors import RuleViolation
+from common.formatting import round_money
+from common.i18n import _l
+from common.months import month_bounds
 from mentoring import audit
-from mentoring.enums import EntryStatus, InvoiceKind, InvoiceStatus
-from mentoring.errors import RuleViolation
-from mentoring.formatting import round_money
-from mentoring.i18n import _l
-from mentoring.months import month_bounds
 from models import (
     Budget,
     Contract,

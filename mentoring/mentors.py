@@ -15,12 +15,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from common.clock import age_on, today
+from common.enums import Decision, Education, MentorStatus
+from common.errors import RuleViolation, RuleViolations
+from common.i18n import _l
+from common.months import month_bounds
 from mentoring import audit
-from mentoring.clock import age_on, today
-from mentoring.enums import Decision, Education, MentorStatus
-from mentoring.errors import RuleViolation, RuleViolations
-from mentoring.i18n import _l
-from mentoring.months import month_bounds
 from models import (
     Agreement,
     BackgroundCheck,

@@ -11,9 +11,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from mentoring.clock import age_on
-from mentoring.enums import Gender, MentorStatus
-from mentoring.i18n import _l, _ln
+from common.clock import age_on
+from common.enums import Gender, MentorStatus
+from common.i18n import _l, _ln
 from mentoring.mentors import current_agreement, valid_check
 
 WEIGHTS = {

@@ -14,12 +14,12 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from common.clock import today
+from common.enums import Achievement, ClosureKind, GoalArea, PairStatus, ReferralStatus
+from common.errors import RuleViolation, RuleViolations
+from common.i18n import _l, _ln
+from common.months import add_months
 from mentoring import audit, pairing
-from mentoring.clock import today
-from mentoring.enums import Achievement, ClosureKind, GoalArea, PairStatus, ReferralStatus
-from mentoring.errors import RuleViolation, RuleViolations
-from mentoring.i18n import _l, _ln
-from mentoring.months import add_months
 from models import (
     ClosureReason,
     Contract,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from mentoring.errors import RuleViolation
-from mentoring.i18n import _l
+from common.errors import RuleViolation
+from common.i18n import _l
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 

@@ -13,10 +13,8 @@ from typing import Any
 from sqlalchemy import and_, exists, func, not_, or_, select
 from sqlalchemy.orm import Session
 
-from mentoring import audit, consents, rules
-from mentoring.aggregates import days_between
-from mentoring.clock import age_on, today
-from mentoring.enums import (
+from common.clock import age_on, today
+from common.enums import (
     ChosenBy,
     ConsentGiver,
     ConsentMethod,
@@ -25,9 +23,11 @@ from mentoring.enums import (
     ReferralSource,
     ReferralStatus,
 )
-from mentoring.errors import RuleViolation, RuleViolations
-from mentoring.i18n import _l
-from mentoring.identifiers import normalise_personal_code
+from common.errors import RuleViolation, RuleViolations
+from common.i18n import _l
+from common.identifiers import normalise_personal_code
+from mentoring import audit, consents, rules
+from mentoring.aggregates import days_between
 from models import (
     Contract,
     Municipality,

@@ -27,10 +27,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from common.enums import EntryStatus, PairStatus, Role
+from common.i18n import gettext, ngettext
+from common.months import month_bounds
 from mentoring import tasks
-from mentoring.enums import EntryStatus, PairStatus, Role
-from mentoring.i18n import gettext, ngettext
-from mentoring.months import month_bounds
 from models import Pair, Programme, ReminderSent, ServiceEntry, User, Youth
 
 DAYS_BEFORE_DEADLINE = 3

@@ -16,9 +16,7 @@ from typing import Any
 from sqlalchemy import and_, case, distinct, extract, func, literal, select, true
 from sqlalchemy.orm import Session
 
-from mentoring import access
-from mentoring.aggregates import age_years
-from mentoring.enums import (
+from common.enums import (
     Achievement,
     EntryStatus,
     Gender,
@@ -28,7 +26,9 @@ from mentoring.enums import (
     ReferralSource,
     ReferralStatus,
 )
-from mentoring.i18n import _, _l
+from common.i18n import _, _l
+from mentoring import access
+from mentoring.aggregates import age_years
 from models import (
     Certificate,
     EntryMonth,

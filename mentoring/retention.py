@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import String, case, cast, exists, func, select, update
 from sqlalchemy.orm import Session
 
+from common.enums import InvoiceKind, InvoiceStatus, PairStatus, ReferralStatus
+from common.months import add_months
 from mentoring import audit
-from mentoring.enums import InvoiceKind, InvoiceStatus, PairStatus, ReferralStatus
-from mentoring.months import add_months
 from models import (
     AdditionalSupport,
     AuditLog,

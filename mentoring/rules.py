@@ -15,11 +15,11 @@ from sqlalchemy import event, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, object_session
 
-from mentoring import identifiers
-from mentoring.clock import today
-from mentoring.enums import Role
-from mentoring.errors import RuleViolation, RuleViolations
-from mentoring.i18n import _l
+from common import identifiers
+from common.clock import today
+from common.enums import Role
+from common.errors import RuleViolation, RuleViolations
+from common.i18n import _l
 from models import (
     Agreement,
     BackgroundCheck,

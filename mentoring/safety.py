@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from common.clock import today
+from common.enums import ConcernCategory, ConcernEvent, Severity
+from common.errors import RuleViolation, RuleViolations
+from common.i18n import _l
 from mentoring import audit
-from mentoring.clock import today
-from mentoring.enums import ConcernCategory, ConcernEvent, Severity
-from mentoring.errors import RuleViolation, RuleViolations
-from mentoring.i18n import _l
 from models import Pair, SafetyConcern, SafetyConcernEvent
 
 

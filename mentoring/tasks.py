@@ -15,10 +15,7 @@ from typing import Any
 from sqlalchemy import Date, and_, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from mentoring import access, checkins
-from mentoring.aggregates import days_between
-from mentoring.dashboard import compliance_month, ending_without_evaluation, missed_supervision
-from mentoring.enums import (
+from common.enums import (
     CheckResult,
     EntryStatus,
     MentorStatus,
@@ -27,7 +24,10 @@ from mentoring.enums import (
     Role,
     Severity,
 )
-from mentoring.i18n import _l
+from common.i18n import _l
+from mentoring import access, checkins
+from mentoring.aggregates import days_between
+from mentoring.dashboard import compliance_month, ending_without_evaluation, missed_supervision
 from models import (
     Agreement,
     BackgroundCheck,

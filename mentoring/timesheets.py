@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
+from common.enums import EntryStatus
+from common.errors import RuleViolation, RuleViolations
+from common.i18n import _l, _ln
+from common.months import month_bounds
 from mentoring import audit
-from mentoring.enums import EntryStatus
-from mentoring.errors import RuleViolation, RuleViolations
-from mentoring.i18n import _l, _ln
-from mentoring.months import month_bounds
 from models import Pair, ServiceEntry, TimesheetSignoff
 
 

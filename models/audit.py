@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mentoring.i18n import _l
+from common.i18n import _l
 from models.base import db, label, utcnow
 from models.user import User
 

@@ -10,7 +10,7 @@ from sqlalchemy import DateTime, MetaData, func
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
-from mentoring.i18n import _l
+from common.i18n import _l
 
 # Named constraints so Alembic can alter them on SQLite and PostgreSQL alike.
 NAMING = {

@@ -7,8 +7,8 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Text, and_, func, or_, select
 from sqlalchemy.orm import Mapped, aliased, column_property, mapped_column, relationship
 
-from mentoring.enums import CONSENT_REQUIRED, ConsentGiver, ConsentMethod, ConsentPurpose
-from mentoring.i18n import _l
+from common.enums import CONSENT_REQUIRED, ConsentGiver, ConsentMethod, ConsentPurpose
+from common.i18n import _l
 from models.base import db, enum_column, label, utcnow
 from models.user import User
 from models.youth import Youth

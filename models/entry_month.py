@@ -13,8 +13,8 @@ import datetime as dt
 from sqlalchemy import DDL, ForeignKey, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from mentoring.enums import EntryStatus
-from mentoring.i18n import _l
+from common.enums import EntryStatus
+from common.i18n import _l
 from models.base import db, enum_column, label
 
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mentoring.enums import InvoiceKind, InvoiceStatus
-from mentoring.i18n import _l
+from common.enums import InvoiceKind, InvoiceStatus
+from common.i18n import _l
 from models.base import CreatedAt, db, enum_column, label
 from models.organisation import Contract, Municipality, Provider
 from models.pair import Pair

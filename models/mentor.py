@@ -17,8 +17,8 @@ from sqlalchemy import (
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mentoring.enums import CheckResult, Decision, Education, Gender, InterviewMode, MentorStatus
-from mentoring.i18n import _l
+from common.enums import CheckResult, Decision, Education, Gender, InterviewMode, MentorStatus
+from common.i18n import _l
 from models.base import CreatedAt, Versioned, db, enum_column, label, utcnow
 from models.organisation import Locality, Programme, Provider
 from models.user import User

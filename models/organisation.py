@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mentoring.i18n import _l
+from common.i18n import _l
 from models.base import CreatedAt, db, label
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
-from mentoring.enums import (
+from common.enums import (
     Achievement,
     CheckInChannel,
     CheckInContact,
@@ -26,7 +26,7 @@ from mentoring.enums import (
     PairStatus,
     SupportKind,
 )
-from mentoring.i18n import _l
+from common.i18n import _l
 from models.base import CreatedAt, Versioned, db, enum_column, label, utcnow
 from models.mentor import Mentor
 from models.organisation import Contract, Programme, Provider

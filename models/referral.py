@@ -7,8 +7,8 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mentoring.enums import ChosenBy, ReferralSource, ReferralStatus
-from mentoring.i18n import _l
+from common.enums import ChosenBy, ReferralSource, ReferralStatus
+from common.i18n import _l
 from models.base import CreatedAt, Versioned, db, enum_column, label, utcnow
 from models.organisation import Municipality, Programme, Provider
 from models.user import User

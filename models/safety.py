@@ -7,8 +7,8 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mentoring.enums import ConcernCategory, ConcernEvent, Severity
-from mentoring.i18n import _l
+from common.enums import ConcernCategory, ConcernEvent, Severity
+from common.i18n import _l
 from models.base import CreatedAt, db, enum_column, label, utcnow
 from models.pair import Pair
 from models.user import User

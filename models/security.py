@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import DateTime, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from mentoring.i18n import _l
+from common.i18n import _l
 from models.base import db, label, utcnow
 
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mentoring.enums import Activity, EntryStatus, Mode
-from mentoring.i18n import _l
+from common.enums import Activity, EntryStatus, Mode
+from common.i18n import _l
 from models.base import CreatedAt, db, enum_column, label, utcnow
 from models.organisation import Provider
 from models.pair import Pair

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mentoring.enums import Language, Role
-from mentoring.i18n import _l
+from common.enums import Language, Role
+from common.i18n import _l
 from models.base import CreatedAt, db, enum_column, label
 from models.organisation import Municipality, Provider
 

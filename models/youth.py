@@ -7,8 +7,8 @@ import datetime as dt
 from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mentoring.enums import Gender, RiskFactorCode
-from mentoring.i18n import _, _l
+from common.enums import Gender, RiskFactorCode
+from common.i18n import _, _l
 from models.base import CreatedAt, Versioned, db, enum_column, label
 from models.organisation import Locality, Municipality
 

@@ -25,7 +25,8 @@ from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import event, select  # noqa: E402
 
 from app import create_app  # noqa: E402
-from mentoring import clock, demo, passwords, signin  # noqa: E402
+from common import clock  # noqa: E402
+from mentoring import demo, passwords, signin  # noqa: E402
 from models import User  # noqa: E402
 from models import db as _db  # noqa: E402
 from tests.databases import ADMIN_TOTP_SECRET, Databases, on_postgresql  # noqa: E402

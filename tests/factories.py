@@ -18,9 +18,8 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from mentoring import clock
-from mentoring.demo import DEMO_PASSWORD
-from mentoring.enums import (
+from common import clock
+from common.enums import (
     Activity,
     EntryStatus,
     Gender,
@@ -31,7 +30,8 @@ from mentoring.enums import (
     PairStatus,
     Role,
 )
-from mentoring.months import add_months
+from common.months import add_months
+from mentoring.demo import DEMO_PASSWORD
 from mentoring.passwords import hash_password
 from models import (
     Contract,

@@ -15,8 +15,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from mentoring.demo import DEMO_PASSWORD
-from mentoring.enums import (
+from common.enums import (
     Achievement,
     Activity,
     EntryStatus,
@@ -32,6 +31,7 @@ from mentoring.enums import (
     ReferralStatus,
     Role,
 )
+from mentoring.demo import DEMO_PASSWORD
 from mentoring.passwords import hash_password
 from models import (
     Budget,

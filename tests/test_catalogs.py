@@ -58,7 +58,7 @@ def test_latvian_plural_forms(app: object, n: int, text: str) -> None:
     """Latvian has three forms (1, 21, 31 …; the rest; zero); counts go through ngettext."""
     from flask_babel import force_locale
 
-    from mentoring.i18n import ngettext
+    from common.i18n import ngettext
 
     with app.test_request_context(), force_locale("lv"):  # type: ignore[attr-defined]
         assert ngettext("%(num)d free place.", "%(num)d free places.", n) == text

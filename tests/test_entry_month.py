@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, update
 
-from mentoring.enums import EntryStatus
+from common.enums import EntryStatus
 from models import EntryMonth, ServiceEntry
 from tests import small_world
 

@@ -17,8 +17,8 @@ from flask import Flask
 from sqlalchemy import inspect, select
 
 from admin_views import VIEWS
+from common.enums import Role
 from mentoring import access
-from mentoring.enums import Role
 from models import Mentor, User, Youth
 from tests.conftest import Browser
 

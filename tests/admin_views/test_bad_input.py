@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from mentoring import clock
+from common import clock
 from models import Locality, Municipality, Pair, ServiceEntry, Youth
 
 

@@ -11,8 +11,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from mentoring.enums import PairStatus
-from mentoring.months import add_months
+from common.enums import PairStatus
+from common.months import add_months
 from models import Pair, Provider, Youth
 from tests.admin_views.test_hours_views import signed_in
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from mentoring import clock
+from common import clock
 from tests.admin_views.test_hours_views import signed_in
 from tests.conftest import Browser
 from tests.mentoring.test_dashboard import world  # noqa: F401  (fixture)
@@ -50,7 +50,7 @@ def test_home_page_cost_does_not_grow_with_data(app: Flask, db: Any, world: dict
 
     from sqlalchemy import insert
 
-    from mentoring.enums import Activity, PairStatus, ReferralSource
+    from common.enums import Activity, PairStatus, ReferralSource
     from models import Pair, Referral, ServiceEntry
 
     browser = Browser(app.test_client())

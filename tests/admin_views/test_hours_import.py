@@ -9,7 +9,7 @@ import tablib
 from flask import Flask
 from sqlalchemy import func, select
 
-from mentoring.clock import today
+from common.clock import today
 from models import ServiceEntry
 from tests.admin_views.test_hours_views import mentors_pair, signed_in
 

@@ -7,8 +7,8 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import delete, func, select
 
-from mentoring.clock import today
-from mentoring.enums import EntryStatus, PairStatus
+from common.clock import today
+from common.enums import EntryStatus, PairStatus
 from models import Pair, ServiceEntry, User
 from tests.conftest import Browser
 

@@ -99,7 +99,7 @@ def test_waiting_entries_are_listed_and_the_ceiling_warns(
         app: Flask, db: Any, billing: dict[str, Any]) -> None:  # noqa: F811
     from decimal import Decimal
 
-    from mentoring.enums import Activity, EntryStatus
+    from common.enums import Activity, EntryStatus
 
     waiting = ServiceEntry(pair=billing["pairs"][0], day=billing["day"], minutes=30,
                            activity=Activity.study, status=EntryStatus.logged)

@@ -7,8 +7,8 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select
 
-from mentoring.clock import today
-from mentoring.enums import MentorStatus
+from common.clock import today
+from common.enums import MentorStatus
 from models import Agreement, Certificate, Mentor, Provider, TrainingCourse
 from tests.conftest import Browser
 

@@ -10,9 +10,9 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select
 
+from common.clock import today
+from common.enums import ClosureKind, ConcernCategory, ConsentPurpose, PairStatus, Severity
 from mentoring import safety
-from mentoring.clock import today
-from mentoring.enums import ClosureKind, ConcernCategory, ConsentPurpose, PairStatus, Severity
 from models import ClosureReason, Consent, Pair, Referral, SafetyConcern, User, Youth
 from tests.admin_views.test_pairing_views import coordinator
 

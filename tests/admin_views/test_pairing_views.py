@@ -8,9 +8,9 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select
 
-from mentoring import months
-from mentoring.clock import today
-from mentoring.enums import PairStatus
+from common import months
+from common.clock import today
+from common.enums import PairStatus
 from models import Mentor, Pair, Provider, User
 from tests.conftest import Browser
 from tests.mentoring.test_pairing import accepted_referral

@@ -9,8 +9,8 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, select
 
-from mentoring.clock import today
-from mentoring.enums import ReferralStatus
+from common.clock import today
+from common.enums import ReferralStatus
 from models import Locality, Programme, Provider, Referral, ReferralStatusChange, RiskFactor, Youth
 from tests.conftest import Browser
 

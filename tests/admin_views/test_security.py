@@ -13,8 +13,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from admin_views import VIEWS, auth
+from common.enums import Role
 from mentoring import access, signin
-from mentoring.enums import Role
 from models import User, Youth
 from tests.conftest import Browser
 
@@ -285,7 +285,7 @@ def test_forbidden_page_is_translated(browser: Browser, demo_users: Any) -> None
 def test_mentor_edits_own_entry_only_until_approved(
     app: Flask, browser: Browser, demo_users: Any, db: Any
 ) -> None:
-    from mentoring.enums import EntryStatus
+    from common.enums import EntryStatus
     from models import Pair, ServiceEntry
 
     mentor_user = db.session.scalar(select(User).where(User.email == "mentors@mentori.lv"))

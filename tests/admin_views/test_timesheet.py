@@ -7,9 +7,9 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, select
 
+from common.clock import today
+from common.enums import EntryStatus
 from mentoring import timesheets
-from mentoring.clock import today
-from mentoring.enums import EntryStatus
 from models import Pair, Provider, ServiceEntry, TimesheetSignoff
 from tests.admin_views.test_hours_views import signed_in
 

@@ -131,5 +131,7 @@ def sign_in(page: Any, email: str, language: str = "lv") -> None:
     page.click("button[type=submit]")
     page.wait_for_url("**/admin/**")
     if page.get_attribute("html", "lang") != language:
-        page.click("form[action*='/language/'] button")
-        page.wait_for_function(f"document.documentElement.lang === '{language}'")
+        with page.expect_navigation():  # the switch posts and lands on a new page
+            page.click("form[action*='/language/'] button")
+        page.wait_for_function(
+            f"document.documentElement && document.documentElement.lang === '{language}'")

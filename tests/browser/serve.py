@@ -1,6 +1,6 @@
 """Run gunicorn with the suite's frozen day: ``python -m tests.browser.serve DAY ARGS…``.
 
-The master process freezes ``mentoring.clock`` before gunicorn forks its workers, so the
+The master process freezes ``common.clock`` before gunicorn forks its workers, so the
 server under test sees the same today as the tests that drive it.
 """
 
@@ -11,7 +11,7 @@ import sys
 
 from gunicorn.app.wsgiapp import run
 
-from mentoring import clock
+from common import clock
 
 if __name__ == "__main__":
     clock.freeze(dt.date.fromisoformat(sys.argv[1]))

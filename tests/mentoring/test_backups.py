@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy import MetaData, create_engine, select
 
+from common.errors import RuleViolation
 from mentoring import backups
-from mentoring.errors import RuleViolation
 
 
 def every_row(url: str) -> dict[str, list[tuple[Any, ...]]]:

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import insert, select, true, update
 
+from common.enums import Activity, EntryStatus, InvoiceKind, InvoiceStatus, Mode, PairStatus
 from mentoring import budgets
-from mentoring.enums import Activity, EntryStatus, InvoiceKind, InvoiceStatus, Mode, PairStatus
 from models import (
     Budget,
     Contract,

@@ -12,11 +12,12 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from mentoring import clock, demo, hours, invoicing
-from mentoring.clock import age_on
-from mentoring.enums import Activity, EntryStatus, Mode, Role
-from mentoring.errors import RuleViolations
-from mentoring.months import add_months, month_bounds, month_start
+from common import clock
+from common.clock import age_on
+from common.enums import Activity, EntryStatus, Mode, Role
+from common.errors import RuleViolations
+from common.months import add_months, month_bounds, month_start
+from mentoring import demo, hours, invoicing
 from models import Contract, Programme, ServiceEntry
 from tests.conftest import Browser
 

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from mentoring import access, checkins, clock
-from mentoring.months import add_months
+from common import clock
+from common.months import add_months
+from mentoring import access, checkins
 from models import CheckIn, Pair, Provider
 from tests.admin_views.test_hours_views import signed_in
 

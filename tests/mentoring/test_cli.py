@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from mentoring.errors import RuleViolation
+from common.errors import RuleViolation
 from mentoring.passwords import check_password_rules, verify_password
 from models import Municipality, User
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from mentoring import consents, hours, invoicing, months, pairs
-from mentoring.clock import today
-from mentoring.enums import (
+from common import months
+from common.clock import today
+from common.enums import (
     Activity,
     ClosureKind,
     ConsentGiver,
@@ -22,7 +22,8 @@ from mentoring.enums import (
     Mode,
     PairStatus,
 )
-from mentoring.errors import RuleViolations
+from common.errors import RuleViolations
+from mentoring import consents, hours, invoicing, pairs
 from models import Pair, ServiceEntry
 from tests.mentoring.test_pairing import accepted_referral, reason
 

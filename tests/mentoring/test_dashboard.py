@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from common.enums import MentorStatus, ReferralStatus
 from mentoring import dashboard
-from mentoring.enums import MentorStatus, ReferralStatus
 from tests import small_world
 from tests.small_world import TODAY
 

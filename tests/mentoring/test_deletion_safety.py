@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from mentoring.errors import RuleViolations
+from common.errors import RuleViolations
 from models import Contract, Mentor, Pair, ServiceEntry, Youth
 from tests.admin_views.test_hours_views import signed_in
 

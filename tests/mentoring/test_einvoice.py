@@ -43,7 +43,7 @@ def money(root: etree._Element, path: str) -> Decimal:
 
 @pytest.fixture()
 def issued(db: Any, billing: dict[str, Any]) -> Any:  # noqa: F811
-    from mentoring.clock import today
+    from common.clock import today
 
     invoice = issue(db, billing, issued_on=min(billing["day"] + dt.timedelta(days=35), today()))
     db.session.commit()

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from common.clock import today
+from common.enums import Activity, EntryStatus, Mode, Role
+from common.errors import RuleViolations
 from mentoring import hours
-from mentoring.clock import today
-from mentoring.enums import Activity, EntryStatus, Mode, Role
-from mentoring.errors import RuleViolations
 from models import Pair, Provider, ServiceEntry, User
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from mentoring import formatting, identifiers
+from common import formatting, identifiers
 from mentoring.demo import legal_number, new_personal_code, personal_code
 
 

@@ -12,16 +12,16 @@ import pytest
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from common.enums import Activity, EntryStatus, InvoiceKind, Mode, PairStatus
+from common.errors import RuleViolation
 from mentoring import invoicing
-from mentoring.enums import Activity, EntryStatus, InvoiceKind, Mode, PairStatus
-from mentoring.errors import RuleViolation
 from models import Contract, Invoice, InvoiceSequence, Pair, ServiceEntry, User
 
 
 @pytest.fixture()
 def billing(db: Any, demo_users: Any) -> dict[str, Any]:
     """YOU+'s contract with two of its pairs given known, approved hours last month."""
-    from mentoring.clock import today
+    from common.clock import today
 
     last = (today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     contract = db.session.scalar(select(Contract).join(Contract.provider).where(
@@ -120,7 +120,7 @@ def test_bad_requests_change_nothing(db: Any, billing: dict[str, Any]) -> None:
 
 
 def test_issued_invoice_cannot_change_by_any_path(db: Any, billing: dict[str, Any]) -> None:
-    from mentoring.errors import RuleViolations
+    from common.errors import RuleViolations
 
     invoice = issue(db, billing)
     db.session.commit()

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from common.clock import today
+from common.enums import CheckResult, Decision, Education, InterviewMode, MentorStatus
+from common.errors import RuleViolations
 from mentoring import mentors
-from mentoring.clock import today
-from mentoring.enums import CheckResult, Decision, Education, InterviewMode, MentorStatus
-from mentoring.errors import RuleViolations
 from models import (
     Agreement,
     BackgroundCheck,

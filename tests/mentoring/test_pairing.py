@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from mentoring import pairing, pairs
-from mentoring.clock import today
-from mentoring.enums import (
+from common.clock import today
+from common.enums import (
     Achievement,
     CheckResult,
     ClosureKind,
@@ -20,8 +19,9 @@ from mentoring.enums import (
     MentorStatus,
     PairStatus,
 )
-from mentoring.errors import RuleViolations
-from mentoring.months import add_months
+from common.errors import RuleViolations
+from common.months import add_months
+from mentoring import pairing, pairs
 from models import ClosureReason, Mentor, Pair, Referral, User
 
 DAY = dt.date(2026, 6, 15)
@@ -91,8 +91,8 @@ def test_each_hard_requirement_excludes_and_is_listed(
 
 def accepted_referral(db: Any, provider_id: int, name: str) -> Referral:
     """A fresh referral accepted for the provider, through the referral workflow."""
+    from common.enums import ChosenBy, ReferralSource
     from mentoring import referrals
-    from mentoring.enums import ChosenBy, ReferralSource
     from models import Municipality, Programme, Provider
 
     staff = db.session.scalar(select(User).where(User.email == "liepaja@mentori.lv"))

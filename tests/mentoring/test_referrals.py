@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from common.enums import ChosenBy, ReferralSource, ReferralStatus
+from common.errors import RuleViolations
 from mentoring import referrals
-from mentoring.enums import ChosenBy, ReferralSource, ReferralStatus
-from mentoring.errors import RuleViolations
 from models import Contract, Municipality, Programme, Provider, Referral, User, Youth
 
 S = ReferralStatus

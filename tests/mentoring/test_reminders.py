@@ -13,8 +13,8 @@ from aiosmtpd.controller import Controller
 from flask import Flask
 from sqlalchemy import insert, select
 
+from common.enums import Language, Role
 from mentoring import reminders
-from mentoring.enums import Language, Role
 from models import ReminderSent, User
 from tests import small_world
 from tests.net import free_port

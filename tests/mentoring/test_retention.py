@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import insert, select, text, update
 
+from common.enums import PairStatus, ReferralStatus
 from mentoring import retention
-from mentoring.enums import PairStatus, ReferralStatus
 from models import (
     AuditLog,
     CheckIn,

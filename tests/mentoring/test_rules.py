@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from mentoring.errors import RuleViolations
+from common.errors import RuleViolations
 from models import Contract, Pair, Provider, ServiceEntry, Youth
 
 
@@ -20,8 +20,8 @@ def fields_of(exc: RuleViolations) -> set[str | None]:
 @pytest.mark.parametrize(("minutes", "ok"), [(15, True), (1440, True), (0, False), (-15, False),
                                              (20, False), (1455, False)])
 def test_service_entry_minutes(db: Any, demo_users: Any, minutes: int, ok: bool) -> None:
-    from mentoring.clock import today
-    from mentoring.enums import PairStatus
+    from common.clock import today
+    from common.enums import PairStatus
 
     pair = db.session.scalar(select(Pair).where(Pair.status == PairStatus.active).limit(1))
     entry = ServiceEntry(pair=pair, day=today(), minutes=minutes, activity="study",
@@ -72,7 +72,7 @@ def test_database_constraints_back_the_rules(db: Any, demo_users: Any) -> None:
 
 
 def _issued_invoice(db: Any) -> Any:
-    from mentoring.enums import InvoiceStatus
+    from common.enums import InvoiceStatus
     from models import Invoice
 
     return db.session.scalar(select(Invoice).where(Invoice.status == InvoiceStatus.issued))

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
+from common.enums import CheckInChannel, CheckInContact, ConcernCategory, Severity
 from mentoring import safety, tasks
-from mentoring.enums import CheckInChannel, CheckInContact, ConcernCategory, Severity
 from models import (
     Agreement,
     BackgroundCheck,

@@ -10,8 +10,8 @@ from itertools import product
 
 import pytest
 
+from common.enums import MentorStatus, PairStatus, ReferralStatus
 from mentoring import mentors, pairs, referrals
-from mentoring.enums import MentorStatus, PairStatus, ReferralStatus
 
 M, P, S = MentorStatus, PairStatus, ReferralStatus
 

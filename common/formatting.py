@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_currency, format_decimal
 
-from mentoring.clock import RIGA
+from common.clock import RIGA
 
 CENT = Decimal("0.01")
 

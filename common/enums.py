@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from mentoring.i18n import _l
+from common.i18n import _l
 
 
 class LabeledEnum(str, enum.Enum):  # noqa: UP042 - StrEnum would stringify to the value, not the label
