@@ -12,6 +12,7 @@ from flask_login import current_user
 from admin_views import hours, invoices, mentors, organisations, pairs, people, safety, youths
 from admin_views import referrals as referral_views
 from admin_views import reports as report_views
+from admin_views.base import current_actor
 from admin_views.dashboard import TasksView, home_charts
 from admin_views.security import csp_nonce
 from common.clock import today
@@ -62,9 +63,9 @@ class HomeView(AdminIndexView):
     def index(self) -> Any:
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        board = dashboard.build(db.session, current_user, today())
+        board = dashboard.build(db.session, current_actor(), today())
         return self.render("mentoring/home.html", board=board, charts=home_charts(board),
-                           task_groups=tasks.build(db.session, current_user, today(),
+                           task_groups=tasks.build(db.session, current_actor(), today(),
                                                    limit=HOME_TASKS))
 
 

@@ -27,6 +27,7 @@ from werkzeug.wrappers import Response
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
+from common.actor import Actor
 from common.enums import Language, Role
 from common.i18n import _, _l
 from mentoring import audit, signin
@@ -104,7 +105,7 @@ def _complete_sign_in(user: User, target: str | None) -> Response:
     now = int(time.time())
     session["signed_in_at"] = now
     session["last_seen"] = now
-    audit.record(db.session, user, "sign_in", user, ip=_client_ip())
+    audit.record(db.session, Actor.of(user, _client_ip()), "sign_in", user)
     db.session.commit()
     return redirect(safe_next(target) or url_for("admin.index"))
 
@@ -208,7 +209,7 @@ def two_factor_setup() -> Any:
         if signin.verify_totp(user, form.code.data or "", secret=user.totp_secret):
             codes = signin.enable_totp(user, user.totp_secret)
             user.session_version += 1  # other sessions of this user end here
-            audit.record(db.session, user, "two_factor.enabled", user, ip=_client_ip())
+            audit.record(db.session, Actor.of(user, _client_ip()), "two_factor.enabled", user)
             db.session.commit()
             target = session.get(PENDING, {}).get("next")
             if signed_in:
@@ -248,14 +249,14 @@ def account() -> Any:
             elif action == "disable" and not two_factor_required(user):
                 signin.disable_totp(user)
                 user.session_version += 1
-                audit.record(db.session, user, "two_factor.disabled", user, ip=_client_ip())
+                audit.record(db.session, Actor.of(user, _client_ip()), "two_factor.disabled", user)
                 db.session.commit()
                 login_user(user)
                 flash(_("Two-factor sign-in is off."), "info")
                 return redirect(url_for("auth.account"))
             elif action == "new_codes":
                 codes = signin.new_recovery_codes(user)
-                audit.record(db.session, user, "two_factor.new_codes", user, ip=_client_ip())
+                audit.record(db.session, Actor.of(user, _client_ip()), "two_factor.new_codes", user)
                 db.session.commit()
                 return render_template("mentoring/recovery_codes.html", codes=codes)
         db.session.commit()
@@ -269,7 +270,7 @@ def logout() -> Response:
     user = db.session.get(User, current_user.id)
     assert user is not None
     user.session_version += 1
-    audit.record(db.session, user, "sign_out", user, ip=_client_ip())
+    audit.record(db.session, Actor.of(user, _client_ip()), "sign_out", user)
     db.session.commit()
     logout_user()
     session.clear()

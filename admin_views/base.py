@@ -13,6 +13,7 @@ from typing import Any
 from flask import (
     abort,
     flash,
+    g,
     has_request_context,
     make_response,
     redirect,
@@ -35,10 +36,24 @@ from wtforms.fields import HiddenField
 
 from admin_views.formatting import EXPORT_FORMATTERS, LIST_FORMATTERS
 from admin_views.forms import AdminForm, ModelConverter
+from common.actor import Actor
 from common.errors import RuleViolation, RuleViolations
 from common.i18n import _
 from mentoring import access, audit, documents, rules
 from models import Provider, db
+
+
+def current_actor() -> Actor:
+    """The signed-in user and the address they came from, built once per request; every
+    access question and domain call of a screen goes with it (nobody outside a request,
+    e.g. while Flask-Admin builds its views at start-up)."""
+    if not has_request_context():
+        return Actor.of(None)
+    if "actor" not in g:
+        user = current_user if current_user.is_authenticated else None
+        g.actor = Actor.of(user, ip=request.remote_addr or "")
+    return g.actor
+
 
 # Flask-Admin endpoint → the permission it needs.
 ENDPOINT_ACTIONS = {
@@ -98,7 +113,7 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
     """Ajax look-ups (``form_ajax_refs``) return and accept only rows in the user's scope."""
 
     def get_query(self) -> Any:
-        return super().get_query().filter(access.row_filter(current_user, self.model))
+        return super().get_query().filter(access.row_filter(current_actor(), self.model))
 
     def get_one(self, pk: Any) -> Any:
         column = getattr(self.model, sqla_tools.get_primary_key(self.model))
@@ -119,7 +134,7 @@ class SecureView(BaseView):
 
     def is_accessible(self) -> bool:
         return bool(current_user.is_authenticated) and access.can(
-            current_user, self.model, self.permission
+            current_actor(), self.model, self.permission
         )
 
     def is_visible(self) -> bool:
@@ -134,7 +149,7 @@ class SecureView(BaseView):
         """The providers this user may pick from, and the one asked for (``?provider=``),
         else their own, else the first; one outside the user's scope answers 404."""
         providers = list(db.session.scalars(select(Provider).where(
-            access.row_filter(current_user, Provider)).order_by(Provider.name)))
+            access.row_filter(current_actor(), Provider)).order_by(Provider.name)))
         chosen = request.values.get("provider", type=int) or (
             current_user.provider_id or (providers[0].id if providers else None))
         provider = next((p for p in providers if p.id == chosen), None)
@@ -201,7 +216,7 @@ class SecureModelView(ModelView):
 
     # -- permissions -------------------------------------------------------------------
     def _can(self, action: str) -> bool:
-        return access.can(current_user, self.model, action)
+        return access.can(current_actor(), self.model, action)
 
     @property
     def can_create(self) -> bool:  # type: ignore[override]
@@ -253,7 +268,7 @@ class SecureModelView(ModelView):
 
     # -- rows --------------------------------------------------------------------------
     def scoped(self, query: Any) -> Any:
-        return query.filter(access.row_filter(current_user, self.model))
+        return query.filter(access.row_filter(current_actor(), self.model))
 
     def get_query(self) -> Any:
         return self._unarchived(self.scoped(super().get_query())).options(*self.query_options)
@@ -295,7 +310,7 @@ class SecureModelView(ModelView):
 
     # -- columns -----------------------------------------------------------------------
     def _visible(self, columns: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
-        hidden = access.hidden_columns(current_user, self.model)
+        hidden = access.hidden_columns(current_actor(), self.model)
         return [(name, label) for name, label in columns if str(name).split(".")[0] not in hidden]
 
     @property
@@ -346,8 +361,7 @@ class SecureModelView(ModelView):
         objects a streamed export is still rendering.
         """
         with Session(db.engine) as session:
-            audit.record(session, current_user, action, model=self.model.__name__,
-                         ip=request.remote_addr, **details)
+            audit.record(session, current_actor(), action, model=self.model.__name__, **details)
             session.commit()
 
     @expose("/details/")
@@ -374,7 +388,7 @@ class SecureModelView(ModelView):
     # Filters and search on a hidden column would let a user probe its values.
     def _filter_visible(self, flt: Any) -> bool:
         return getattr(flt, "spec_root", None) not in access.hidden_columns(
-            current_user, self.model
+            current_actor(), self.model
         )
 
     @property
@@ -407,7 +421,7 @@ class SecureModelView(ModelView):
         fields = self.__dict__.get("_all_search_fields")
         if not fields or not has_request_context():
             return fields
-        hidden = access.hidden_columns(current_user, self.model)
+        hidden = access.hidden_columns(current_actor(), self.model)
         return [(column, joins) for column, joins in fields
                 if joins or getattr(column, "key", None) not in hidden]
 
@@ -416,17 +430,17 @@ class SecureModelView(ModelView):
         self.__dict__["_all_search_fields"] = value
 
     def search_placeholder(self) -> str | None:
-        hidden = access.hidden_columns(current_user, self.model)
+        hidden = access.hidden_columns(current_actor(), self.model)
         names = [n for n in self.column_searchable_list or () if n not in hidden]
         return ", ".join(str(self.column_labels.get(n, n)) for n in names) or None
 
     # -- forms -------------------------------------------------------------------------
     def _secure_form(self, form: Any) -> Any:
         """Drop hidden fields; limit every relationship picker to rows in the user's scope."""
-        for name in access.hidden_columns(current_user, self.model):
+        for name in access.hidden_columns(current_actor(), self.model):
             if name in form:
                 del form[name]
-        editable = access.editable_fields(current_user, self.model)
+        editable = access.editable_fields(current_actor(), self.model)
         if editable is not None:
             for name in [field.name for field in form if field.name not in editable
                          and field.name != "csrf_token"]:
@@ -436,7 +450,7 @@ class SecureModelView(ModelView):
             if factory is None:
                 continue
             remote = factory().column_descriptions[0]["entity"]
-            field.query = db.session.query(remote).filter(access.row_filter(current_user, remote))
+            field.query = db.session.query(remote).filter(access.row_filter(current_actor(), remote))
         return form
 
     def scaffold_form(self) -> Any:
@@ -471,7 +485,7 @@ class SecureModelView(ModelView):
     form_fixed_once_created: tuple[str, ...] = ()
 
     def edit_form(self, obj: Any = None) -> Any:
-        if obj is not None and not access.can_change(current_user, obj):
+        if obj is not None and not access.can_change(current_actor(), obj):
             abort(403)
         form = self._secure_form(super().edit_form(obj))
         for name in self.form_fixed_once_created:
@@ -522,13 +536,12 @@ class SecureModelView(ModelView):
         if is_created:
             db.session.flush()
         audit.record(
-            db.session, current_user, "create" if is_created else "update", model,
+            db.session, current_actor(), "create" if is_created else "update", model,
             changes=audit.snapshot(model) if is_created else audit.changes(model),
-            ip=request.remote_addr,
         )
 
     def on_model_delete(self, model: Any) -> None:
-        if not access.can_change(current_user, model):
+        if not access.can_change(current_actor(), model):
             flash(_("This record can no longer be changed or deleted."), "error")
             raise FormRejected()
         refused = rules.deletion_refused(db.session, model)
@@ -536,8 +549,7 @@ class SecureModelView(ModelView):
             flash(str(refused.message), "error")
             raise FormRejected()
         audit.record(
-            db.session, current_user, "delete", model, changes=audit.snapshot(model),
-            ip=request.remote_addr,
+            db.session, current_actor(), "delete", model, changes=audit.snapshot(model),
         )
 
     def handle_view_exception(self, exc: Exception) -> bool:

@@ -8,7 +8,7 @@ from babel.dates import format_date
 from flask_admin import expose
 from flask_login import current_user
 
-from admin_views.base import SecureView
+from admin_views.base import SecureView, current_actor
 from admin_views.formatting import locale, money_filter
 from common.clock import today
 from common.i18n import _
@@ -46,7 +46,7 @@ class TasksView(SecureView):
 
     def is_accessible(self) -> bool:
         return bool(current_user.is_authenticated) and bool(
-            tasks.has_tasks(current_user))
+            tasks.has_tasks(current_actor()))
 
     @expose("/")
     def index(self) -> Any:
@@ -54,4 +54,4 @@ class TasksView(SecureView):
 
         day = today()
         return self.render("mentoring/tasks.html", today=day,
-                           task_groups=tasks.build(db.session, current_user, day))
+                           task_groups=tasks.build(db.session, current_actor(), day))

@@ -13,7 +13,7 @@ from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from admin_views.base import SecureModelView, SecureView, pdf_download
+from admin_views.base import SecureModelView, SecureView, current_actor, pdf_download
 from admin_views.referrals import TranslatedForm
 from common.clock import today
 from common.enums import PairStatus
@@ -51,20 +51,20 @@ class ServiceEntryView(SecureModelView):
         wanted = request.args.get("pair", type=int)
         if wanted and "pair" in form and request.method == "GET":
             form.pair.data = db.session.scalar(
-                select(Pair).where(Pair.id == wanted, access.row_filter(current_user, Pair)))
+                select(Pair).where(Pair.id == wanted, access.row_filter(current_actor(), Pair)))
         return form
 
     def on_model_change(self, form: Any, model: ServiceEntry, is_created: bool) -> None:
         if is_created:
             model.logged_by_id = current_user.id
-            if access.editable_fields(current_user, ServiceEntry) is not None:
+            if access.editable_fields(current_actor(), ServiceEntry) is not None:
                 model.billable = True
         super().on_model_change(form, model, is_created)
 
     def render(self, template: str, **kwargs: Any) -> Any:
         if template == self.create_template:
             open_pairs = db.session.scalars(
-                select(Pair).where(access.row_filter(current_user, Pair),
+                select(Pair).where(access.row_filter(current_actor(), Pair),
                                    Pair.status == PairStatus.active)
                 .options(joinedload(Pair.youth), joinedload(Pair.mentor),
                          joinedload(Pair.programme))
@@ -78,7 +78,7 @@ class ServiceEntryView(SecureModelView):
 
     def is_action_allowed(self, name: str) -> bool:
         if name in ("approve", "reject"):
-            return access.can(current_user, ServiceEntry, access.DELETE)  # coordinators
+            return access.can(current_actor(), ServiceEntry, access.DELETE)  # coordinators
         return super().is_action_allowed(name)
 
     @action("approve", _l("Approve"), _l("Approve the selected entries?"))
@@ -86,8 +86,7 @@ class ServiceEntryView(SecureModelView):
         typed = [int(i) for i in ids if str(i).isdigit()]
         entries = self.get_query().filter(ServiceEntry.id.in_(typed)).all()
         try:
-            count = hours.approve(db.session, entries, actor=current_user,
-                                  ip=request.remote_addr or "")
+            count = hours.approve(db.session, entries, actor=current_actor())
             db.session.commit()
             flash(ngettext("%(num)d entry approved.", "%(num)d entries approved.", count),
                   "success")
@@ -103,12 +102,10 @@ class ServiceEntryView(SecureModelView):
 
         def decide(entry: ServiceEntry) -> None:
             if request.form.get("decision") == "approve":
-                hours.approve(db.session, [entry], actor=current_user,
-                              ip=request.remote_addr or "")
+                hours.approve(db.session, [entry], actor=current_actor())
             else:
-                hours.reject(db.session, entry, actor=current_user,
-                             reason=request.form.get("reason", ""),
-                             ip=request.remote_addr or "")
+                hours.reject(db.session, entry, actor=current_actor(),
+                             reason=request.form.get("reason", ""))
 
         return self.act_on_posted(decide)
 
@@ -132,8 +129,8 @@ class HoursImportView(SecureView):
             dry_run = request.form.get("mode") != "import"
             try:
                 rows = hours_import.read_rows(upload.read(), upload.filename or "")
-                result = hours_import.run(db.session, rows, actor=current_user,
-                                          dry_run=dry_run, ip=request.remote_addr or "")
+                result = hours_import.run(db.session, rows, actor=current_actor(),
+                                          dry_run=dry_run)
             except RuleViolation as exc:
                 form.file.errors = [*form.file.errors, str(exc.message)]
             if result is not None and result.imported:
@@ -160,18 +157,17 @@ class TimesheetView(SecureView):
     def index(self) -> Any:
         providers, provider, sheet = self._sheet()
         return self.render("mentoring/timesheet.html", providers=providers, provider=provider,
-                           sheet=sheet, can_sign=access.can(current_user, TimesheetSignoff,
+                           sheet=sheet, can_sign=access.can(current_actor(), TimesheetSignoff,
                                                             access.CREATE))
 
     @expose("/sign/", methods=("POST",))
     def sign(self) -> Any:
-        if not access.can(current_user, TimesheetSignoff, access.CREATE):
+        if not access.can(current_actor(), TimesheetSignoff, access.CREATE):
             abort(403)
         _providers, provider, sheet = self._sheet()
         try:
             timesheets.sign_off(db.session, provider_id=provider.id, year=sheet.year,
-                                month=sheet.month, actor=current_user,
-                                ip=request.remote_addr or "")
+                                month=sheet.month, actor=current_actor())
             db.session.commit()
             flash(_("The timesheet is signed off."), "success")
         except RuleViolation as exc:

@@ -8,12 +8,11 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_admin import expose
 from flask_babel import force_locale
-from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from admin_views.base import SecureModelView, SecureView, download, pdf_download
+from admin_views.base import SecureModelView, SecureView, current_actor, download, pdf_download
 from admin_views.formatting import date_filter
 from common.clock import today
 from common.enums import InvoiceKind
@@ -37,11 +36,11 @@ class InvoiceView(SecureModelView):
     @expose("/credit/", methods=("POST",))
     def credit_view(self) -> Any:
         invoice = self.get_one(request.form.get("id", ""))
-        if not access.can(current_user, Invoice, access.CREATE):
+        if not access.can(current_actor(), Invoice, access.CREATE):
             abort(403)
         try:
-            note = invoicing.credit_note(db.session, invoice, actor=current_user,
-                                         issued_on=today(), ip=request.remote_addr or "")
+            note = invoicing.credit_note(db.session, invoice, actor=current_actor(),
+                                         issued_on=today())
             db.session.commit()
             flash(_("Credit note %(number)s issued; the hours can be billed again.",
                     number=note.number), "success")
@@ -61,8 +60,8 @@ class InvoiceView(SecureModelView):
     def render(self, template: str, **kwargs: Any) -> Any:
         model = kwargs.get("model")
         if template == self.details_template and model is not None:
-            kwargs["can_record_payment"] = access.can(current_user, Invoice, access.EDIT) \
-                and access.can_change(current_user, model)
+            kwargs["can_record_payment"] = access.can(current_actor(), Invoice, access.EDIT) \
+                and access.can_change(current_actor(), model)
             kwargs["today"] = today()
         return super().render(template, **kwargs)
 
@@ -70,7 +69,7 @@ class InvoiceView(SecureModelView):
     def paid_view(self) -> Any:
         """The recipient records the payment of an issued invoice (date)."""
         invoice = self.get_one(request.form.get("id", ""))
-        if not access.can_change(current_user, invoice):
+        if not access.can_change(current_actor(), invoice):
             abort(403)
         try:
             paid_on = dt.date.fromisoformat(request.form.get("paid_on", ""))
@@ -78,8 +77,7 @@ class InvoiceView(SecureModelView):
             flash(_("Enter the payment date."), "error")
             return redirect(url_for(".details_view", id=invoice.id))
         try:
-            invoicing.mark_paid(db.session, invoice, paid_on=paid_on, actor=current_user,
-                                ip=request.remote_addr or "")
+            invoicing.mark_paid(db.session, invoice, paid_on=paid_on, actor=current_actor())
             db.session.commit()
         except RuleViolation as exc:
             db.session.rollback()
@@ -197,7 +195,7 @@ class InvoicingView(SecureView):
             abort(404)
         try:
             invoice = invoicing.issue_invoice(db.session, contract=contract, year=year,
-                                              month=month, actor=current_user,
+                                              month=month, actor=current_actor(),
                                               issued_on=today(),
                                               expected=request.form.get("fingerprint", ""))
             db.session.commit()
@@ -222,6 +220,6 @@ class BudgetOverviewView(SecureView):
         year = request.args.get("year", type=int) or today().year
         if not 2000 <= year <= 2100:
             year = today().year
-        lines = budgets.overview(db.session, year, access.row_filter(current_user, Programme),
+        lines = budgets.overview(db.session, year, access.row_filter(current_actor(), Programme),
                                  today())
         return self.render("mentoring/budget.html", year=year, lines=lines)

@@ -7,13 +7,12 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_admin import expose
 from flask_babel import force_locale
-from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 from wtforms.validators import Optional
 
 from admin_views import subject
-from admin_views.base import SecureModelView, SecureView, pdf_download
+from admin_views.base import SecureModelView, SecureView, current_actor, pdf_download
 from common.clock import today
 from common.enums import MentorStatus
 from common.errors import RuleViolation
@@ -46,17 +45,16 @@ class MentorView(SecureModelView):
     @expose("/status/", methods=("POST",))
     def status_view(self) -> Any:
         mentor = self.get_one(request.form.get("id", ""))
-        if not access.can_change(current_user, mentor):
+        if not access.can_change(current_actor(), mentor):
             abort(403)
         try:
             target = MentorStatus(request.form.get("to", ""))
         except ValueError:
             abort(400)
         try:
-            mentors.transition(db.session, mentor, target, actor=current_user,
+            mentors.transition(db.session, mentor, target, actor=current_actor(),
                                comment=request.form.get("comment", ""),
-                               reason=request.form.get("reason", ""),
-                               ip=request.remote_addr or "")
+                               reason=request.form.get("reason", ""))
             db.session.commit()
             flash(_("Status changed to “%(status)s”.", status=target.label), "success")
         except RuleViolation as exc:
@@ -161,8 +159,7 @@ class CertificateView(SecureModelView):
         super().on_model_change(form, model, is_created)
         if is_created and model.mentor.status == MentorStatus.in_training:
             mentors.transition(db.session, model.mentor, MentorStatus.certified,
-                               actor=current_user, comment=model.number,
-                               ip=request.remote_addr or "")
+                               actor=current_actor(), comment=model.number)
 
     @expose("/pdf/")
     def pdf_view(self) -> Any:

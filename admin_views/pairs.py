@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
-from admin_views.base import SecureModelView, SecureView
+from admin_views.base import SecureModelView, SecureView, current_actor
 from admin_views.referrals import TranslatedForm, put_errors
 from admin_views.youths import YOUTH_LOOKUP
 from common.clock import today
@@ -69,11 +69,11 @@ class PairView(SecureModelView):
             kwargs["unplanned_reasons"] = pairs.closure_reasons(
                 db.session, ClosureKind.unplanned)
             kwargs["earlier"] = pairs.earlier_pairs(
-                db.session, pair, access.row_filter(current_user, Pair))
-            kwargs["can_raise_concern"] = access.can(current_user, SafetyConcern, access.CREATE)
+                db.session, pair, access.row_filter(current_actor(), Pair))
+            kwargs["can_raise_concern"] = access.can(current_actor(), SafetyConcern, access.CREATE)
             kwargs["concerns"] = db.session.scalars(
                 select(SafetyConcern).where(SafetyConcern.pair_id == pair.id,
-                                            access.row_filter(current_user, SafetyConcern))
+                                            access.row_filter(current_actor(), SafetyConcern))
                 .order_by(SafetyConcern.raised_on.desc())).all()
             kwargs["can_complete"] = pair.status == PairStatus.active
             kwargs["achievements"] = Achievement.choices()
@@ -102,9 +102,8 @@ class PairView(SecureModelView):
         except ValueError:
             abort(400)
         return self.act_on_posted(lambda pair: pairs.transition(
-            db.session, pair, target, actor=current_user,
-            comment=request.form.get("comment", ""), closure=self._closure(),
-            ip=request.remote_addr or ""))
+            db.session, pair, target, actor=current_actor(),
+            comment=request.form.get("comment", ""), closure=self._closure()))
 
     @expose("/goal/", methods=("POST",))
     def goal_view(self) -> Any:
@@ -114,8 +113,7 @@ class PairView(SecureModelView):
             abort(400)
         return self.act_on_posted(lambda pair: pairs.add_goal(
             db.session, pair, area=area, description=request.form.get("description", ""),
-            target=request.form.get("target", ""), actor=current_user,
-            ip=request.remote_addr or ""))
+            target=request.form.get("target", ""), actor=current_actor()))
 
     @expose("/complete/", methods=("POST",))
     def complete_view(self) -> Any:
@@ -131,8 +129,8 @@ class PairView(SecureModelView):
         return self.act_on_posted(lambda pair: pairs.complete(
             db.session, pair, achievements=rated(pair),
             summary=request.form.get("summary", ""),
-            youth_feedback=request.form.get("youth_feedback", ""), actor=current_user,
-            closure=self._closure(), ip=request.remote_addr or ""))
+            youth_feedback=request.form.get("youth_feedback", ""), actor=current_actor(),
+            closure=self._closure()))
 
 
 class GoalView(SecureModelView):
@@ -223,7 +221,7 @@ class PairingView(SecureView):
                     pair = pairs.form_pair(
                         db.session, referral=referral, mentor=mentor,
                         starts_on=form.starts_on.data, planned_end_on=form.planned_end_on.data,
-                        goals=goals, actor=current_user, ip=request.remote_addr or "")
+                        goals=goals, actor=current_actor())
                     db.session.commit()
                 except RuleViolation as exc:
                     db.session.rollback()

@@ -22,7 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from admin_views.base import SecureView
+from admin_views.base import SecureView, current_actor
 from admin_views.forms import WTFormsTranslations
 from common.clock import today
 from common.enums import ChosenBy, Gender, ReferralSource, ReferralStatus
@@ -103,7 +103,7 @@ class IntakeView(SecureView):
 
     def _municipality(self, form: IntakeForm) -> Municipality | None:
         allowed = db.session.scalars(select(Municipality).where(
-            access.row_filter(current_user, Municipality)).order_by(Municipality.name)).all()
+            access.row_filter(current_actor(), Municipality)).order_by(Municipality.name)).all()
         form.municipality.choices = [(m.id, m.name) for m in allowed]
         if current_user.municipality_id:
             form.municipality.data = current_user.municipality_id
@@ -159,8 +159,7 @@ class IntakeView(SecureView):
                 risk_factors=[r for r in db.session.scalars(select(RiskFactor)) if r.id in picked],
             )
             try:
-                referral = referrals.register(db.session, intake, actor=current_user,
-                                              ip=request.remote_addr or "")
+                referral = referrals.register(db.session, intake, actor=current_actor())
                 db.session.commit()
             except RuleViolation as exc:
                 db.session.rollback()
@@ -197,7 +196,7 @@ class ReviewView(SecureView):
     permission = access.EDIT
 
     def _scoped(self) -> Any:
-        return select(Referral).where(access.row_filter(current_user, Referral))
+        return select(Referral).where(access.row_filter(current_actor(), Referral))
 
     @expose("/")
     def index(self) -> Any:
@@ -207,7 +206,7 @@ class ReviewView(SecureView):
                      joinedload(Referral.municipality))
             .order_by(Referral.received_on, Referral.id)
         ).all()
-        figures = referrals.waiting_figures(db.session, access.row_filter(current_user, Referral))
+        figures = referrals.waiting_figures(db.session, access.row_filter(current_actor(), Referral))
         return self.render("mentoring/review_queue.html", rows=rows, figures=figures,
                            waiting=referrals.waiting_days, today=today())
 
@@ -244,10 +243,9 @@ class ReviewView(SecureView):
                 chosen_by = ChosenBy(form.chosen_by.data) if form.chosen_by.data else None
                 try:
                     referrals.transition(
-                        db.session, referral, target, actor=current_user,
+                        db.session, referral, target, actor=current_actor(),
                         comment=form.comment.data or "", on=form.decided_on.data,
                         provider=provider, chosen_by=chosen_by, reason=form.reason.data or "",
-                        ip=request.remote_addr or "",
                     )
                     db.session.commit()
                 except RuleViolation as exc:

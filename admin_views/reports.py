@@ -9,10 +9,9 @@ from typing import Any
 import tablib
 from flask import abort, request
 from flask_admin import expose
-from flask_login import current_user
 from sqlalchemy import select
 
-from admin_views.base import SecureView, download
+from admin_views.base import SecureView, current_actor, download
 from common.clock import today
 from mentoring import access, reports
 from models import Municipality, Pair, Programme, Provider, db
@@ -43,7 +42,7 @@ class ReportView(SecureView):
 
     def _choices(self, model: type) -> list[Any]:
         return list(db.session.scalars(select(model).where(
-            access.row_filter(current_user, model)).order_by(model.name)))
+            access.row_filter(current_actor(), model)).order_by(model.name)))
 
     def _filters(self) -> reports.Filters:
         start = _date("start", today().replace(month=1, day=1))
@@ -58,13 +57,13 @@ class ReportView(SecureView):
 
     @expose("/")
     def index(self) -> Any:
-        available = reports.available(current_user)
+        available = reports.available(current_actor())
         key = request.args.get("report") or (available[0].key if available else "")
         report = next((r for r in available if r.key == key), None)
         if report is None:
             abort(404)
         filters = self._filters()
-        table = report.build(db.session, current_user, filters)
+        table = report.build(db.session, current_actor(), filters)
         export = request.args.get("export")
         if export in EXPORTS:
             data = tablib.Dataset(headers=table.headers, title=str(report.title)[:31])

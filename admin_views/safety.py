@@ -6,10 +6,9 @@ from typing import Any
 
 from flask import request
 from flask_admin import expose
-from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from admin_views.base import SecureModelView
+from admin_views.base import SecureModelView, current_actor
 from common.i18n import _
 from mentoring import safety
 from models import Pair, SafetyConcern, db
@@ -39,9 +38,9 @@ class SafetyConcernView(SecureModelView):
     def on_model_change(self, form: Any, model: SafetyConcern, is_created: bool) -> None:
         super().on_model_change(form, model, is_created)
         if is_created:
-            safety.raised(db.session, model, actor=current_user, ip=request.remote_addr or "")
+            safety.raised(db.session, model, actor=current_actor())
         else:
-            safety.updated(db.session, model, actor=current_user, ip=request.remote_addr or "")
+            safety.updated(db.session, model, actor=current_actor())
 
     def render(self, template: str, **kwargs: Any) -> Any:
         if template == self.details_template and kwargs.get("model") is not None:
@@ -53,4 +52,4 @@ class SafetyConcernView(SecureModelView):
     def close_view(self) -> Any:
         return self.act_on_posted(lambda concern: safety.close(
             db.session, concern, resolution=request.form.get("resolution", ""),
-            actor=current_user, ip=request.remote_addr or ""), _("The concern is closed."))
+            actor=current_actor()), _("The concern is closed."))

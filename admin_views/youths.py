@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from admin_views import subject
-from admin_views.base import SecureModelView
+from admin_views.base import SecureModelView, current_actor
 from common.clock import today
 from common.errors import RuleViolation
 from common.i18n import _, _l
@@ -46,9 +46,9 @@ class YouthView(SecureModelView):
         if template == self.details_template and kwargs.get("model") is not None:
             kwargs["consents"] = db.session.scalars(
                 select(Consent).where(Consent.youth_id == kwargs["model"].id,
-                                      access.row_filter(current_user, Consent))
+                                      access.row_filter(current_actor(), Consent))
                 .order_by(Consent.given_on, Consent.id)).all()
-            kwargs["can_add_consent"] = access.can(current_user, Consent, access.CREATE)
+            kwargs["can_add_consent"] = access.can(current_actor(), Consent, access.CREATE)
         return super().render(template, **kwargs)
 
     @expose("/subject/")
@@ -119,8 +119,8 @@ class ConsentView(SecureModelView):
             except ValueError:
                 raise RuleViolation(_l("Enter the date of the withdrawal."),
                                     "withdrawn_on") from None
-            consents.withdraw(db.session, consent, on=on, actor=current_user,
-                              note=request.form.get("note", ""), ip=request.remote_addr or "")
+            consents.withdraw(db.session, consent, on=on, actor=current_actor(),
+                              note=request.form.get("note", ""))
 
         return self.act_on_posted(withdraw, _("The withdrawal is recorded."))
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
+from common.actor import Actor
 from common.enums import EntryStatus, InvoiceStatus, Role
 from models import (
     AdditionalSupport,
@@ -112,14 +113,12 @@ PERSONAL_DATA = frozenset({Youth, Referral, ReferralStatusChange, Mentor, Mentor
                            TrainingSession, Supervision, SafetyConcern, Consent})
 
 
-def role_of(user: Any) -> Role | None:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    return Role(user.role)
+def role_of(actor: Actor | None) -> Role | None:
+    return actor.role if actor is not None else None
 
 
-def can(user: Any, model: type, action: str) -> bool:
-    role = role_of(user)
+def can(actor: Actor | None, model: type, action: str) -> bool:
+    role = role_of(actor)
     if role is None:
         return False
     if role == Role.admin:
@@ -127,15 +126,15 @@ def can(user: Any, model: type, action: str) -> bool:
     return action in PERMISSIONS.get(role, {}).get(model, frozenset())
 
 
-def editable_fields(user: Any, model: type) -> frozenset[str] | None:
-    """The only fields ``user`` may change on ``model``; ``None`` means every form field."""
-    role = role_of(user)
+def editable_fields(actor: Actor | None, model: type) -> frozenset[str] | None:
+    """The only fields ``actor`` may change on ``model``; ``None`` means every form field."""
+    role = role_of(actor)
     return EDITABLE_FIELDS.get(role, {}).get(model) if role else None
 
 
-def can_change(user: Any, obj: Any) -> bool:
-    """Whether ``user`` may still edit or delete this particular record, given its state."""
-    role = role_of(user)
+def can_change(actor: Actor | None, obj: Any) -> bool:
+    """Whether ``actor`` may still edit or delete this particular record, given its state."""
+    role = role_of(actor)
     if isinstance(obj, ServiceEntry):
         if obj.status == EntryStatus.invoiced:
             return False  # billed hours are locked for everyone
@@ -151,8 +150,8 @@ def can_change(user: Any, obj: Any) -> bool:
     return True
 
 
-def hidden_columns(user: Any, model: type) -> set[str]:
-    role = role_of(user)
+def hidden_columns(actor: Actor | None, model: type) -> set[str]:
+    role = role_of(actor)
     return {
         name for name, roles in SENSITIVE_FOR.get(model, {}).items() if role not in roles
     }
@@ -188,22 +187,22 @@ def _mentor_pairs(mentor_id: int | None) -> Any:
     return select(Pair.id).where(Pair.mentor_id == mentor_id)
 
 
-def row_filter(user: Any, model: type) -> ColumnElement[bool]:
-    """The WHERE clause limiting ``model`` to the rows ``user`` may reach at all."""
-    role = role_of(user)
-    if role is None:
+def row_filter(actor: Actor | None, model: type) -> ColumnElement[bool]:
+    """The WHERE clause limiting ``model`` to the rows ``actor`` may reach at all."""
+    role = role_of(actor)
+    if actor is None or role is None:
         return false()
     if role == Role.admin:
         return true()
-    if not can(user, model, LIST) and not can(user, model, VIEW):
+    if not can(actor, model, LIST) and not can(actor, model, VIEW):
         return false()
-    m, p = user.municipality_id, user.provider_id
+    m, p = actor.municipality_id, actor.provider_id
     if role == Role.municipality:
         return _MUNICIPALITY_SCOPES.get(model, lambda _m: false())(m)
     if role == Role.provider:
         return _PROVIDER_SCOPES.get(model, lambda _p: false())(p)
     if role == Role.mentor:
-        return _MENTOR_SCOPES.get(model, lambda _u: false())(user)
+        return _MENTOR_SCOPES.get(model, lambda _a: false())(actor)
     return false()
 
 
@@ -283,18 +282,18 @@ _MENTOR_SCOPES: dict[type, Any] = {
     ServiceEntry: lambda u: ServiceEntry.pair_id.in_(_mentor_pairs(u.mentor_id)),
     # Only what they raised themselves: a concern may be about the mentor's own conduct.
     SafetyConcern: lambda u: and_(SafetyConcern.pair_id.in_(_mentor_pairs(u.mentor_id)),
-                                  SafetyConcern.raised_by_id == u.id),
+                                  SafetyConcern.raised_by_id == u.user_id),
 }
 
 
-def known_youths(user: Any) -> ColumnElement[bool]:
-    """Youths whose identity ``user`` may see anywhere, directly or as a pair's youth.
+def known_youths(actor: Actor | None) -> ColumnElement[bool]:
+    """Youths whose identity ``actor`` may see anywhere, directly or as a pair's youth.
 
     Mentors have no youth register, yet know the youths of their own pairs.
     """
-    if role_of(user) == Role.mentor:
-        return Youth.id.in_(select(Pair.youth_id).where(Pair.mentor_id == user.mentor_id))
-    return row_filter(user, Youth)
+    if actor is not None and role_of(actor) == Role.mentor:
+        return Youth.id.in_(select(Pair.youth_id).where(Pair.mentor_id == actor.mentor_id))
+    return row_filter(actor, Youth)
 
 
 SCOPE_WORDS = {
@@ -313,12 +312,6 @@ def matrix_markdown() -> str:
                     key=lambda m: m.__name__)
     letters = [(LIST, "L"), (VIEW, "V"), (CREATE, "C"), (EDIT, "E"), (DELETE, "D"), (EXPORT, "X")]
 
-    class _As:
-        is_authenticated = True
-
-        def __init__(self, role: Role) -> None:
-            self.role = role
-
     lines = ["| model | " + " | ".join(r.value for r in Role) + " |",
              "|---|" + "---|" * len(Role)]
     for model in models:
@@ -326,7 +319,7 @@ def matrix_markdown() -> str:
             continue
         cells = []
         for role in Role:
-            rights = "".join(letter for action, letter in letters if can(_As(role), model, action))
+            rights = "".join(letter for action, letter in letters if can(Actor(user_id=None, role=role), model, action))
             hidden = sorted(name for name, roles in SENSITIVE_FOR.get(model, {}).items()
                             if role not in roles)
             cell = rights or "—"

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
+from common.actor import Actor
 from models import AuditLog
 
 # Personal codes never appear in the log in full.
@@ -67,22 +68,22 @@ def changes(obj: Any) -> dict[str, list[Any]]:
 
 def record(
     db: Session,
-    actor: Any,
+    actor: Actor | None,
     action: str,
     obj: Any = None,
     *,
     changes: dict[str, Any] | None = None,
-    ip: str | None = "",
     model: str | None = None,
     record_id: str = "",
 ) -> AuditLog:
-    """Add one audit row; the caller's transaction commits it together with the change."""
+    """Add one audit row (who and from where: ``actor``); the caller's transaction commits
+    it together with the change."""
     if obj is not None and not record_id:
         identity = inspect(obj).identity
         record_id = ",".join(str(part) for part in identity) if identity else ""
     entry = AuditLog(
-        user_id=getattr(actor, "id", None),
-        ip=ip or "",
+        user_id=actor.user_id if actor is not None else None,
+        ip=actor.ip if actor is not None else "",
         action=action,
         model=model or (type(obj).__name__ if obj is not None else ""),
         record_id=record_id,

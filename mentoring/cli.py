@@ -10,6 +10,7 @@ import click
 from flask import Flask
 from sqlalchemy import func, select
 
+from common.actor import Actor
 from common.clock import today
 from common.enums import Role
 from common.errors import RuleViolation
@@ -76,7 +77,7 @@ def register_cli(app: Flask) -> None:
         if not apply_ or dry_run:
             click.echo(f"{len(found)} due; nothing changed (use --apply to anonymise).")
             return
-        done, refused = retention.apply(db.session, actor=None, today=day)
+        done, refused = retention.apply(db.session, actor=Actor.system(), today=day)
         db.session.commit()
         click.echo(f"{len(done)} anonymised, {len(refused)} refused (unpaid invoice).")
 

@@ -5,10 +5,10 @@ ask ``models.consent.withdrawal_in_force``)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from sqlalchemy.orm import Session
 
+from common.actor import Actor
 from common.clock import today
 from common.enums import ConsentGiver, ConsentMethod, ConsentPurpose
 from common.errors import RuleViolation, RuleViolations
@@ -18,20 +18,18 @@ from models import Consent, Youth
 
 
 def record(db: Session, youth: Youth, *, given_by: ConsentGiver, purpose: ConsentPurpose,
-           method: ConsentMethod, given_on: dt.date, actor: Any, note: str = "",
-           ip: str = "") -> Consent:
+           method: ConsentMethod, given_on: dt.date, actor: Actor, note: str = "") -> Consent:
     consent = Consent(youth=youth, given_by=given_by, purpose=purpose, method=method,
                       given_on=given_on, note=note.strip(),
-                      recorded_by_id=getattr(actor, "id", None))
+                      recorded_by_id=actor.user_id)
     db.add(consent)
     db.flush()
-    audit.record(db, actor, "consent.given", consent, ip=ip,
+    audit.record(db, actor, "consent.given", consent,
                  changes={"purpose": [None, purpose.value], "given_on": [None, str(given_on)]})
     return consent
 
 
-def withdraw(db: Session, consent: Consent, *, on: dt.date, actor: Any, note: str = "",
-             ip: str = "") -> None:
+def withdraw(db: Session, consent: Consent, *, on: dt.date, actor: Actor, note: str = "") -> None:
     """Record the withdrawal; the record and its history stay."""
     if consent.withdrawn_on is not None:
         raise RuleViolations([RuleViolation(_l("This consent is already withdrawn."),
@@ -40,7 +38,7 @@ def withdraw(db: Session, consent: Consent, *, on: dt.date, actor: Any, note: st
     if note.strip():
         consent.note = f"{consent.note}\n{note.strip()}".strip()
     db.flush()
-    audit.record(db, actor, "consent.withdrawn", consent, ip=ip,
+    audit.record(db, actor, "consent.withdrawn", consent,
                  changes={"withdrawn_on": [None, str(on)]})
 
 

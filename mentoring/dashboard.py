@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from common.actor import Actor
 from common.enums import (
     EntryStatus,
     InvoiceStatus,
@@ -102,7 +103,7 @@ def last_months(today: dt.date, count: int = 12) -> list[dt.date]:
     return months
 
 
-def build(db: Session, actor: Any, today: dt.date) -> Dashboard:
+def build(db: Session, actor: Actor, today: dt.date) -> Dashboard:
     board = Dashboard(today=today)
     if access.can(actor, Referral, access.LIST):
         _referrals(db, actor, board)
@@ -124,7 +125,7 @@ def build(db: Session, actor: Any, today: dt.date) -> Dashboard:
     return board
 
 
-def _referrals(db: Session, actor: Any, board: Dashboard) -> None:
+def _referrals(db: Session, actor: Actor, board: Dashboard) -> None:
     scope = access.row_filter(actor, Referral)
     counts = dict(db.execute(select(Referral.status, func.count()).where(scope)
                              .group_by(Referral.status)).all())
@@ -215,7 +216,7 @@ def missed_supervision(mentors: Any, month: dt.date) -> Any:
             .order_by(Mentor.last_name, Mentor.id))
 
 
-def _hours(db: Session, actor: Any, today: dt.date) -> list[tuple[dt.date, int]]:
+def _hours(db: Session, actor: Actor, today: dt.date) -> list[tuple[dt.date, int]]:
     """Minutes not rejected per month, from the per-month totals the database keeps."""
     months = last_months(today)
     minutes = {
@@ -229,7 +230,7 @@ def _hours(db: Session, actor: Any, today: dt.date) -> list[tuple[dt.date, int]]
     return [(first, minutes.get(first, 0)) for first in months]
 
 
-def _budgets(db: Session, actor: Any, today: dt.date) -> list[BudgetChart]:
+def _budgets(db: Session, actor: Actor, today: dt.date) -> list[BudgetChart]:
     """Per programme with a budget this year: invoices less credit notes, month by month."""
     lines = db.execute(
         select(Budget.programme_id, Programme.name, Budget.amount)

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from stdnum.lv import pvn
 
+from common.actor import Actor
 from common.clock import age_on, today
 from common.enums import (
     Achievement,
@@ -682,7 +683,7 @@ class _Demo:
                 issued = month_start(t, back - 1) + dt.timedelta(days=4)
                 invoice = invoicing.issue_invoice(
                     self.db, contract=contract, year=start.year, month=start.month,
-                    actor=self.admin, issued_on=issued,
+                    actor=Actor.of(self.admin), issued_on=issued,
                 )
                 if back > 2:
                     invoice.status = InvoiceStatus.paid

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, aliased
 
+from common.actor import Actor
 from common.enums import EntryStatus, InvoiceStatus, PairStatus
 from common.errors import RuleViolation, RuleViolations
 from common.formatting import format_minutes
@@ -104,34 +105,33 @@ def check_entry(db: Session, entry: ServiceEntry) -> list[RuleViolation]:
     return problems
 
 
-def log_entry(db: Session, *, pair: Pair, actor: Any, day: dt.date, minutes: int,
-              activity: Any, mode: Any, note: str = "", billable: bool = True,
-              ip: str = "") -> ServiceEntry:
+def log_entry(db: Session, *, pair: Pair, actor: Actor, day: dt.date, minutes: int,
+              activity: Any, mode: Any, note: str = "", billable: bool = True) -> ServiceEntry:
     """Log minutes for a pair; every rule is checked at flush. Flushes, never commits."""
     entry = ServiceEntry(pair=pair, day=day, minutes=minutes, activity=activity, mode=mode,
                          note=note, billable=billable, status=EntryStatus.logged,
-                         logged_by_id=getattr(actor, "id", None))
+                         logged_by_id=actor.user_id)
     db.add(entry)
     db.flush()
-    audit.record(db, actor, "create", entry, changes=audit.snapshot(entry), ip=ip)
+    audit.record(db, actor, "create", entry, changes=audit.snapshot(entry))
     return entry
 
 
-def approve(db: Session, entries: list[ServiceEntry], *, actor: Any, ip: str = "") -> int:
+def approve(db: Session, entries: list[ServiceEntry], *, actor: Actor) -> int:
     """Approve logged entries; others are left as they are. Returns how many were approved."""
     count = 0
     for entry in entries:
         if entry.status == EntryStatus.logged:
             entry.status = EntryStatus.approved
-            entry.approved_by_id = getattr(actor, "id", None)
+            entry.approved_by_id = actor.user_id
             entry.approved_at = utcnow()
-            audit.record(db, actor, "entry.approved", entry, ip=ip)
+            audit.record(db, actor, "entry.approved", entry)
             count += 1
     db.flush()
     return count
 
 
-def reject(db: Session, entry: ServiceEntry, *, actor: Any, reason: str, ip: str = "") -> None:
+def reject(db: Session, entry: ServiceEntry, *, actor: Actor, reason: str) -> None:
     if entry.status not in (EntryStatus.logged, EntryStatus.approved):
         raise RuleViolations([RuleViolation(_l("Only entries not yet invoiced can be rejected."))])
     if not reason.strip():
@@ -139,7 +139,7 @@ def reject(db: Session, entry: ServiceEntry, *, actor: Any, reason: str, ip: str
                                             "reason")])
     entry.status = EntryStatus.rejected
     entry.rejection_reason = reason.strip()
-    audit.record(db, actor, "entry.rejected", entry, ip=ip, changes={"reason": reason.strip()})
+    audit.record(db, actor, "entry.rejected", entry, changes={"reason": reason.strip()})
     db.flush()
 
 

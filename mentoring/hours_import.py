@@ -20,6 +20,7 @@ import tablib
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common.actor import Actor
 from common.enums import Activity, Mode, PairStatus
 from common.errors import RuleViolation, RuleViolations
 from common.i18n import _l
@@ -88,8 +89,7 @@ def _date(value: Any) -> dt.date:
     raise ValueError(value)
 
 
-def run(db: Session, rows: list[dict[str, Any]], *, actor: Any, dry_run: bool,
-        ip: str = "") -> Result:
+def run(db: Session, rows: list[dict[str, Any]], *, actor: Actor, dry_run: bool) -> Result:
     """Check (and unless ``dry_run``, add) every row in the caller's transaction.
 
     Rows are added one by one, so later rows see earlier ones (the cap counts them). When any
@@ -131,7 +131,7 @@ def run(db: Session, rows: list[dict[str, Any]], *, actor: Any, dry_run: bool,
         try:
             hours.log_entry(db, pair=pair, actor=actor, day=day, minutes=minutes,
                             activity=activity, mode=mode, note=str(row.get("note", "")),
-                            billable=billable_text in YES, ip=ip)
+                            billable=billable_text in YES)
             result.imported += 1
         except RuleViolation as exc:
             # The rules refuse before any SQL is sent: taking the refused entry back out of

@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
 
+from common.actor import Actor
 from common.enums import EntryStatus, InvoiceKind, InvoiceStatus
 from common.errors import RuleViolation
 from common.formatting import round_money
@@ -182,7 +183,7 @@ def preview(db: Session, contract: Contract, year: int, month: int) -> Preview:
 
 
 def issue_invoice(
-    db: Session, *, contract: Contract, year: int, month: int, actor: Any, issued_on: dt.date,
+    db: Session, *, contract: Contract, year: int, month: int, actor: Actor, issued_on: dt.date,
     expected: str | None = None,
 ) -> Invoice:
     """Create and issue the month's invoice for ``contract`` in the caller's transaction.
@@ -254,8 +255,7 @@ def _add_lines(db: Session, invoice: Invoice, lines: list[dict[str, Any]]) -> No
     db.expire(invoice, ["lines"])
 
 
-def credit_note(db: Session, invoice: Invoice, *, actor: Any, issued_on: dt.date,
-                ip: str = "") -> Invoice:
+def credit_note(db: Session, invoice: Invoice, *, actor: Actor, issued_on: dt.date) -> Invoice:
     """Reverse an issued invoice with a credit note (negative lines, type 381) and release its
     entries so the month can be billed again. Flushes; never commits."""
     if invoice.kind != InvoiceKind.invoice or invoice.status == InvoiceStatus.draft:
@@ -281,13 +281,12 @@ def credit_note(db: Session, invoice: Invoice, *, actor: Any, issued_on: dt.date
                .values(invoice_id=None, status=EntryStatus.approved)
                .execution_options(synchronize_session="fetch"))
     db.flush()
-    audit.record(db, actor, "invoice.credited", invoice, ip=ip,
+    audit.record(db, actor, "invoice.credited", invoice,
                  changes={"credit_note": note.number})
     return note
 
 
-def mark_paid(db: Session, invoice: Invoice, *, paid_on: dt.date, actor: Any,
-              ip: str = "") -> None:
+def mark_paid(db: Session, invoice: Invoice, *, paid_on: dt.date, actor: Actor) -> None:
     """Record the municipality's payment of an issued invoice. Flushes; never commits."""
     if invoice.kind != InvoiceKind.invoice or invoice.status != InvoiceStatus.issued:
         raise RuleViolation(_l("Only an issued, unpaid invoice can be marked paid."), "paid_on")
@@ -295,7 +294,7 @@ def mark_paid(db: Session, invoice: Invoice, *, paid_on: dt.date, actor: Any,
     invoice.status = InvoiceStatus.paid
     invoice.paid_on = paid_on
     db.flush()  # the invoice rules check the date
-    audit.record(db, actor, "invoice.paid", invoice, ip=ip, changes={
+    audit.record(db, actor, "invoice.paid", invoice, changes={
         "status": [before["status"], invoice.status.value],
         "paid_on": [None, paid_on.isoformat()]})
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from common.actor import Actor
 from common.clock import age_on, today
 from common.enums import Decision, Education, MentorStatus
 from common.errors import RuleViolation, RuleViolations
@@ -146,8 +147,8 @@ def check_valid_until(check: BackgroundCheck, programme: Programme | None) -> dt
     return dt.date(year, month + 1, day)
 
 
-def transition(db: Session, mentor: Mentor, to: MentorStatus, *, actor: Any, comment: str = "",
-               reason: str = "", on: dt.date | None = None, ip: str = "") -> MentorStatusChange:
+def transition(db: Session, mentor: Mentor, to: MentorStatus, *, actor: Actor, comment: str = "",
+               reason: str = "", on: dt.date | None = None) -> MentorStatusChange:
     """Move ``mentor`` along an allowed step, checking what each step needs.
 
     screened: eligible and a questionnaire score; interviewed: a passed interview;
@@ -186,10 +187,10 @@ def transition(db: Session, mentor: Mentor, to: MentorStatus, *, actor: Any, com
         mentor.rejection_reason = reason.strip()
     change = MentorStatusChange(mentor=mentor, from_status=current, to_status=to,
                                 comment=(reason or comment).strip(),
-                                changed_by_id=getattr(actor, "id", None))
+                                changed_by_id=actor.user_id)
     db.add(change)
     db.flush()
-    audit.record(db, actor, f"mentor.{to.value}", mentor, ip=ip,
+    audit.record(db, actor, f"mentor.{to.value}", mentor,
                  changes={"status": [current.value, to.value]})
     return change
 

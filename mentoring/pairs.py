@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from common.actor import Actor
 from common.clock import today
 from common.enums import Achievement, ClosureKind, GoalArea, PairStatus, ReferralStatus
 from common.errors import RuleViolation, RuleViolations
@@ -197,17 +198,15 @@ def candidates(db: Session, referral: Referral, on: dt.date) -> list[pairing.Can
                         earlier_mentor_id=previous.mentor_id if previous else None)
 
 
-def _record(db: Session, pair: Pair, before: PairStatus | None, actor: Any, comment: str,
-            ip: str) -> None:
+def _record(db: Session, pair: Pair, before: PairStatus | None, actor: Actor, comment: str) -> None:
     db.add(PairStatusChange(pair=pair, from_status=before, to_status=pair.status,
-                            comment=comment, changed_by_id=getattr(actor, "id", None)))
-    audit.record(db, actor, f"pair.{pair.status.value}", pair, ip=ip,
+                            comment=comment, changed_by_id=actor.user_id))
+    audit.record(db, actor, f"pair.{pair.status.value}", pair,
                  changes={"status": [before.value if before else None, pair.status.value]})
 
 
 def form_pair(db: Session, *, referral: Referral, mentor: Mentor, starts_on: dt.date,
-              planned_end_on: dt.date, goals: list[tuple[GoalArea, str, str]], actor: Any,
-              ip: str = "") -> Pair:
+              planned_end_on: dt.date, goals: list[tuple[GoalArea, str, str]], actor: Actor) -> Pair:
     """Pair the referral's youth with ``mentor``: ``proposed``, or ``active`` with goals."""
     problems: list[RuleViolation] = []
     if referral.status != ReferralStatus.accepted or referral.provider_id is None:
@@ -247,15 +246,15 @@ def form_pair(db: Session, *, referral: Referral, mentor: Mentor, starts_on: dt.
                 previous_pair=previous)
     db.add(pair)
     db.flush()
-    _record(db, pair, None, actor, "", ip)
+    _record(db, pair, None, actor, "")
     for area, text, target in goals:
-        add_goal(db, pair, area=area, description=text, target=target, actor=actor, ip=ip)
+        add_goal(db, pair, area=area, description=text, target=target, actor=actor)
     db.flush()
     return pair
 
 
 def add_goal(db: Session, pair: Pair, *, area: GoalArea, description: str, target: str,
-             actor: Any, ip: str = "") -> Goal:
+             actor: Actor) -> Goal:
     """Add an agreed goal; the first one activates a proposed pair."""
     if not description.strip():
         raise RuleViolations([RuleViolation(_l("Describe the goal."), "description")])
@@ -263,13 +262,13 @@ def add_goal(db: Session, pair: Pair, *, area: GoalArea, description: str, targe
     db.add(goal)
     if pair.status == P.proposed:
         pair.status = P.active
-        _record(db, pair, P.proposed, actor, "", ip)
+        _record(db, pair, P.proposed, actor, "")
     db.flush()
     return goal
 
 
-def transition(db: Session, pair: Pair, to: PairStatus, *, actor: Any, comment: str = "",
-               on: dt.date | None = None, closure: Closure | None = None, ip: str = "") -> None:
+def transition(db: Session, pair: Pair, to: PairStatus, *, actor: Actor, comment: str = "",
+               on: dt.date | None = None, closure: Closure | None = None) -> None:
     """Pause, resume or end early (unplanned closure: a reason from the list, exit notes,
     rematch). Completing goes through ``complete``."""
     on = on or today()
@@ -291,13 +290,13 @@ def transition(db: Session, pair: Pair, to: PairStatus, *, actor: Any, comment: 
         _apply_closure(pair, closure, reason)
         pair.end_reason = comment.strip() or reason.name_lv
         pair.ended_on = max(on, pair.starts_on)
-    _record(db, pair, current, actor, comment.strip(), ip)
+    _record(db, pair, current, actor, comment.strip())
     db.flush()
 
 
 def complete(db: Session, pair: Pair, *, achievements: dict[int, Achievement], summary: str,
-             youth_feedback: str, actor: Any, closure: Closure | None = None,
-             on: dt.date | None = None, ip: str = "") -> None:
+             youth_feedback: str, actor: Actor, closure: Closure | None = None,
+             on: dt.date | None = None) -> None:
     """Complete an active pair (planned closure) with its evaluation: every goal's
     achievement, a summary, the youth's own feedback, and the reason from the list."""
     on = on or today()
@@ -324,7 +323,7 @@ def complete(db: Session, pair: Pair, *, achievements: dict[int, Achievement], s
     pair.ended_on = max(on, pair.starts_on)
     before = PairStatus(pair.status)
     pair.status = P.completed
-    _record(db, pair, before, actor, "", ip)
+    _record(db, pair, before, actor, "")
     db.flush()
 
 

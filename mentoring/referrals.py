@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import and_, exists, func, not_, or_, select
 from sqlalchemy.orm import Session
 
+from common.actor import Actor
 from common.clock import age_on, today
 from common.enums import (
     ChosenBy,
@@ -185,7 +186,7 @@ class Intake:
     risk_factors: list[RiskFactor] = field(default_factory=list)
 
 
-def register(db: Session, intake: Intake, *, actor: Any, ip: str = "") -> Referral:
+def register(db: Session, intake: Intake, *, actor: Actor) -> Referral:
     """Register the youth (or reuse the one with that personal code) and the referral.
 
     Raises ``RuleViolations`` listing every problem with the field it concerns; stores
@@ -257,16 +258,16 @@ def register(db: Session, intake: Intake, *, actor: Any, ip: str = "") -> Referr
     db.add(referral)
     db.flush()
     db.add(ReferralStatusChange(referral=referral, from_status=None, to_status=S.new,
-                                changed_by_id=getattr(actor, "id", None)))
+                                changed_by_id=actor.user_id))
     if created:
-        audit.record(db, actor, "create", youth, changes=audit.snapshot(youth), ip=ip)
-    audit.record(db, actor, "create", referral, changes=audit.snapshot(referral), ip=ip)
+        audit.record(db, actor, "create", youth, changes=audit.snapshot(youth))
+    audit.record(db, actor, "create", referral, changes=audit.snapshot(referral))
     for ticked, giver in ((intake.consent_youth, ConsentGiver.youth),
                           (intake.consent_guardian, ConsentGiver.parent)):
         if ticked:
             consents.record(db, youth, given_by=giver, purpose=ConsentPurpose.service,
                             method=ConsentMethod.written, given_on=intake.received_on,
-                            actor=actor, ip=ip)
+                            actor=actor)
     db.flush()
     return referral
 
@@ -290,13 +291,12 @@ def transition(
     referral: Referral,
     to: ReferralStatus,
     *,
-    actor: Any,
+    actor: Actor,
     comment: str,
     on: dt.date | None = None,
     provider: Provider | None = None,
     chosen_by: ChosenBy | None = None,
     reason: str = "",
-    ip: str = "",
 ) -> ReferralStatusChange:
     """Move ``referral`` to ``to`` along an allowed transition, with who, when and why.
 
@@ -337,11 +337,11 @@ def transition(
     if to in (S.accepted, S.rejected, S.withdrawn):
         referral.decided_on = on
     change = ReferralStatusChange(referral=referral, from_status=current, to_status=to,
-                                  comment=comment.strip(), changed_by_id=getattr(actor, "id", None))
+                                  comment=comment.strip(), changed_by_id=actor.user_id)
     db.add(change)
     db.flush()
     after = audit.snapshot(referral)
-    audit.record(db, actor, f"referral.{to.value}", referral, ip=ip,
+    audit.record(db, actor, f"referral.{to.value}", referral,
                  changes={k: [before[k], after[k]] for k in after if before.get(k) != after[k]})
     return change
 

@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from common.actor import Actor
 from common.enums import EntryStatus, PairStatus, Role
 from common.i18n import gettext, ngettext
 from common.months import month_bounds
@@ -120,7 +121,7 @@ def coordinators(db: Session, today: dt.date) -> list[Reminder]:
     for user in db.scalars(select(User).where(User.role == Role.provider,
                                               User.active.is_(True), User.email != "")
                            .order_by(User.id)):
-        waiting = [g for g in tasks.build(db, user, today, limit=3) if g.total]
+        waiting = [g for g in tasks.build(db, Actor.of(user), today, limit=3) if g.total]
         if waiting:
             reminder = Reminder(user, "tasks", today.isoformat())
             reminder.lines = waiting

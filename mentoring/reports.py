@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import and_, case, distinct, extract, func, literal, select, true
 from sqlalchemy.orm import Session
 
+from common.actor import Actor
 from common.enums import (
     Achievement,
     EntryStatus,
@@ -75,7 +76,7 @@ class Report:
     build: Callable[[Session, Any, Filters], Table]
 
 
-def _served_pairs(actor: Any, f: Filters) -> Any:
+def _served_pairs(actor: Actor, f: Filters) -> Any:
     """Pairs that ran on some day of the period, in scope and filters."""
     return and_(
         access.row_filter(actor, Pair), Pair.status != PairStatus.proposed,
@@ -86,7 +87,7 @@ def _served_pairs(actor: Any, f: Filters) -> Any:
     )
 
 
-def youths_served(db: Session, actor: Any, f: Filters) -> Table:
+def youths_served(db: Session, actor: Actor, f: Filters) -> Table:
     """Distinct youths with a pair in the period by age band (age on the period's first day),
     gender, locality and source of their accepted referral."""
     served = (select(distinct(Pair.youth_id)).join(Youth, Youth.id == Pair.youth_id)
@@ -121,7 +122,7 @@ def youths_served(db: Session, actor: Any, f: Filters) -> Table:
     return table
 
 
-def outcomes(db: Session, actor: Any, f: Filters) -> Table:
+def outcomes(db: Session, actor: Actor, f: Filters) -> Table:
     """Goals of the pairs that ended in the period, by area and how far they were achieved."""
     ended = and_(_served_pairs(actor, f),
                  Pair.status.in_([PairStatus.completed, PairStatus.ended_early]),
@@ -141,7 +142,7 @@ def outcomes(db: Session, actor: Any, f: Filters) -> Table:
     return table
 
 
-def hours_and_amounts(db: Session, actor: Any, f: Filters) -> Table:
+def hours_and_amounts(db: Session, actor: Actor, f: Filters) -> Table:
     """Per provider and calendar month (the period widened to whole months): hours logged
     (not rejected), of them approved, and the amount invoiced for that month (credit notes
     subtract) — from the per-month totals the database keeps."""
@@ -185,7 +186,7 @@ def hours_and_amounts(db: Session, actor: Any, f: Filters) -> Table:
     return table
 
 
-def mentors(db: Session, actor: Any, f: Filters) -> Table:
+def mentors(db: Session, actor: Actor, f: Filters) -> Table:
     """Per provider: mentors who attended training in the period, certificates issued in it,
     and mentors with a pair running in it."""
     scope = and_(access.row_filter(actor, Mentor),
@@ -217,7 +218,7 @@ def mentors(db: Session, actor: Any, f: Filters) -> Table:
     return table
 
 
-def supervision(db: Session, actor: Any, f: Filters) -> Table:
+def supervision(db: Session, actor: Actor, f: Filters) -> Table:
     """Per provider and month: supervision sessions held, attendances and mentors reached."""
     year, month = extract("year", Supervision.held_on), extract("month", Supervision.held_on)
     attendance = (select(supervision_attendee.c.supervision_id,
@@ -252,6 +253,6 @@ REPORTS = {
 }
 
 
-def available(actor: Any) -> list[Report]:
+def available(actor: Actor) -> list[Report]:
     return [r for r in REPORTS.values() if access.can(actor, r.needs, access.LIST)]
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import String, case, cast, exists, func, select, update
 from sqlalchemy.orm import Session
 
+from common.actor import Actor
 from common.enums import InvoiceKind, InvoiceStatus, PairStatus, ReferralStatus
 from common.months import add_months
 from mentoring import audit
@@ -97,7 +98,7 @@ def due(db: Session, today: dt.date) -> list[Candidate]:
     return found
 
 
-def anonymise(db: Session, youth_id: int, *, actor: Any, today: dt.date) -> None:
+def anonymise(db: Session, youth_id: int, *, actor: Actor, today: dt.date) -> None:
     """Replace the youth's identifying data and free texts everywhere; keep numbers and dates.
 
     Plain statements, not the record rules: a rule such as "an early end needs its reason"
@@ -154,7 +155,7 @@ def anonymise(db: Session, youth_id: int, *, actor: Any, today: dt.date) -> None
     db.flush()
 
 
-def apply(db: Session, *, actor: Any, today: dt.date) -> tuple[list[Candidate],
+def apply(db: Session, *, actor: Actor, today: dt.date) -> tuple[list[Candidate],
                                                                  list[Candidate]]:
     """Anonymise every youth due; returns (anonymised, refused for an unpaid invoice)."""
     done, refused = [], []

@@ -5,10 +5,10 @@ event, so the history survives later edits."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from sqlalchemy.orm import Session
 
+from common.actor import Actor
 from common.clock import today
 from common.enums import ConcernCategory, ConcernEvent, Severity
 from common.errors import RuleViolation, RuleViolations
@@ -18,47 +18,47 @@ from models import Pair, SafetyConcern, SafetyConcernEvent
 
 
 def _event(db: Session, concern: SafetyConcern, kind: ConcernEvent, text: str,
-           actor: Any) -> None:
+           actor: Actor) -> None:
     db.add(SafetyConcernEvent(concern=concern, kind=kind, text=text,
-                              actor_id=getattr(actor, "id", None)))
+                              actor_id=actor.user_id))
 
 
 def raise_concern(db: Session, pair: Pair, *, category: ConcernCategory, severity: Severity,
                   description: str, actions_taken: str = "", raised_on: dt.date | None = None,
-                  actor: Any, ip: str = "") -> SafetyConcern:
+                  actor: Actor) -> SafetyConcern:
     concern = SafetyConcern(pair=pair, category=category, severity=severity,
                             description=description.strip(),
                             actions_taken=actions_taken.strip(),
                             raised_on=raised_on or today(),
-                            raised_by_id=getattr(actor, "id", None))
+                            raised_by_id=actor.user_id)
     db.add(concern)
     db.flush()
-    raised(db, concern, actor=actor, ip=ip)
+    raised(db, concern, actor=actor)
     return concern
 
 
-def raised(db: Session, concern: SafetyConcern, *, actor: Any, ip: str = "") -> None:
+def raised(db: Session, concern: SafetyConcern, *, actor: Actor) -> None:
     """The history's first step for a concern just stored (by any path)."""
-    concern.raised_by_id = concern.raised_by_id or getattr(actor, "id", None)
+    concern.raised_by_id = concern.raised_by_id or actor.user_id
     text = concern.description
     if concern.actions_taken:
         text += "\n" + concern.actions_taken
     _event(db, concern, ConcernEvent.raised, text, actor)
     db.flush()
-    audit.record(db, actor, "concern.raised", concern, ip=ip,
+    audit.record(db, actor, "concern.raised", concern,
                  changes={"severity": [None, Severity(concern.severity).value]})
 
 
-def updated(db: Session, concern: SafetyConcern, *, actor: Any, ip: str = "") -> None:
+def updated(db: Session, concern: SafetyConcern, *, actor: Actor) -> None:
     """Keep what changed on an open concern (actions taken, severity) in its history."""
     _event(db, concern, ConcernEvent.update,
            f"{Severity(concern.severity).label}: {concern.actions_taken}", actor)
     db.flush()
-    audit.record(db, actor, "concern.updated", concern, ip=ip)
+    audit.record(db, actor, "concern.updated", concern)
 
 
-def close(db: Session, concern: SafetyConcern, *, resolution: str, actor: Any,
-          on: dt.date | None = None, ip: str = "") -> None:
+def close(db: Session, concern: SafetyConcern, *, resolution: str, actor: Actor,
+          on: dt.date | None = None) -> None:
     on = on or today()
     problems = []
     if concern.closed_on is not None:
@@ -72,8 +72,8 @@ def close(db: Session, concern: SafetyConcern, *, resolution: str, actor: Any,
         raise RuleViolations(problems)
     concern.closed_on = on
     concern.resolution = resolution.strip()
-    concern.closed_by_id = getattr(actor, "id", None)
+    concern.closed_by_id = actor.user_id
     _event(db, concern, ConcernEvent.closed, concern.resolution, actor)
     db.flush()
-    audit.record(db, actor, "concern.closed", concern, ip=ip,
+    audit.record(db, actor, "concern.closed", concern,
                  changes={"closed_on": [None, str(on)]})

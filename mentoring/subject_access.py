@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Table, select, tuple_
 from sqlalchemy.orm import Session
 
+from common.actor import Actor
 from mentoring import audit
 from models import AuditLog, Mentor, Youth, db
 
@@ -106,8 +107,7 @@ def as_json(export: dict[str, Any]) -> str:
     return json.dumps(export, ensure_ascii=False, indent=1, default=str)
 
 
-def record_export(db_session: Session, actor: Any, person: Youth | Mentor, fmt: str,
-                  ip: str = "") -> None:
+def record_export(db_session: Session, actor: Actor, person: Youth | Mentor, fmt: str) -> None:
     """The export is itself personal data processing: audited. Flushes; never commits."""
-    audit.record(db_session, actor, "subject_access.export", person, ip=ip,
+    audit.record(db_session, actor, "subject_access.export", person,
                  changes={"format": fmt})

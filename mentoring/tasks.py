@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Date, and_, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from common.actor import Actor
 from common.enums import (
     CheckResult,
     EntryStatus,
@@ -65,12 +66,12 @@ class TaskGroup:
     tasks: list[Task] = field(default_factory=list)
 
 
-def has_tasks(actor: Any) -> bool:
+def has_tasks(actor: Actor) -> bool:
     """Whether ``actor``'s role has a task list at all (mentors get reminders instead)."""
     return access.role_of(actor) in (Role.admin, Role.municipality, Role.provider)
 
 
-def build(db: Session, actor: Any, today: dt.date, limit: int | None = None) -> list[TaskGroup]:
+def build(db: Session, actor: Actor, today: dt.date, limit: int | None = None) -> list[TaskGroup]:
     """Every task group ``actor`` may act on, in the order of the issue's list; each with
     its total and at most ``limit`` tasks (all when None). A fixed number of queries."""
     groups: list[TaskGroup] = []
@@ -131,7 +132,7 @@ def _rows(db: Session, key: str, title: Any, kind: str, detail_title: Any, query
     return group
 
 
-def _concerns(db: Session, actor: Any, limit: int | None) -> TaskGroup:
+def _concerns(db: Session, actor: Actor, limit: int | None) -> TaskGroup:
     """Open safety concerns, the gravest and oldest first: shown to the youth's social
     service at once, and to the provider who must act."""
     rank = {s: i for i, s in enumerate(Severity)}
@@ -192,12 +193,12 @@ def _idle(pairs: Any, today: dt.date) -> Any:
             .order_by(Pair.starts_on, Pair.id))
 
 
-def _mentors_in_service(actor: Any) -> Any:
+def _mentors_in_service(actor: Actor) -> Any:
     return and_(access.row_filter(actor, Mentor), Mentor.archived.is_(False),
                 Mentor.status.in_([MentorStatus.certified, MentorStatus.active]))
 
 
-def _expiring_checks(actor: Any, today: dt.date) -> Any:
+def _expiring_checks(actor: Actor, today: dt.date) -> Any:
     """Each working mentor's latest statement, when it runs out within 30 days (or has)."""
     newer = aliased(BackgroundCheck)
     return (select(Mentor.id, Mentor.first_name + " " + Mentor.last_name,
@@ -212,7 +213,7 @@ def _expiring_checks(actor: Any, today: dt.date) -> Any:
             .order_by(BackgroundCheck.valid_until, Mentor.id))
 
 
-def _expiring_agreements(actor: Any, today: dt.date) -> Any:
+def _expiring_agreements(actor: Actor, today: dt.date) -> Any:
     newer = aliased(Agreement)
     return (select(Mentor.id, Mentor.first_name + " " + Mentor.last_name, Agreement.ends_on)
             .join(Agreement, Agreement.mentor_id == Mentor.id)
@@ -224,7 +225,7 @@ def _expiring_agreements(actor: Any, today: dt.date) -> Any:
             .order_by(Agreement.ends_on, Mentor.id))
 
 
-def _late_referrals(db: Session, actor: Any, today: dt.date) -> Any:
+def _late_referrals(db: Session, actor: Actor, today: dt.date) -> Any:
     """Open referrals that have waited more days than their programme's target."""
     waited = days_between(db, Referral.received_on, literal(today, Date))
     return (select(Referral.id, Youth.case_number, Referral.received_on)

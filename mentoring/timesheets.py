@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
+from common.actor import Actor
 from common.enums import EntryStatus
 from common.errors import RuleViolation, RuleViolations
 from common.i18n import _l, _ln
@@ -106,8 +107,7 @@ def _day(value: Any) -> int:
     return value.day if isinstance(value, dt.date) else int(str(value)[8:10])
 
 
-def sign_off(db: Session, *, provider_id: int, year: int, month: int, actor: Any,
-             ip: str = "") -> TimesheetSignoff:
+def sign_off(db: Session, *, provider_id: int, year: int, month: int, actor: Actor) -> TimesheetSignoff:
     """The coordinator signs the month off; only when no entry waits for approval."""
     sheet = build(db, provider_id, year, month)
     problems = []
@@ -120,8 +120,8 @@ def sign_off(db: Session, *, provider_id: int, year: int, month: int, actor: Any
     if problems:
         raise RuleViolations(problems)
     signoff = TimesheetSignoff(provider_id=provider_id, year=year, month=month,
-                               signed_by_id=getattr(actor, "id", None))
+                               signed_by_id=actor.user_id)
     db.add(signoff)
     db.flush()
-    audit.record(db, actor, "timesheet.signed", signoff, ip=ip)
+    audit.record(db, actor, "timesheet.signed", signoff)
     return signoff

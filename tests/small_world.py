@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from common.actor import Actor
 from common.enums import (
     Achievement,
     Activity,
@@ -215,5 +216,5 @@ def build(db: Session) -> dict[str, int]:
     return ids
 
 
-def actor(db: Session, ids: dict[str, int], email: str) -> User:
-    return db.get(User, ids[email])
+def actor(db: Session, ids: dict[str, int], email: str) -> Actor:
+    return Actor.of(db.get(User, ids[email]))

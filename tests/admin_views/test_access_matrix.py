@@ -17,6 +17,7 @@ from flask import Flask
 from sqlalchemy import inspect, select
 
 from admin_views import VIEWS
+from common.actor import Actor
 from common.enums import Role
 from mentoring import access
 from models import Mentor, User, Youth
@@ -41,7 +42,7 @@ def ids_where(db: Any, model: type, clause: Any) -> set[int]:
 
 def secrets_outside(db: Any, user: User) -> set[str]:
     """Identifying strings of youths this user must never see."""
-    inside = ids_where(db, Youth, access.known_youths(user))
+    inside = ids_where(db, Youth, access.known_youths(Actor.of(user)))
     visible_names = {f"{y.first_name} {y.last_name}" for y in db.session.scalars(
         select(Youth).where(Youth.id.in_(inside)))}
     visible_names |= {m.full_name for m in db.session.scalars(select(Mentor))}
@@ -82,10 +83,10 @@ def test_every_role_reaches_exactly_its_scope(
     for user in scoped_users(db):
         browser = Browser(app.test_client())
         assert browser.sign_in(user.email).status_code == 302
-        can = {a: access.can(user, model, a) for a in
+        can = {a: access.can(Actor.of(user), model, a) for a in
                (access.LIST, access.VIEW, access.CREATE, access.EDIT, access.DELETE,
                 access.EXPORT)}
-        inside = ids_where(db, model, access.row_filter(user, model))
+        inside = ids_where(db, model, access.row_filter(Actor.of(user), model))
         outside = all_ids - inside
         where = f"{endpoint} as {user.email}"
         secrets = secrets_outside(db, user)
@@ -121,7 +122,7 @@ def test_every_role_reaches_exactly_its_scope(
             assert_no_secret(details.get_data(as_text=True), secrets, where)
             edit = browser.get(f"/admin/{endpoint}/edit/?id={record}")
             obj = db.session.get(model, record)
-            expected = 200 if can[access.EDIT] and access.can_change(user, obj) else 403
+            expected = 200 if can[access.EDIT] and access.can_change(Actor.of(user), obj) else 403
             assert edit.status_code == expected, (where, record)
             assert_no_secret(edit.get_data(as_text=True), secrets, f"{where} edit form")
         for record in sample(outside):
@@ -154,6 +155,6 @@ def test_every_role_reaches_exactly_its_scope(
                 continue
             assert lookup.status_code == 200, where
             returned = {row[0] for row in lookup.get_json()}
-            allowed = ids_where(db, loader.model, access.row_filter(user, loader.model))
+            allowed = ids_where(db, loader.model, access.row_filter(Actor.of(user), loader.model))
             assert returned <= allowed, f"{where}: ajax {field} leaks"
             assert_no_secret(lookup.get_data(as_text=True), secrets, where)

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select
 
+from common.actor import Actor
 from common.clock import today
 from common.enums import ClosureKind, ConcernCategory, ConsentPurpose, PairStatus, Severity
 from mentoring import safety
@@ -67,7 +68,7 @@ def test_a_mentors_concern_reaches_the_youths_social_service_and_no_one_else(
     others = safety.raise_concern(
         db.session, db.session.get(Pair, pair.id), category=ConcernCategory.boundaries,
         severity=Severity.medium, description="Par mentora uzvedību",
-        actor=user(db, "you@mentori.lv"))
+        actor=Actor.of(user(db, "you@mentori.lv")))
     db.session.commit()
     assert mentor.get(f"/admin/safety_concern/details/?id={others.id}").status_code == 404
     assert "Par mentora uzvedību" not in mentor.get("/admin/safety_concern/").get_data(

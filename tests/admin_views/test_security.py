@@ -13,6 +13,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from admin_views import VIEWS, auth
+from common.actor import Actor
 from common.enums import Role
 from mentoring import access, signin
 from models import User, Youth
@@ -65,11 +66,8 @@ def hidden_cases() -> list[tuple[str, str, str]]:
     return cases
 
 
-class _Role:
-    is_authenticated = True
-
-    def __init__(self, role: Role) -> None:
-        self.role = role
+def _Role(role: Role) -> Actor:  # noqa: N802
+    return Actor(user_id=None, role=role)
 
 
 @pytest.mark.parametrize(("endpoint", "column", "role"), hidden_cases())
@@ -86,11 +84,11 @@ def test_hidden_column_is_absent_everywhere(
     first = re.search(rf"/admin/{endpoint}/details/\?id=(\d+)", pages[0].get_data(as_text=True))
     if first:
         pages.append(browser.get(f"/admin/{endpoint}/details/?id={first.group(1)}"))
-        if access.can(user, model, access.EDIT):
+        if access.can(Actor.of(user), model, access.EDIT):
             pages.append(browser.get(f"/admin/{endpoint}/edit/?id={first.group(1)}"))
-    if access.can(user, model, access.CREATE):
+    if access.can(Actor.of(user), model, access.CREATE):
         pages.append(browser.get(f"/admin/{endpoint}/new/"))
-    if access.can(user, model, access.EXPORT):
+    if access.can(Actor.of(user), model, access.EXPORT):
         pages.append(browser.get(f"/admin/{endpoint}/export/csv/"))
     for page in pages:
         assert page.status_code == 200

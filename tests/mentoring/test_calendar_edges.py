@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from common import clock
+from common.actor import Actor
 from common.clock import age_on
 from common.enums import Activity, EntryStatus, Mode, Role
 from common.errors import RuleViolations
@@ -60,11 +61,11 @@ def test_an_entry_today_is_taken_and_tomorrow_refused(db: Any, create_pair: Any,
                                                       day: dt.date) -> None:
     with clock.frozen(day):
         pair = create_pair()  # started 40 days before ``day``
-        entry = hours.log_entry(db.session, pair=pair, actor=None, day=day, minutes=60,
+        entry = hours.log_entry(db.session, pair=pair, actor=Actor.system(), day=day, minutes=60,
                                 activity=Activity.study, mode=Mode.in_person)
         assert entry.day == day
         with pytest.raises(RuleViolations) as caught:
-            hours.log_entry(db.session, pair=pair, actor=None, day=day + dt.timedelta(days=1),
+            hours.log_entry(db.session, pair=pair, actor=Actor.system(), day=day + dt.timedelta(days=1),
                             minutes=60, activity=Activity.study, mode=Mode.in_person)
         assert {v.field for v in caught.value.violations} == {"day"}
 
@@ -75,14 +76,14 @@ def test_the_cap_starts_again_on_the_first(db: Any, create_pair: Any, day: dt.da
         pair = create_pair()
         eve = day - dt.timedelta(days=1)
         for _ in range(5):  # the whole 20 h on the last day of the month before
-            hours.log_entry(db.session, pair=pair, actor=None, day=eve, minutes=240,
+            hours.log_entry(db.session, pair=pair, actor=Actor.system(), day=eve, minutes=240,
                             activity=Activity.study, mode=Mode.in_person)
         db.session.commit()
         with pytest.raises(RuleViolations):
-            hours.log_entry(db.session, pair=pair, actor=None, day=eve, minutes=15,
+            hours.log_entry(db.session, pair=pair, actor=Actor.system(), day=eve, minutes=15,
                             activity=Activity.study, mode=Mode.in_person)
         db.session.rollback()  # the refused entry goes; the month before stays full
-        hours.log_entry(db.session, pair=pair, actor=None, day=day, minutes=240,
+        hours.log_entry(db.session, pair=pair, actor=Actor.system(), day=day, minutes=240,
                         activity=Activity.study, mode=Mode.in_person)
         assert hours.remaining_minutes(db.session, pair, day) == 20 * 60 - 240
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from common import clock
+from common.actor import Actor
 from common.months import add_months
 from mentoring import access, checkins
 from models import CheckIn, Pair, Provider
@@ -91,4 +92,4 @@ def test_check_ins_through_the_screen_and_their_scope(app: Any, db: Any,
     social = signed_in(app, "liepaja@mentori.lv").get(
         f"/admin/check_in/details/?id={check_in.id}").get_data(as_text=True)
     assert "Labi" not in social  # the notes are the provider's
-    assert access.can(demo_users["liepaja@mentori.lv"], CheckIn, access.VIEW)
+    assert access.can(Actor.of(demo_users["liepaja@mentori.lv"]), CheckIn, access.VIEW)

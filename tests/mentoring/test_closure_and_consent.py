@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from common import months
+from common.actor import Actor
 from common.clock import today
 from common.enums import (
     Activity,
@@ -40,13 +41,13 @@ def formed(db: Any, demo_users: Any) -> dict[str, Any]:
     mentors = [c.mentor for c in pairs.candidates(db.session, referral, start) if c.eligible]
     pair = pairs.form_pair(db.session, referral=referral, mentor=mentors[0], starts_on=start,
                            planned_end_on=months.add_months(start, 4),
-                           goals=[(GoalArea.education, "Matemātika", "7")], actor=actor)
+                           goals=[(GoalArea.education, "Matemātika", "7")], actor=Actor.of(actor))
     return {"actor": actor, "referral": referral, "pair": pair, "mentors": mentors,
             "start": start}
 
 
 def end_early(db: Any, f: dict[str, Any], **closure: Any) -> None:
-    pairs.transition(db.session, f["pair"], PairStatus.ended_early, actor=f["actor"],
+    pairs.transition(db.session, f["pair"], PairStatus.ended_early, actor=Actor.of(f["actor"]),
                      closure=pairs.Closure(reason_id=reason(db, ClosureKind.unplanned).id,
                                            **closure))
 
@@ -66,7 +67,7 @@ def test_exit_notes_are_kept_and_a_rematch_needs_an_offer(db: Any, formed: Any) 
     with pytest.raises(RuleViolations):
         pairs.form_pair(db.session, referral=formed["referral"], mentor=formed["mentors"][1],
                         starts_on=today(), planned_end_on=months.add_months(today(), 4),
-                        goals=[], actor=formed["actor"])
+                        goals=[], actor=Actor.of(formed["actor"]))
 
 
 def test_rematch_makes_a_new_pair_for_the_same_referral_with_the_old_one_visible(
@@ -78,7 +79,7 @@ def test_rematch_makes_a_new_pair_for_the_same_referral_with_the_old_one_visible
     assert not ranked[old.mentor_id].eligible  # the earlier mentor is not offered again
     new = pairs.form_pair(db.session, referral=formed["referral"], mentor=formed["mentors"][1],
                           starts_on=today(), planned_end_on=months.add_months(today(), 4),
-                          goals=[(GoalArea.social, "Pulciņš", "1")], actor=formed["actor"])
+                          goals=[(GoalArea.social, "Pulciņš", "1")], actor=Actor.of(formed["actor"]))
     assert new.referral is old.referral and new.previous_pair is old and new.youth is old.youth
     assert new.mentor is not old.mentor and new.starts_on >= old.ended_on
     assert pairs.earlier_pairs(db.session, new, Pair.provider_id == old.provider_id) == [old]
@@ -96,7 +97,7 @@ def test_a_rematch_is_another_mentor_after_the_earlier_pair(db: Any, formed: Any
         return lambda: pairs.form_pair(
             db.session, referral=formed["referral"], mentor=mentor, starts_on=start,
             planned_end_on=months.add_months(start, 4),
-            goals=[(GoalArea.social, "Pulciņš", "1")], actor=formed["actor"])
+            goals=[(GoalArea.social, "Pulciņš", "1")], actor=Actor.of(formed["actor"]))
 
     assert refused(db, again(formed["mentors"][0], today())) == {"mentor"}
     assert refused(db, again(formed["mentors"][1], today() - dt.timedelta(days=1))) == {
@@ -105,7 +106,7 @@ def test_a_rematch_is_another_mentor_after_the_earlier_pair(db: Any, formed: Any
 
 def withdraw(db: Any, youth: Any, on: dt.date, actor: Any) -> None:
     consent = next(c for c in youth.consents if c.purpose == ConsentPurpose.service)
-    consents.withdraw(db.session, consent, on=on, actor=actor, note="Vecāki atsauca")
+    consents.withdraw(db.session, consent, on=on, actor=Actor.of(actor), note="Vecāki atsauca")
     db.session.flush()
     db.session.expire(youth, ["consent_withdrawn_on"])
 
@@ -119,7 +120,7 @@ def test_withdrawal_flags_the_youth_everywhere(db: Any, formed: Any) -> None:
     # Given again (even the same day as the withdrawal): the flag goes, the history stays.
     consents.record(db.session, youth, given_by=ConsentGiver.parent,
                     purpose=ConsentPurpose.service, method=ConsentMethod.written,
-                    given_on=today() - dt.timedelta(days=3), actor=formed["actor"])
+                    given_on=today() - dt.timedelta(days=3), actor=Actor.of(formed["actor"]))
     db.session.flush()
     db.session.expire(youth, ["consent_withdrawn_on"])
     assert youth.consent_withdrawn_on is None and len(youth.consents) >= 3
@@ -134,7 +135,7 @@ def refused(db: Any, action: Any) -> set[str]:
 
 
 def log(db: Any, pair: Pair, day: dt.date, actor: Any) -> ServiceEntry:
-    return hours.log_entry(db.session, pair=pair, actor=actor, day=day, minutes=60,
+    return hours.log_entry(db.session, pair=pair, actor=Actor.of(actor), day=day, minutes=60,
                            activity=Activity.study, mode=Mode.in_person)
 
 
@@ -146,10 +147,10 @@ def test_no_hours_after_the_withdrawal_on_any_path(db: Any, formed: Any) -> None
     withdraw(db, pair.youth, withdrawn, actor)
     assert refused(db, lambda: log(db, pair, withdrawn + dt.timedelta(days=1), actor)) == {"day"}
     # Approving an entry dated after the withdrawal is refused; rejecting it is not.
-    assert refused(db, lambda: hours.approve(db.session, [after], actor=actor)) == {"day"}
-    hours.reject(db.session, after, actor=actor, reason="Piekrišana atsaukta")
+    assert refused(db, lambda: hours.approve(db.session, [after], actor=Actor.of(actor))) == {"day"}
+    hours.reject(db.session, after, actor=Actor.of(actor), reason="Piekrišana atsaukta")
     assert after.status == EntryStatus.rejected and before.status == EntryStatus.logged
-    hours.approve(db.session, [before], actor=actor)  # the day of the withdrawal itself
+    hours.approve(db.session, [before], actor=Actor.of(actor))  # the day of the withdrawal itself
     assert before.status == EntryStatus.approved
 
 
@@ -159,7 +160,7 @@ def test_invoices_leave_out_hours_after_the_withdrawal(db: Any, formed: Any) -> 
     days = [first, first + dt.timedelta(days=1)]
     assert pair.starts_on <= days[0] and days[1] <= today()  # the frozen day is mid-month
     entries = [log(db, pair, day, actor) for day in days]
-    hours.approve(db.session, entries, actor=actor)
+    hours.approve(db.session, entries, actor=Actor.of(actor))
     db.session.flush()
     contract = pair.contract
     ids = {row[0] for row in invoicing.billable_entries(db.session, contract, first.year,
@@ -179,7 +180,7 @@ def test_no_pair_starts_after_the_withdrawal(db: Any, formed: Any) -> None:
     assert "starts_on" in refused(db, lambda: pairs.form_pair(
         db.session, referral=formed["referral"], mentor=formed["mentors"][1],
         starts_on=today(), planned_end_on=months.add_months(today(), 4),
-        goals=[(GoalArea.social, "Pulciņš", "1")], actor=actor))
+        goals=[(GoalArea.social, "Pulciņš", "1")], actor=Actor.of(actor)))
 
     # The record rule holds for any other path too, e.g. moving a pair's start.
     def move() -> None:
@@ -199,7 +200,7 @@ def test_a_youth_never_served_is_deleted_with_their_consents(db: Any, demo_users
     db.session.flush()
     consents.record(db.session, youth, given_by=ConsentGiver.youth,
                     purpose=ConsentPurpose.service, method=ConsentMethod.written,
-                    given_on=today(), actor=None)
+                    given_on=today(), actor=Actor.system())
     db.session.delete(youth)
     db.session.flush()
     assert db.session.scalar(select(Consent).where(Consent.youth_id == youth.id)) is None

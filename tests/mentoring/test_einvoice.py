@@ -12,6 +12,7 @@ from lxml import etree
 from peppol.rules import check_rules
 from peppol.xsd import SCHEMA_DIR
 
+from common.actor import Actor
 from mentoring import einvoice, invoicing
 from tests.mentoring.test_invoicing import billing, issue  # noqa: F401  (fixture)
 
@@ -52,7 +53,7 @@ def issued(db: Any, billing: dict[str, Any]) -> Any:  # noqa: F811
 
 @pytest.fixture()
 def credited(db: Any, issued: Any, billing: dict[str, Any]) -> Any:  # noqa: F811
-    note = invoicing.credit_note(db.session, issued, actor=billing["actor"],
+    note = invoicing.credit_note(db.session, issued, actor=Actor.of(billing["actor"]),
                                  issued_on=issued.issued_on + dt.timedelta(days=3))
     db.session.commit()
     return note

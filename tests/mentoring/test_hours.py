@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from common.actor import Actor
 from common.clock import today
 from common.enums import Activity, EntryStatus, Mode, Role
 from common.errors import RuleViolations
@@ -38,7 +39,7 @@ def coordinator(db: Any) -> User:
 
 
 def log(db: Any, pair: Pair, day: dt.date, minutes: int, billable: bool = True) -> ServiceEntry:
-    return hours.log_entry(db.session, pair=pair, actor=coordinator(db), day=day,
+    return hours.log_entry(db.session, pair=pair, actor=Actor.of(coordinator(db)), day=day,
                            minutes=minutes, activity=Activity.study, mode=Mode.in_person,
                            billable=billable)
 
@@ -109,7 +110,7 @@ def test_no_hours_into_an_invoiced_month(db: Any, demo_users: Any) -> None:
         ServiceEntry.status == EntryStatus.invoiced))
     pair = invoiced.pair
     with pytest.raises(RuleViolations) as caught:
-        hours.log_entry(db.session, pair=pair, actor=demo_users["you@mentori.lv"], day=invoiced.day,
+        hours.log_entry(db.session, pair=pair, actor=Actor.of(demo_users["you@mentori.lv"]), day=invoiced.day,
                         minutes=15, activity=Activity.study, mode=Mode.remote, billable=False)
     assert "day" in {v.field for v in caught.value.violations}
     db.session.rollback()
@@ -118,11 +119,11 @@ def test_no_hours_into_an_invoiced_month(db: Any, demo_users: Any) -> None:
 def test_approve_and_reject(db: Any, pair: Pair) -> None:
     day = today().replace(day=1)
     first, second = log(db, pair, day, 60), log(db, pair, day, 60)
-    assert hours.approve(db.session, [first], actor=coordinator(db)) == 1
+    assert hours.approve(db.session, [first], actor=Actor.of(coordinator(db))) == 1
     assert first.status == EntryStatus.approved and first.approved_by_id == coordinator(db).id
     with pytest.raises(RuleViolations):
-        hours.reject(db.session, second, actor=coordinator(db), reason=" ")
-    hours.reject(db.session, second, actor=coordinator(db), reason="Nenotika")
+        hours.reject(db.session, second, actor=Actor.of(coordinator(db)), reason=" ")
+    hours.reject(db.session, second, actor=Actor.of(coordinator(db)), reason="Nenotika")
     assert second.status == EntryStatus.rejected
     # A rejected entry frees its minutes.
     assert hours.used_minutes(db.session, pair.youth_id, pair.programme_id, day) == 60
@@ -145,7 +146,7 @@ def test_two_concurrent_sessions_cannot_pass_the_cap_together(db: Any, pair: Pai
             try:
                 mine = session.get(Pair, pair_id)
                 barrier.wait()
-                hours.log_entry(session, pair=mine, actor=None, day=day, minutes=60,
+                hours.log_entry(session, pair=mine, actor=Actor.system(), day=day, minutes=60,
                                 activity=Activity.sports, mode=Mode.in_person)
                 session.commit()
                 results.append("ok")

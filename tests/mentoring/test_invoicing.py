@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from common.actor import Actor
 from common.enums import Activity, EntryStatus, InvoiceKind, Mode, PairStatus
 from common.errors import RuleViolation
 from mentoring import invoicing
@@ -50,7 +51,7 @@ def issue(db: Any, billing: dict[str, Any], **kw: Any) -> Invoice:
     kw.setdefault("issued_on", billing["day"] + dt.timedelta(days=35))
     return invoicing.issue_invoice(
         db.session, contract=billing["contract"], year=billing["year"], month=billing["month"],
-        actor=billing["actor"], **kw)
+        actor=Actor.of(billing["actor"]), **kw)
 
 
 def test_lines_and_totals_by_hand(db: Any, billing: dict[str, Any]) -> None:
@@ -110,7 +111,7 @@ def test_bad_requests_change_nothing(db: Any, billing: dict[str, Any]) -> None:
     contract = billing["contract"]
     with pytest.raises(RuleViolation):
         invoicing.issue_invoice(db.session, contract=contract, year=contract.valid_to.year + 1,
-                                month=1, actor=billing["actor"], issued_on=billing["day"])
+                                month=1, actor=Actor.of(billing["actor"]), issued_on=billing["day"])
     db.session.rollback()
     issue(db, billing)
     db.session.commit()
@@ -133,7 +134,7 @@ def test_issued_invoice_cannot_change_by_any_path(db: Any, billing: dict[str, An
 def test_credit_note_reverses_and_releases_the_entries(db: Any, billing: dict[str, Any]) -> None:
     invoice = issue(db, billing)
     db.session.commit()
-    note = invoicing.credit_note(db.session, invoice, actor=billing["actor"],
+    note = invoicing.credit_note(db.session, invoice, actor=Actor.of(billing["actor"]),
                                  issued_on=invoice.issued_on)
     db.session.commit()
     assert note.kind == InvoiceKind.credit_note and note.credited_invoice_id == invoice.id
@@ -143,7 +144,7 @@ def test_credit_note_reverses_and_releases_the_entries(db: Any, billing: dict[st
     assert again.total_amount == invoice.total_amount
     assert again.number != invoice.number != note.number
     with pytest.raises(RuleViolation):
-        invoicing.credit_note(db.session, invoice, actor=billing["actor"],
+        invoicing.credit_note(db.session, invoice, actor=Actor.of(billing["actor"]),
                               issued_on=invoice.issued_on)
     db.session.rollback()
 
@@ -178,7 +179,7 @@ def test_concurrent_issues_never_share_skip_or_double_bill(db: Any,
                 contract = session.get(Contract, contract_id)
                 barrier.wait()
                 invoice = invoicing.issue_invoice(session, contract=contract, year=year,
-                                                  month=month, actor=None,
+                                                  month=month, actor=Actor.system(),
                                                   issued_on=dt.date(year, month, 28))
                 session.commit()
                 results.append(invoice.number)

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from common.actor import Actor
 from common.clock import today
 from common.enums import CheckResult, Decision, Education, InterviewMode, MentorStatus
 from common.errors import RuleViolations
@@ -113,33 +114,33 @@ def test_every_transition(db: Any, ogre: Any, start: MentorStatus, target: Mento
     db.session.flush()
     allowed = target in mentors.TRANSITIONS[start]
     if allowed:
-        mentors.transition(db.session, mentor, target, actor=ogre["actor"], reason="Nepiemērots")
+        mentors.transition(db.session, mentor, target, actor=Actor.of(ogre["actor"]), reason="Nepiemērots")
         assert mentor.status == target
         assert mentor.history[-1].to_status == target if mentor.history else True
     else:
         with pytest.raises(RuleViolations):
-            mentors.transition(db.session, mentor, target, actor=ogre["actor"], reason="x")
+            mentors.transition(db.session, mentor, target, actor=Actor.of(ogre["actor"]), reason="x")
         assert mentor.status == start
 
 
 def test_steps_need_their_evidence(db: Any, ogre: Any) -> None:
     mentor = applicant(db, ogre, questionnaire_score=None)
     with pytest.raises(RuleViolations) as caught:
-        mentors.transition(db.session, mentor, M.screened, actor=ogre["actor"])
+        mentors.transition(db.session, mentor, M.screened, actor=Actor.of(ogre["actor"]))
     assert {v.field for v in caught.value.violations} == {"questionnaire_score"}
     mentor.questionnaire_score = 80
-    mentors.transition(db.session, mentor, M.screened, actor=ogre["actor"])
+    mentors.transition(db.session, mentor, M.screened, actor=Actor.of(ogre["actor"]))
     with pytest.raises(RuleViolations):  # no passed interview yet
-        mentors.transition(db.session, mentor, M.interviewed, actor=ogre["actor"])
+        mentors.transition(db.session, mentor, M.interviewed, actor=Actor.of(ogre["actor"]))
     with pytest.raises(RuleViolations) as caught:
-        mentors.transition(db.session, mentor, M.rejected, actor=ogre["actor"], reason=" ")
+        mentors.transition(db.session, mentor, M.rejected, actor=Actor.of(ogre["actor"]), reason=" ")
     assert {v.field for v in caught.value.violations} == {"reason"}
 
 
 def test_ineligible_applicant_is_not_screened(db: Any, ogre: Any) -> None:
     mentor = applicant(db, ogre, education=Education.basic)
     with pytest.raises(RuleViolations):
-        mentors.transition(db.session, mentor, M.screened, actor=ogre["actor"])
+        mentors.transition(db.session, mentor, M.screened, actor=Actor.of(ogre["actor"]))
 
 
 def test_certificate_needs_the_attendance_share(db: Any, ogre: Any) -> None:
@@ -197,7 +198,7 @@ def test_activation_needs_signed_agreement_and_valid_check(db: Any, ogre: Any,
     mentor.status = M.certified
     db.session.flush()
     with pytest.raises(RuleViolations):
-        mentors.transition(db.session, mentor, M.active, actor=ogre["actor"])
+        mentors.transition(db.session, mentor, M.active, actor=Actor.of(ogre["actor"]))
     # Nor can any other path set it directly.
     mentor.status = M.active
     with pytest.raises(RuleViolations):

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from common.actor import Actor
 from common.clock import today
 from common.enums import (
     Achievement,
@@ -102,9 +103,9 @@ def accepted_referral(db: Any, provider_id: int, name: str) -> Referral:
         municipality=liepaja, programme=programme, source=ReferralSource.school,
         received_on=today(), first_name=name, last_name="Testa",
         birth_date=today().replace(year=today().year - 15), consent_youth=True,
-        consent_guardian=True), actor=staff)
-    referrals.transition(db.session, referral, referrals.S.in_review, actor=staff, comment="ok")
-    referrals.transition(db.session, referral, referrals.S.accepted, actor=staff, comment="ok",
+        consent_guardian=True), actor=Actor.of(staff))
+    referrals.transition(db.session, referral, referrals.S.in_review, actor=Actor.of(staff), comment="ok")
+    referrals.transition(db.session, referral, referrals.S.accepted, actor=Actor.of(staff), comment="ok",
                          provider=db.session.get(Provider, provider_id),
                          chosen_by=ChosenBy.parent)
     return referral
@@ -126,7 +127,7 @@ def form(db: Any, setup: dict[str, Any], months: int = 4, goals: Any = None) -> 
         db.session, referral=setup["referral"], mentor=setup["mentor"], starts_on=start,
         planned_end_on=add_months(start, months),
         goals=goals if goals is not None else [(GoalArea.education, "Matemātika", "7 balles")],
-        actor=setup["actor"])
+        actor=Actor.of(setup["actor"]))
 
 
 @pytest.mark.parametrize(("months", "ok"), [(2, False), (3, True), (5, True), (6, False)])
@@ -143,28 +144,28 @@ def test_proposed_until_a_goal_then_active(db: Any, setup: Any) -> None:
     pair = form(db, setup, goals=[])
     assert pair.status == PairStatus.proposed
     with pytest.raises(RuleViolations):
-        pairs.transition(db.session, pair, PairStatus.active, actor=setup["actor"])
+        pairs.transition(db.session, pair, PairStatus.active, actor=Actor.of(setup["actor"]))
     pairs.add_goal(db.session, pair, area=GoalArea.social, description="Pulciņš", target="1",
-                   actor=setup["actor"])
+                   actor=Actor.of(setup["actor"]))
     assert pair.status == PairStatus.active
     assert [h.to_status for h in pair.history] == [PairStatus.proposed, PairStatus.active]
 
 
 def test_pause_resume_and_end_early_needs_a_reason(db: Any, setup: Any) -> None:
     pair = form(db, setup)
-    pairs.transition(db.session, pair, PairStatus.paused, actor=setup["actor"], comment="Slims")
-    pairs.transition(db.session, pair, PairStatus.active, actor=setup["actor"])
+    pairs.transition(db.session, pair, PairStatus.paused, actor=Actor.of(setup["actor"]), comment="Slims")
+    pairs.transition(db.session, pair, PairStatus.active, actor=Actor.of(setup["actor"]))
     with pytest.raises(RuleViolations) as caught:
-        pairs.transition(db.session, pair, PairStatus.ended_early, actor=setup["actor"],
+        pairs.transition(db.session, pair, PairStatus.ended_early, actor=Actor.of(setup["actor"]),
                          comment="Pārcēlās")
     assert {v.field for v in caught.value.violations} == {"closure_reason"}
     moved = reason(db, ClosureKind.unplanned)
-    pairs.transition(db.session, pair, PairStatus.ended_early, actor=setup["actor"],
+    pairs.transition(db.session, pair, PairStatus.ended_early, actor=Actor.of(setup["actor"]),
                      comment="Pārcēlās", closure=pairs.Closure(reason_id=moved.id))
     assert pair.status == PairStatus.ended_early and pair.end_reason == "Pārcēlās"
     assert pair.closure_kind == ClosureKind.unplanned and pair.closure_reason is moved
     with pytest.raises(RuleViolations):
-        pairs.transition(db.session, pair, PairStatus.active, actor=setup["actor"])
+        pairs.transition(db.session, pair, PairStatus.active, actor=Actor.of(setup["actor"]))
 
 
 def test_complete_only_with_a_full_evaluation(db: Any, setup: Any) -> None:
@@ -175,15 +176,15 @@ def test_complete_only_with_a_full_evaluation(db: Any, setup: Any) -> None:
                                             ({goal.id: Achievement.achieved}, "Labi", "")]:
         with pytest.raises(RuleViolations):
             pairs.complete(db.session, pair, achievements=achievements, summary=summary,
-                           youth_feedback=feedback, actor=setup["actor"])
+                           youth_feedback=feedback, actor=Actor.of(setup["actor"]))
         assert pair.status == PairStatus.active
     with pytest.raises(RuleViolations) as caught:  # the closure reason, planned, is required
         pairs.complete(db.session, pair, achievements={goal.id: Achievement.partly},
-                       summary="Labi", youth_feedback="Patika", actor=setup["actor"],
+                       summary="Labi", youth_feedback="Patika", actor=Actor.of(setup["actor"]),
                        closure=pairs.Closure(reason_id=reason(db, ClosureKind.unplanned).id))
     assert {v.field for v in caught.value.violations} == {"closure_reason"}
     pairs.complete(db.session, pair, achievements={goal.id: Achievement.partly},
-                   summary="Labi", youth_feedback="Patika", actor=setup["actor"],
+                   summary="Labi", youth_feedback="Patika", actor=Actor.of(setup["actor"]),
                    closure=pairs.Closure(reason_id=reason(db, ClosureKind.planned).id))
     assert pair.status == PairStatus.completed and goal.achievement == Achievement.partly
     # No path skips the evaluation: setting the status directly is refused at flush.

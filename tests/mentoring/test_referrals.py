@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from common.actor import Actor
 from common.enums import ChosenBy, ReferralSource, ReferralStatus
 from common.errors import RuleViolations
 from mentoring import referrals
@@ -60,11 +61,11 @@ def test_age_range_boundaries(db: Any, world: Any, age: int, days_after_birthday
     birth = years_before(DAY - dt.timedelta(days=days_after_birthday), age)
     if ok:
         referral = referrals.register(db.session, intake(world, birth_date=birth),
-                                      actor=world["staff"])
+                                      actor=Actor.of(world["staff"]))
         assert referral.status == S.new and referral.youth.case_number.startswith("LIE-2026-")
     else:
         with pytest.raises(RuleViolations) as caught:
-            referrals.register(db.session, intake(world, birth_date=birth), actor=world["staff"])
+            referrals.register(db.session, intake(world, birth_date=birth), actor=Actor.of(world["staff"]))
         assert fields(caught.value) == {"birth_date"}
 
 
@@ -72,10 +73,10 @@ def test_age_range_boundaries(db: Any, world: Any, age: int, days_after_birthday
 def test_self_referral_from_programme_age(db: Any, world: Any, age: int, ok: bool) -> None:
     data = intake(world, source=ReferralSource.self_referral, birth_date=years_before(DAY, age))
     if ok:
-        assert referrals.register(db.session, data, actor=world["staff"]).id
+        assert referrals.register(db.session, data, actor=Actor.of(world["staff"])).id
     else:
         with pytest.raises(RuleViolations) as caught:
-            referrals.register(db.session, data, actor=world["staff"])
+            referrals.register(db.session, data, actor=Actor.of(world["staff"]))
         assert fields(caught.value) == {"source"}
 
 
@@ -83,7 +84,7 @@ def test_no_self_referral_where_programme_has_none(db: Any, world: Any) -> None:
     data = intake(world, municipality=world["ogre"], programme=world["volunteer"],
                   source=ReferralSource.self_referral, birth_date=years_before(DAY, 20))
     with pytest.raises(RuleViolations) as caught:
-        referrals.register(db.session, data, actor=world["staff"])
+        referrals.register(db.session, data, actor=Actor.of(world["staff"]))
     assert fields(caught.value) == {"source"}
 
 
@@ -97,17 +98,17 @@ def test_consent(db: Any, world: Any, age: int, youth: bool, guardian: bool,
     data = intake(world, birth_date=years_before(DAY, age), consent_youth=youth,
                   consent_guardian=guardian)
     if not missing:
-        assert referrals.register(db.session, data, actor=world["staff"]).id
+        assert referrals.register(db.session, data, actor=Actor.of(world["staff"])).id
         return
     with pytest.raises(RuleViolations) as caught:
-        referrals.register(db.session, data, actor=world["staff"])
+        referrals.register(db.session, data, actor=Actor.of(world["staff"]))
     assert fields(caught.value) == missing
 
 
 def test_personal_code_must_match_birth_date(db: Any, world: Any) -> None:
     data = intake(world, personal_code="161175-19997", birth_date=years_before(DAY, 16))
     with pytest.raises(RuleViolations) as caught:
-        referrals.register(db.session, data, actor=world["staff"])
+        referrals.register(db.session, data, actor=Actor.of(world["staff"]))
     assert "personal_code" in fields(caught.value)
 
 
@@ -118,19 +119,19 @@ def test_existing_youth_is_found_not_duplicated(db: Any, world: Any) -> None:
     birth = dt.date(2010, 6, 15)
     code = personal_code(birth, 123)
     first = referrals.register(db.session, intake(world, personal_code=code, birth_date=birth),
-                               actor=world["staff"])
+                               actor=Actor.of(world["staff"]))
     db.session.commit()
     before = db.session.query(Youth).count()
     # The same youth again for the same programme: refused while the first is open.
     with pytest.raises(RuleViolations) as caught:
         referrals.register(db.session, intake(world, personal_code=code.replace("-", ""),
-                                              first_name="Other"), actor=world["staff"])
+                                              first_name="Other"), actor=Actor.of(world["staff"]))
     assert fields(caught.value) == {"youth"}
     db.session.rollback()
     # Once the first is withdrawn, a new referral reuses the same youth record.
-    referrals.transition(db.session, first, S.withdrawn, actor=world["staff"], comment="Moved",
+    referrals.transition(db.session, first, S.withdrawn, actor=Actor.of(world["staff"]), comment="Moved",
                          on=DAY)
-    second = referrals.register(db.session, intake(world, personal_code=code), actor=world["staff"])
+    second = referrals.register(db.session, intake(world, personal_code=code), actor=Actor.of(world["staff"]))
     db.session.commit()
     assert second.youth_id == first.youth_id
     assert db.session.query(Youth).count() == before
@@ -141,12 +142,12 @@ def test_personal_code_of_another_municipality_is_refused(db: Any, world: Any) -
         Youth.municipality_id == world["ogre"].id, Youth.personal_code.is_not(None)))
     data = intake(world, personal_code=other.personal_code, birth_date=other.birth_date)
     with pytest.raises(RuleViolations) as caught:
-        referrals.register(db.session, data, actor=world["staff"])
+        referrals.register(db.session, data, actor=Actor.of(world["staff"]))
     assert fields(caught.value) == {"personal_code"}
 
 
 def _fresh(db: Any, world: Any, status: ReferralStatus) -> Referral:
-    referral = referrals.register(db.session, intake(world), actor=world["staff"])
+    referral = referrals.register(db.session, intake(world), actor=Actor.of(world["staff"]))
     provider = referrals.offered_providers(db.session, world["liepaja"].id, world["paid"].id,
                                            DAY)[0]
     referral.status = status
@@ -178,7 +179,7 @@ def test_every_transition(db: Any, world: Any, start: ReferralStatus,
     allowed = target in referrals.TRANSITIONS[start]
     history = len(referral.history)
     if allowed:
-        referrals.transition(db.session, referral, target, actor=world["staff"], **kwargs)
+        referrals.transition(db.session, referral, target, actor=Actor.of(world["staff"]), **kwargs)
         assert referral.status == target
         assert len(referral.history) == history + 1
         assert referral.history[-1].changed_by_id == world["staff"].id
@@ -186,18 +187,18 @@ def test_every_transition(db: Any, world: Any, start: ReferralStatus,
             assert referral.decided_on == DAY
     else:
         with pytest.raises(RuleViolations):
-            referrals.transition(db.session, referral, target, actor=world["staff"], **kwargs)
+            referrals.transition(db.session, referral, target, actor=Actor.of(world["staff"]), **kwargs)
         assert referral.status == start and len(referral.history) == history
 
 
 def test_transition_needs_comment_reason_and_choice(db: Any, world: Any) -> None:
     referral = _fresh(db, world, S.in_review)
     with pytest.raises(RuleViolations) as caught:
-        referrals.transition(db.session, referral, S.rejected, actor=world["staff"], comment="",
+        referrals.transition(db.session, referral, S.rejected, actor=Actor.of(world["staff"]), comment="",
                              on=DAY)
     assert fields(caught.value) == {"comment", "reason"}
     with pytest.raises(RuleViolations) as caught:
-        referrals.transition(db.session, referral, S.accepted, actor=world["staff"],
+        referrals.transition(db.session, referral, S.accepted, actor=Actor.of(world["staff"]),
                              comment="Ok", on=DAY)
     assert fields(caught.value) == {"provider", "chosen_by"}
 
@@ -229,7 +230,7 @@ def test_provider_offer_follows_contracts(db: Any, world: Any) -> None:
     assert talanti.name not in offered
     referral = _fresh(db, world, S.in_review)
     with pytest.raises(RuleViolations) as caught:
-        referrals.transition(db.session, referral, S.accepted, actor=world["staff"],
+        referrals.transition(db.session, referral, S.accepted, actor=Actor.of(world["staff"]),
                              comment="Ok", on=DAY, provider=hope, chosen_by=ChosenBy.youth)
     assert fields(caught.value) == {"provider"}
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import insert, select, text, update
 
+from common.actor import Actor
 from common.enums import PairStatus, ReferralStatus
 from mentoring import retention
 from models import (
@@ -69,7 +70,7 @@ def test_due_at_the_boundaries(db: Any, world: dict[str, int]) -> None:
 
 def test_apply_anonymises_irreversibly_and_refuses_unpaid(db: Any,
                                                           world: dict[str, int]) -> None:
-    done, refused = retention.apply(db.session, actor=None, today=TODAY)
+    done, refused = retention.apply(db.session, actor=Actor.system(), today=TODAY)
     db.session.commit()
     assert [c.case_number for c in done] == ["C-4"]
     assert [c.case_number for c in refused] == ["C-5"]
@@ -109,7 +110,7 @@ def test_every_record_of_the_youth_is_erased(db: Any, world: dict[str, int]) -> 
         given_on=dt.date(2021, 1, 1), note="Slepena piekrišanas piezīme",
         recorded_at=dt.datetime(2021, 1, 1)))
     db.session.commit()
-    done, _refused = retention.apply(db.session, actor=None, today=TODAY + dt.timedelta(days=1))
+    done, _refused = retention.apply(db.session, actor=Actor.system(), today=TODAY + dt.timedelta(days=1))
     db.session.commit()
     assert "C-2" in [c.case_number for c in done]
     for secret in ("Slepena virzība", "Slepena piezīme", "Slepens mērķis", "Vārds2",
