@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask
 from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.theme import Bootstrap4Theme
-from flask_login import current_user
 
 from admin_views import hours, invoices, mentors, organisations, pairs, people, safety, youths
 from admin_views import referrals as referral_views
 from admin_views import reports as report_views
-from admin_views.base import current_actor
+from admin_views.base import DeclaredPermissions, current_actor, needs
 from admin_views.dashboard import TasksView, home_charts
 from admin_views.security import csp_nonce
 from common.clock import today
 from common.i18n import _l
 from config import ROOT
-from mentoring import dashboard, tasks
+from mentoring import access, dashboard, tasks
 from models import (
     AdditionalSupport,
     Agreement,
@@ -56,13 +55,12 @@ from models import (
 )
 
 
-class HomeView(AdminIndexView):
+class HomeView(DeclaredPermissions, AdminIndexView):
     """The admin home: the dashboard of the signed-in user's scope."""
 
     @expose("/")
+    @needs(access.SIGNED_IN)
     def index(self) -> Any:
-        if not current_user.is_authenticated:
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         board = dashboard.build(db.session, current_actor(), today())
         return self.render("mentoring/home.html", board=board, charts=home_charts(board),
                            task_groups=tasks.build(db.session, current_actor(), today(),

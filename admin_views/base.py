@@ -8,7 +8,8 @@ delete, export, bulk actions, relationship drop-downs — starts from the same s
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import (
     abort,
@@ -55,30 +56,55 @@ def current_actor() -> Actor:
     return g.actor
 
 
-# Flask-Admin endpoint → the permission it needs.
-ENDPOINT_ACTIONS = {
-    "index_view": access.LIST,
-    "details_view": access.VIEW,
-    "create_view": access.CREATE,
-    "edit_view": access.EDIT,
-    "delete_view": access.DELETE,
-    "export": access.EXPORT,
-    "action_view": access.LIST,
-    "ajax_lookup": access.LIST,
-    "ajax_update": access.EDIT,
-    "status_view": access.EDIT,
-    "goal_view": access.EDIT,
-    "decide_view": access.EDIT,
-    "credit_view": access.VIEW,
-    "complete_view": access.EDIT,
-    "pdf_view": access.VIEW,
-    "xml_view": access.VIEW,
-    "csv_view": access.VIEW,
-    "paid_view": access.EDIT,
-    "subject_view": access.EXPORT,
-    "close_view": access.EDIT,
-    "withdraw_view": access.EDIT,
-}
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def needs(action: str, model: type | None = None) -> Callable[[F], F]:
+    """Declare what an endpoint (or a bulk action) needs: ``action`` on the view's model, or
+    on ``model``. Put it next to ``@expose``; an endpoint without one answers 403."""
+    def mark(fn: F) -> F:
+        fn.needs = (action, model)  # type: ignore[attr-defined]
+        return fn
+    return mark
+
+
+class DeclaredPermissions:
+    """Mixin of every view: each endpoint is allowed only by its own declaration."""
+
+    #: The model whose rights the view's declarations refer to by default.
+    model: type = object
+    #: Flask-Admin's own endpoints, declared here because they are defined there.
+    builtin_needs: dict[str, str] = {}
+
+    def declared(self, endpoint: str) -> tuple[str, type] | None:
+        """The (action, model) endpoint ``endpoint`` needs; None when it declares nothing."""
+        found = getattr(getattr(type(self), endpoint, None), "needs", None)
+        if found is None and endpoint in self.builtin_needs:
+            found = (self.builtin_needs[endpoint], None)
+        if found is None:
+            return None
+        action, model = found
+        return action, model or self.model
+
+    def allowed(self, endpoint: str) -> bool:
+        declared = self.declared(endpoint)
+        if declared is None:
+            return False
+        action, model = declared
+        actor = current_actor()
+        if action == access.SIGNED_IN:
+            return actor.signed_in
+        return access.can(actor, model, action)
+
+    def _handle_view(self, name: str, **kwargs: Any) -> Any:
+        response = super()._handle_view(name, **kwargs)  # type: ignore[misc]
+        if response is not None:
+            return response
+        if not self.allowed(name):
+            if not current_user.is_authenticated:
+                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            abort(403)
+        return None
 
 
 def download(body: bytes | str, filename: str, mimetype: str, inline: bool = False) -> Any:
@@ -125,17 +151,12 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
             return self.get_query().filter(column == value).one_or_none()
 
 
-class SecureView(BaseView):
-    """Base of the custom (non-generated) views: the same policy, asked for one model."""
-
-    #: The model whose permission opens this view, and the permission needed.
-    model: type = object
-    permission: str = access.LIST
+class SecureView(DeclaredPermissions, BaseView):
+    """Base of the custom (non-generated) views: the same policy, endpoint by endpoint."""
 
     def is_accessible(self) -> bool:
-        return bool(current_user.is_authenticated) and access.can(
-            current_actor(), self.model, self.permission
-        )
+        """Open (and in the menu) when the view's index page is allowed."""
+        return bool(current_user.is_authenticated) and self.allowed("index")
 
     def is_visible(self) -> bool:
         return self.is_accessible()
@@ -167,8 +188,19 @@ class SecureView(BaseView):
         return year, month
 
 
-class SecureModelView(ModelView):
+class SecureModelView(DeclaredPermissions, ModelView):
     list_template = "mentoring/list.html"
+    builtin_needs = {
+        "index_view": access.LIST,
+        "details_view": access.VIEW,
+        "create_view": access.CREATE,
+        "edit_view": access.EDIT,
+        "delete_view": access.DELETE,
+        "export": access.EXPORT,
+        "action_view": access.LIST,  # and each action its own, in ``is_action_allowed``
+        "ajax_lookup": access.LIST,
+        "ajax_update": access.EDIT,
+    }
     page_size = 20
     can_set_page_size = True
     can_view_details = True
@@ -259,12 +291,16 @@ class SecureModelView(ModelView):
         response = super()._handle_view(name, **kwargs)
         if response is not None:
             return response
-        needed = ENDPOINT_ACTIONS.get(name)
-        if needed is not None and not self._can(needed):
-            abort(403)
         if name == "action_view" and not self.is_action_allowed(request.form.get("action", "")):
             abort(403)
         return None
+
+    def is_action_allowed(self, name: str) -> bool:
+        """A bulk action runs only with the right its method declares (``@needs``)."""
+        found = self._actions_data.get(name)
+        declared = getattr(found[0], "needs", None) if found else None
+        return declared is not None and self._can(declared[0]) and \
+            super().is_action_allowed(name)
 
     # -- rows --------------------------------------------------------------------------
     def scoped(self, query: Any) -> Any:
@@ -337,6 +373,7 @@ class SecureModelView(ModelView):
     def _export_columns(self, value: list[tuple[Any, Any]]) -> None:
         self.__dict__["_all_export_columns"] = value
 
+    @needs(access.DELETE)
     @action(
         "delete",
         admin_lazy_gettext("Delete"),

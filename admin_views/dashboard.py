@@ -8,11 +8,11 @@ from babel.dates import format_date
 from flask_admin import expose
 from flask_login import current_user
 
-from admin_views.base import SecureView, current_actor
+from admin_views.base import SecureView, current_actor, needs
 from admin_views.formatting import locale, money_filter
 from common.clock import today
 from common.i18n import _
-from mentoring import charts, tasks
+from mentoring import access, charts, tasks
 from mentoring.dashboard import Dashboard
 
 
@@ -49,6 +49,7 @@ class TasksView(SecureView):
             tasks.has_tasks(current_actor()))
 
     @expose("/")
+    @needs(access.SIGNED_IN)
     def index(self) -> Any:
         from models import db
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_babel import force_locale
@@ -13,7 +13,7 @@ from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from admin_views.base import SecureModelView, SecureView, current_actor, pdf_download
+from admin_views.base import SecureModelView, SecureView, current_actor, needs, pdf_download
 from admin_views.referrals import TranslatedForm
 from common.clock import today
 from common.enums import PairStatus
@@ -73,14 +73,10 @@ class ServiceEntryView(SecureModelView):
             kwargs["remaining"] = [(p, hours.remaining_minutes(db.session, p, day))
                                    for p in open_pairs]
         if template == self.details_template and kwargs.get("model") is not None:
-            kwargs["can_decide"] = self.is_action_allowed("approve")
+            kwargs["can_decide"] = self.allowed("decide_view")
         return super().render(template, **kwargs)
 
-    def is_action_allowed(self, name: str) -> bool:
-        if name in ("approve", "reject"):
-            return access.can(current_actor(), ServiceEntry, access.DELETE)  # coordinators
-        return super().is_action_allowed(name)
-
+    @needs(access.APPROVE)
     @action("approve", _l("Approve"), _l("Approve the selected entries?"))
     def action_approve(self, ids: Any) -> None:
         typed = [int(i) for i in ids if str(i).isdigit()]
@@ -96,9 +92,8 @@ class ServiceEntryView(SecureModelView):
                 flash(str(violation.message), "error")
 
     @expose("/decide/", methods=("POST",))
+    @needs(access.APPROVE)
     def decide_view(self) -> Any:
-        if not self.is_action_allowed("approve"):
-            abort(403)
 
         def decide(entry: ServiceEntry) -> None:
             if request.form.get("decision") == "approve":
@@ -118,9 +113,9 @@ class HoursImportView(SecureView):
     """Import a month's entries from a spreadsheet: check first, import only if all rows pass."""
 
     model = ServiceEntry
-    permission = access.CREATE
 
     @expose("/", methods=("GET", "POST"))
+    @needs(access.CREATE)
     def index(self) -> Any:
         form = ImportForm()
         result = None
@@ -146,7 +141,6 @@ class TimesheetView(SecureView):
     """A provider's month: pairs × days, totals against the cap, sign-off and print."""
 
     model = TimesheetSignoff
-    permission = access.LIST
 
     def _sheet(self) -> tuple[list[Provider], Provider, Any]:
         providers, provider = self.chosen_provider()
@@ -154,16 +148,15 @@ class TimesheetView(SecureView):
         return providers, provider, timesheets.build(db.session, provider.id, year, month)
 
     @expose("/")
+    @needs(access.LIST)
     def index(self) -> Any:
         providers, provider, sheet = self._sheet()
         return self.render("mentoring/timesheet.html", providers=providers, provider=provider,
-                           sheet=sheet, can_sign=access.can(current_actor(), TimesheetSignoff,
-                                                            access.CREATE))
+                           sheet=sheet, can_sign=self.allowed("sign"))
 
     @expose("/sign/", methods=("POST",))
+    @needs(access.SIGN_OFF)
     def sign(self) -> Any:
-        if not access.can(current_actor(), TimesheetSignoff, access.CREATE):
-            abort(403)
         _providers, provider, sheet = self._sheet()
         try:
             timesheets.sign_off(db.session, provider_id=provider.id, year=sheet.year,
@@ -178,6 +171,7 @@ class TimesheetView(SecureView):
                                 month=f"{sheet.year:04d}-{sheet.month:02d}"))
 
     @expose("/pdf/")
+    @needs(access.LIST)
     def pdf(self) -> Any:
         _providers, provider, sheet = self._sheet()
         with force_locale("lv"):

@@ -12,7 +12,14 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from admin_views.base import SecureModelView, SecureView, current_actor, download, pdf_download
+from admin_views.base import (
+    SecureModelView,
+    SecureView,
+    current_actor,
+    download,
+    needs,
+    pdf_download,
+)
 from admin_views.formatting import date_filter
 from common.clock import today
 from common.enums import InvoiceKind
@@ -34,10 +41,9 @@ class InvoiceView(SecureModelView):
         return redirect(url_for("invoicing.index"))
 
     @expose("/credit/", methods=("POST",))
+    @needs(access.CREDIT)
     def credit_view(self) -> Any:
         invoice = self.get_one(request.form.get("id", ""))
-        if not access.can(current_actor(), Invoice, access.CREATE):
-            abort(403)
         try:
             note = invoicing.credit_note(db.session, invoice, actor=current_actor(),
                                          issued_on=today())
@@ -60,12 +66,13 @@ class InvoiceView(SecureModelView):
     def render(self, template: str, **kwargs: Any) -> Any:
         model = kwargs.get("model")
         if template == self.details_template and model is not None:
-            kwargs["can_record_payment"] = access.can(current_actor(), Invoice, access.EDIT) \
+            kwargs["can_record_payment"] = self.allowed("paid_view") \
                 and access.can_change(current_actor(), model)
             kwargs["today"] = today()
         return super().render(template, **kwargs)
 
     @expose("/paid/", methods=("POST",))
+    @needs(access.RECORD_PAYMENT)
     def paid_view(self) -> Any:
         """The recipient records the payment of an issued invoice (date)."""
         invoice = self.get_one(request.form.get("id", ""))
@@ -89,6 +96,7 @@ class InvoiceView(SecureModelView):
         return redirect(url_for(".details_view", id=invoice.id))
 
     @expose("/pdf/")
+    @needs(access.VIEW)
     def pdf_view(self) -> Any:
         invoice = self._issued()
         credit = invoice.kind == InvoiceKind.credit_note
@@ -105,12 +113,14 @@ class InvoiceView(SecureModelView):
         return pdf_download(html, f"{invoice_files.file_stem(invoice)}.pdf")
 
     @expose("/xml/")
+    @needs(access.VIEW)
     def xml_view(self) -> Any:
         invoice = self._issued()
         return download(einvoice.ubl_xml(invoice), f"{invoice_files.file_stem(invoice)}.xml",
                         "application/xml")
 
     @expose("/csv/")
+    @needs(access.VIEW)
     def csv_view(self) -> Any:
         invoice = self._issued()
         return download(invoice_files.lines_csv(invoice),
@@ -158,7 +168,6 @@ class InvoicingView(SecureView):
     """A month's billable hours per contract, the budget they draw on, and issuing."""
 
     model = Invoice
-    permission = access.CREATE
 
     def _context(self) -> tuple[list[Provider], Provider, int, int]:
         providers, provider = self.chosen_provider()
@@ -166,6 +175,7 @@ class InvoicingView(SecureView):
         return providers, provider, year, month
 
     @expose("/")
+    @needs(access.ISSUE)
     def index(self) -> Any:
         providers, provider, year, month = self._context()
         contracts = [c for c in db.session.scalars(
@@ -186,6 +196,7 @@ class InvoicingView(SecureView):
                            municipality_id=municipality_id)
 
     @expose("/issue/", methods=("POST",))
+    @needs(access.ISSUE)
     def issue(self) -> Any:
         _providers, provider, year, month = self._context()
         contract = db.session.scalar(select(Contract).where(
@@ -213,9 +224,9 @@ class BudgetOverviewView(SecureView):
     committed by active pairs, and the forecast against the budget."""
 
     model = Budget
-    permission = access.LIST
 
     @expose("/")
+    @needs(access.LIST)
     def index(self) -> Any:
         year = request.args.get("year", type=int) or today().year
         if not 2000 <= year <= 2100:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from wtforms.validators import Optional
 
 from admin_views import subject
-from admin_views.base import SecureModelView, SecureView, current_actor, pdf_download
+from admin_views.base import SecureModelView, SecureView, current_actor, needs, pdf_download
 from common.clock import today
 from common.enums import MentorStatus
 from common.errors import RuleViolation
@@ -38,11 +38,13 @@ class MentorView(SecureModelView):
     details_template = "mentoring/mentor_details.html"
 
     @expose("/subject/")
+    @needs(access.SUBJECT_EXPORT)
     def subject_view(self) -> Any:
         """Every record about this person, as JSON or a readable PDF (administrators)."""
         return subject.export(self)
 
     @expose("/status/", methods=("POST",))
+    @needs(access.EDIT)
     def status_view(self) -> Any:
         mentor = self.get_one(request.form.get("id", ""))
         if not access.can_change(current_actor(), mentor):
@@ -162,6 +164,7 @@ class CertificateView(SecureModelView):
                                actor=current_actor(), comment=model.number)
 
     @expose("/pdf/")
+    @needs(access.VIEW)
     def pdf_view(self) -> Any:
         certificate = self.get_one(request.args.get("id", ""))
         with force_locale("lv"):
@@ -196,6 +199,7 @@ class AgreementView(SecureModelView):
             flash(str(warning), "warning")
 
     @expose("/pdf/")
+    @needs(access.VIEW)
     def pdf_view(self) -> Any:
         agreement = self.get_one(request.args.get("id", ""))
         with force_locale("lv"):
@@ -233,9 +237,9 @@ class SupervisionMonthView(SecureView):
     """Who attended the month's supervision and who missed it, per provider."""
 
     model = Supervision
-    permission = access.LIST
 
     @expose("/")
+    @needs(access.LIST)
     def index(self) -> Any:
         providers, provider = self.chosen_provider()
         year, month = self.chosen_month(today())

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
-from admin_views.base import SecureModelView, SecureView, current_actor
+from admin_views.base import SecureModelView, SecureView, current_actor, needs
 from admin_views.referrals import TranslatedForm, put_errors
 from admin_views.youths import YOUTH_LOOKUP
 from common.clock import today
@@ -95,6 +95,7 @@ class PairView(SecureModelView):
             rematch_accepted=form.get("rematch_accepted") == "y")
 
     @expose("/status/", methods=("POST",))
+    @needs(access.EDIT)
     def status_view(self) -> Any:
         """Pause, resume, or end early (an unplanned closure with its reason and notes)."""
         try:
@@ -106,6 +107,7 @@ class PairView(SecureModelView):
             comment=request.form.get("comment", ""), closure=self._closure()))
 
     @expose("/goal/", methods=("POST",))
+    @needs(access.EDIT)
     def goal_view(self) -> Any:
         try:
             area = GoalArea(request.form.get("area", ""))
@@ -116,6 +118,7 @@ class PairView(SecureModelView):
             target=request.form.get("target", ""), actor=current_actor()))
 
     @expose("/complete/", methods=("POST",))
+    @needs(access.EDIT)
     def complete_view(self) -> Any:
         def rated(pair: Pair) -> dict[int, Achievement]:
             found = {}
@@ -192,9 +195,9 @@ class PairingView(SecureView):
     """Referred youths waiting for a mentor, and the provider's mentors ranked for each."""
 
     model = Pair
-    permission = access.CREATE
 
     @expose("/", methods=("GET", "POST"))
+    @needs(access.CREATE)
     def index(self) -> Any:
         providers, provider = self.chosen_provider()
         waiting = pairs.waiting_referrals(db.session, provider.id)

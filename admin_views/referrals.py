@@ -22,7 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from admin_views.base import SecureView, current_actor
+from admin_views.base import SecureView, current_actor, needs
 from admin_views.forms import WTFormsTranslations
 from common.clock import today
 from common.enums import ChosenBy, Gender, ReferralSource, ReferralStatus
@@ -99,7 +99,6 @@ class IntakeView(SecureView):
     """Register a youth (or find them by personal code) and the referral in one step."""
 
     model = Referral
-    permission = access.CREATE
 
     def _municipality(self, form: IntakeForm) -> Municipality | None:
         allowed = db.session.scalars(select(Municipality).where(
@@ -122,6 +121,7 @@ class IntakeView(SecureView):
             select(RiskFactor).order_by(RiskFactor.id))]
 
     @expose("/", methods=("GET", "POST"))
+    @needs(access.CREATE)
     def index(self) -> Any:
         form = IntakeForm()
         municipality = self._municipality(form)
@@ -193,12 +193,12 @@ class ReviewView(SecureView):
     """The queue of open referrals, oldest first, and the decision page of one referral."""
 
     model = Referral
-    permission = access.EDIT
 
     def _scoped(self) -> Any:
         return select(Referral).where(access.row_filter(current_actor(), Referral))
 
     @expose("/")
+    @needs(access.DECIDE)
     def index(self) -> Any:
         rows = db.session.scalars(
             self._scoped().where(Referral.status.in_(referrals.OPEN))
@@ -225,6 +225,7 @@ class ReviewView(SecureView):
         return form
 
     @expose("/<int:referral_id>/", methods=("GET", "POST"))
+    @needs(access.DECIDE)
     def referral(self, referral_id: int) -> Any:
         referral = self._load(referral_id)
         form = self._form(referral)

@@ -11,7 +11,7 @@ from flask import abort, request
 from flask_admin import expose
 from sqlalchemy import select
 
-from admin_views.base import SecureView, current_actor, download
+from admin_views.base import SecureView, current_actor, download, needs
 from common.clock import today
 from mentoring import access, reports
 from models import Municipality, Pair, Programme, Provider, db
@@ -38,7 +38,6 @@ class ReportView(SecureView):
     """Reports are aggregates over pairs: open to the roles that may export pairs."""
 
     model = Pair
-    permission = access.EXPORT
 
     def _choices(self, model: type) -> list[Any]:
         return list(db.session.scalars(select(model).where(
@@ -56,6 +55,7 @@ class ReportView(SecureView):
             programme_id=request.args.get("programme", type=int))
 
     @expose("/")
+    @needs(access.EXPORT)
     def index(self) -> Any:
         available = reports.available(current_actor())
         key = request.args.get("report") or (available[0].key if available else "")

@@ -8,9 +8,9 @@ from flask import request
 from flask_admin import expose
 from sqlalchemy.orm import joinedload
 
-from admin_views.base import SecureModelView, current_actor
+from admin_views.base import SecureModelView, current_actor, needs
 from common.i18n import _
-from mentoring import safety
+from mentoring import access, safety
 from models import Pair, SafetyConcern, db
 
 
@@ -45,10 +45,11 @@ class SafetyConcernView(SecureModelView):
     def render(self, template: str, **kwargs: Any) -> Any:
         if template == self.details_template and kwargs.get("model") is not None:
             concern = kwargs["model"]
-            kwargs["can_close"] = concern.is_open and self._can("edit")
+            kwargs["can_close"] = concern.is_open and self.allowed("close_view")
         return super().render(template, **kwargs)
 
     @expose("/close/", methods=("POST",))
+    @needs(access.EDIT)
     def close_view(self) -> Any:
         return self.act_on_posted(lambda concern: safety.close(
             db.session, concern, resolution=request.form.get("resolution", ""),

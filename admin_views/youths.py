@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from admin_views import subject
-from admin_views.base import SecureModelView, current_actor
+from admin_views.base import SecureModelView, current_actor, needs
 from common.clock import today
 from common.errors import RuleViolation
 from common.i18n import _, _l
@@ -52,6 +52,7 @@ class YouthView(SecureModelView):
         return super().render(template, **kwargs)
 
     @expose("/subject/")
+    @needs(access.SUBJECT_EXPORT)
     def subject_view(self) -> Any:
         """Every record about this person, as JSON or a readable PDF (administrators)."""
         return subject.export(self)
@@ -107,11 +108,12 @@ class ConsentView(SecureModelView):
     def render(self, template: str, **kwargs: Any) -> Any:
         if template == self.details_template and kwargs.get("model") is not None:
             kwargs["can_withdraw"] = (kwargs["model"].withdrawn_on is None
-                                      and self._can(access.EDIT))
+                                      and self.allowed("withdraw_view"))
             kwargs["today_date"] = today()
         return super().render(template, **kwargs)
 
     @expose("/withdraw/", methods=("POST",))
+    @needs(access.WITHDRAW)
     def withdraw_view(self) -> Any:
         def withdraw(consent: Consent) -> None:
             try:

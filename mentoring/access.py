@@ -48,6 +48,19 @@ from models import (
 )
 
 LIST, VIEW, CREATE, EDIT, DELETE, EXPORT = "list", "view", "create", "edit", "delete", "export"
+# What the domain does beyond editing a record, each a right of its own.
+APPROVE = "approve"  # service hours
+DECIDE = "decide"  # a referral: accept, reject, withdraw
+ISSUE = "issue"  # an invoice
+CREDIT = "credit"  # a credit note for an issued invoice
+RECORD_PAYMENT = "record_payment"  # of an issued invoice, by its recipient
+WITHDRAW = "withdraw"  # a consent
+SIGN_OFF = "sign_off"  # a month's timesheet
+SUBJECT_EXPORT = "subject_export"  # everything about one person (administrators)
+NAMED_ACTIONS = (APPROVE, DECIDE, ISSUE, CREDIT, RECORD_PAYMENT, WITHDRAW, SIGN_OFF,
+                 SUBJECT_EXPORT)
+# Needs no right on a model, only a signed-in user (the home and task pages).
+SIGNED_IN = "signed_in"
 READ = frozenset({LIST, VIEW, EXPORT})
 ALL = frozenset({LIST, VIEW, CREATE, EDIT, DELETE, EXPORT})
 WRITE = frozenset({LIST, VIEW, CREATE, EDIT, EXPORT})  # no delete: records are archived
@@ -56,10 +69,11 @@ WRITE = frozenset({LIST, VIEW, CREATE, EDIT, EXPORT})  # no delete: records are 
 PERMISSIONS: dict[Role, dict[type, frozenset[str]]] = {
     Role.municipality: {
         Municipality: READ, Locality: READ, Programme: READ, Budget: WRITE, Contract: READ,
-        Provider: READ, RiskFactor: READ, Youth: WRITE, Referral: WRITE,
+        Provider: READ, RiskFactor: READ, Youth: WRITE, Referral: WRITE | {DECIDE},
         ReferralStatusChange: READ, Pair: READ, Goal: READ, AdditionalSupport: READ,
-        CheckIn: READ, SafetyConcern: READ | {EDIT}, Consent: WRITE,
-        ServiceEntry: READ, Invoice: READ | {EDIT}, InvoiceLine: READ, Mentor: READ,
+        CheckIn: READ, SafetyConcern: READ | {EDIT}, Consent: WRITE | {WITHDRAW},
+        ServiceEntry: READ, Invoice: READ | {EDIT, RECORD_PAYMENT}, InvoiceLine: READ,
+        Mentor: READ,
     },
     Role.provider: {
         Municipality: READ, Locality: READ, Programme: READ, Contract: READ, Provider: READ,
@@ -67,9 +81,9 @@ PERMISSIONS: dict[Role, dict[type, frozenset[str]]] = {
         ReferralStatusChange: READ, Mentor: WRITE, MentorStatusChange: READ, Interview: ALL,
         TrainingCourse: ALL, TrainingSession: ALL, Certificate: WRITE, Agreement: WRITE,
         BackgroundCheck: WRITE, Supervision: ALL, Pair: WRITE, Goal: ALL, CheckIn: WRITE,
-        AdditionalSupport: ALL, ServiceEntry: ALL, Invoice: WRITE, InvoiceLine: READ,
-        SafetyConcern: WRITE, Consent: READ,
-        TimesheetSignoff: frozenset({LIST, VIEW, CREATE}),
+        AdditionalSupport: ALL, ServiceEntry: ALL | {APPROVE},
+        Invoice: WRITE | {ISSUE, CREDIT}, InvoiceLine: READ, SafetyConcern: WRITE, Consent: READ,
+        TimesheetSignoff: frozenset({LIST, VIEW, SIGN_OFF}),
     },
     Role.mentor: {
         Pair: frozenset({LIST, VIEW}), Goal: frozenset({LIST, VIEW}),
@@ -319,7 +333,11 @@ def matrix_markdown() -> str:
             continue
         cells = []
         for role in Role:
-            rights = "".join(letter for action, letter in letters if can(Actor(user_id=None, role=role), model, action))
+            actor = Actor(user_id=None, role=role)
+            rights = "".join(letter for action, letter in letters if can(actor, model, action))
+            named = [action for action in NAMED_ACTIONS if can(actor, model, action)]
+            if named and role != Role.admin:
+                rights += " +" + ", +".join(named)
             hidden = sorted(name for name, roles in SENSITIVE_FOR.get(model, {}).items()
                             if role not in roles)
             cell = rights or "—"
