@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from flask import (
     abort,
@@ -36,9 +37,9 @@ from sqlalchemy.orm import Session
 from wtforms.fields import HiddenField
 
 from admin_views.formatting import EXPORT_FORMATTERS, LIST_FORMATTERS
-from admin_views.forms import AdminForm, ModelConverter
+from admin_views.forms import AdminForm, ModelConverter, show_violations
 from common.actor import Actor
-from common.errors import RuleViolation, RuleViolations
+from common.errors import RuleViolation
 from common.i18n import _
 from mentoring import access, audit, documents, rules
 from models import Provider, db
@@ -105,6 +106,43 @@ class DeclaredPermissions:
                 return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
             abort(403)
         return None
+
+
+T = TypeVar("T")
+
+
+@dataclass
+class Outcome(Generic[T]):
+    """What ``perform`` did: whether the domain accepted the call, and what it returned."""
+
+    ok: bool
+    value: T | None = None
+
+
+def perform(action: Callable[[], T], *, done: Any = None, form: Any = None,
+            aliases: dict[str, str] | None = None,
+            keep: Callable[[T], bool] | None = None) -> Outcome[T]:
+    """The one edge between a screen and the domain (after Indico's ``RH.process``): run
+    ``action``, commit once and say ``done`` (a message, or a function of the result); on a
+    refusal roll back and show each violation at its field of ``form`` or as a message.
+    ``keep`` may decide from the result not to keep it (a check-only run is rolled back).
+    Any other error rolls back and propagates."""
+    try:
+        value = action()
+    except RuleViolation as exc:
+        db.session.rollback()
+        show_violations(exc, form, aliases)
+        return Outcome(False)
+    except BaseException:
+        db.session.rollback()
+        raise
+    if keep is not None and not keep(value):
+        db.session.rollback()
+        return Outcome(True, value)
+    db.session.commit()
+    if done is not None:
+        flash(str(done(value) if callable(done) else done), "success")
+    return Outcome(True, value)
 
 
 def download(body: bytes | str, filename: str, mimetype: str, inline: bool = False) -> Any:
@@ -530,19 +568,28 @@ class SecureModelView(DeclaredPermissions, ModelView):
                 del form[name]
         return form
 
-    def act_on_posted(self, action: Any, done: Any = None) -> Any:
+    def act_on_posted(self, action: Callable[[Any], Any], done: Any = None) -> Any:
         """Load the record named by the form's ``id`` (scoped: 404 outside), run the domain
-        ``action`` on it and commit, or roll back and show each refusal; back to its page."""
+        ``action`` on it through ``perform``; back to the record's page either way."""
         obj = self.get_one(request.form.get("id", ""))
-        try:
-            action(obj)
-            db.session.commit()
-            flash(str(done or _("Saved.")), "success")
-        except RuleViolation as exc:
-            db.session.rollback()
-            for violation in getattr(exc, "violations", [exc]):
-                flash(str(violation.message), "error")
+        perform(lambda: action(obj), done=done or _("Saved."))
         return redirect(url_for(".details_view", id=obj.id))
+
+    # -- pages -------------------------------------------------------------------------
+    def details_context(self, model: Any) -> dict[str, Any]:
+        """What the details template shows beside the record's columns (override)."""
+        return {}
+
+    def create_context(self) -> dict[str, Any]:
+        """What the create template shows beside the form (override)."""
+        return {}
+
+    def render(self, template: str, **kwargs: Any) -> Any:
+        if template == self.details_template and kwargs.get("model") is not None:
+            kwargs.update(self.details_context(kwargs["model"]))
+        elif template == self.create_template:
+            kwargs.update(self.create_context())
+        return super().render(template, **kwargs)
 
     def update_model(self, form: Any, model: Any) -> Any:
         """Refuse to overwrite a save made since the editor opened the form; their input stays
@@ -562,13 +609,7 @@ class SecureModelView(DeclaredPermissions, ModelView):
         try:
             rules.check_record(model)
         except RuleViolation as exc:
-            violations = exc.violations if isinstance(exc, RuleViolations) else [exc]
-            for violation in violations:
-                field = form[violation.field] if violation.field and violation.field in form else None
-                if field is not None:
-                    field.errors = [*field.errors, str(violation.message)]
-                else:
-                    flash(str(violation.message), "error")
+            show_violations(exc, form)
             raise FormRejected() from exc
         if is_created:
             db.session.flush()
@@ -593,9 +634,7 @@ class SecureModelView(DeclaredPermissions, ModelView):
         if isinstance(exc, FormRejected):
             return True
         if isinstance(exc, RuleViolation):
-            violations = exc.violations if isinstance(exc, RuleViolations) else [exc]
-            for violation in violations:
-                flash(str(violation.message), "error")
+            show_violations(exc)
             return True
         if isinstance(exc, IntegrityError):
             db.session.rollback()

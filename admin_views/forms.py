@@ -1,9 +1,10 @@
-"""The form base and field conversion shared by every generated screen."""
+"""The form bases, field conversion and form helpers shared by every screen."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask import flash
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.form import BaseForm
 from flask_admin.model.form import converts
@@ -12,6 +13,8 @@ from flask_wtf import FlaskForm
 from wtforms.fields import DateField
 from wtforms.widgets import DateInput
 
+from common.errors import RuleViolation, RuleViolations
+from common.i18n import _l
 from config import ROOT
 
 # WTForms ships no Latvian messages; ours live beside the app's catalogs.
@@ -55,3 +58,31 @@ class ModelConverter(AdminModelConverter):
         readers, unlike the JavaScript date picker, which rewrites the text while one types."""
         field_args.setdefault("widget", DateInput())
         return DateField(**field_args)
+
+
+class TranslatedForm(FlaskForm):
+    """A hand-written form (not generated) with WTForms' messages in the request's language."""
+
+    class Meta(FlaskForm.Meta):  # type: ignore[name-defined,misc]
+        def get_translations(self, form: Any) -> Any:
+            return WTFormsTranslations()
+
+
+def show_violations(exc: RuleViolation, form: Any = None,
+                    aliases: dict[str, str] | None = None) -> None:
+    """Put each violation at its field of ``form`` (a domain field name may be shown by
+    another form field: ``aliases``), or show it as a message when no field fits."""
+    violations = exc.violations if isinstance(exc, RuleViolations) else [exc]
+    for violation in violations:
+        name = (aliases or {}).get(violation.field or "", violation.field or "")
+        if form is not None and name and name in form:
+            form[name].errors = [*form[name].errors, str(violation.message)]
+        else:
+            flash(str(violation.message), "error")
+
+
+# The youth picker of every form that names a youth (ajax, scoped by ``ScopedAjaxLoader``).
+YOUTH_LOOKUP = {
+    "fields": ("case_number", "last_name", "first_name"), "page_size": 10,
+    "placeholder": _l("Case number or name"), "minimum_input_length": 0,
+}

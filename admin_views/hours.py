@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_babel import force_locale
@@ -13,11 +13,17 @@ from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from admin_views.base import SecureModelView, SecureView, current_actor, needs, pdf_download
-from admin_views.referrals import TranslatedForm
+from admin_views.base import (
+    SecureModelView,
+    SecureView,
+    current_actor,
+    needs,
+    pdf_download,
+    perform,
+)
+from admin_views.forms import TranslatedForm
 from common.clock import today
 from common.enums import PairStatus
-from common.errors import RuleViolation
 from common.i18n import _, _l, ngettext
 from mentoring import access, documents, hours, hours_import, timesheets
 from models import Pair, Provider, ServiceEntry, TimesheetSignoff, db
@@ -61,35 +67,27 @@ class ServiceEntryView(SecureModelView):
                 model.billable = True
         super().on_model_change(form, model, is_created)
 
-    def render(self, template: str, **kwargs: Any) -> Any:
-        if template == self.create_template:
-            open_pairs = db.session.scalars(
-                select(Pair).where(access.row_filter(current_actor(), Pair),
-                                   Pair.status == PairStatus.active)
-                .options(joinedload(Pair.youth), joinedload(Pair.mentor),
-                         joinedload(Pair.programme))
-                .order_by(Pair.id)).all()
-            day = today()
-            kwargs["remaining"] = [(p, hours.remaining_minutes(db.session, p, day))
-                                   for p in open_pairs]
-        if template == self.details_template and kwargs.get("model") is not None:
-            kwargs["can_decide"] = self.allowed("decide_view")
-        return super().render(template, **kwargs)
+    def create_context(self) -> dict[str, Any]:
+        open_pairs = db.session.scalars(
+            select(Pair).where(access.row_filter(current_actor(), Pair),
+                               Pair.status == PairStatus.active)
+            .options(joinedload(Pair.youth), joinedload(Pair.mentor), joinedload(Pair.programme))
+            .order_by(Pair.id)).all()
+        day = today()
+        return {"remaining": [(p, hours.remaining_minutes(db.session, p, day))
+                              for p in open_pairs]}
+
+    def details_context(self, model: ServiceEntry) -> dict[str, Any]:
+        return {"can_decide": self.allowed("decide_view")}
 
     @needs(access.APPROVE)
     @action("approve", _l("Approve"), _l("Approve the selected entries?"))
     def action_approve(self, ids: Any) -> None:
         typed = [int(i) for i in ids if str(i).isdigit()]
         entries = self.get_query().filter(ServiceEntry.id.in_(typed)).all()
-        try:
-            count = hours.approve(db.session, entries, actor=current_actor())
-            db.session.commit()
-            flash(ngettext("%(num)d entry approved.", "%(num)d entries approved.", count),
-                  "success")
-        except RuleViolation as exc:
-            db.session.rollback()
-            for violation in getattr(exc, "violations", [exc]):
-                flash(str(violation.message), "error")
+        perform(lambda: hours.approve(db.session, entries, actor=current_actor()),
+                done=lambda count: ngettext("%(num)d entry approved.",
+                                            "%(num)d entries approved.", count))
 
     @expose("/decide/", methods=("POST",))
     @needs(access.APPROVE)
@@ -122,18 +120,14 @@ class HoursImportView(SecureView):
         if form.validate_on_submit():
             upload = form.file.data
             dry_run = request.form.get("mode") != "import"
-            try:
-                rows = hours_import.read_rows(upload.read(), upload.filename or "")
-                result = hours_import.run(db.session, rows, actor=current_actor(),
-                                          dry_run=dry_run)
-            except RuleViolation as exc:
-                form.file.errors = [*form.file.errors, str(exc.message)]
-            if result is not None and result.imported:
-                db.session.commit()
-                flash(ngettext("%(num)d entry imported.", "%(num)d entries imported.",
-                               result.imported), "success")
-            else:
-                db.session.rollback()
+            result = perform(
+                lambda: hours_import.run(
+                    db.session, hours_import.read_rows(upload.read(), upload.filename or ""),
+                    actor=current_actor(), dry_run=dry_run),
+                form=form, aliases={"": "file"}, keep=lambda found: bool(found.imported),
+                done=lambda found: ngettext("%(num)d entry imported.",
+                                            "%(num)d entries imported.", found.imported),
+            ).value
         return self.render("mentoring/hours_import.html", form=form, result=result)
 
 
@@ -158,15 +152,10 @@ class TimesheetView(SecureView):
     @needs(access.SIGN_OFF)
     def sign(self) -> Any:
         _providers, provider, sheet = self._sheet()
-        try:
-            timesheets.sign_off(db.session, provider_id=provider.id, year=sheet.year,
-                                month=sheet.month, actor=current_actor())
-            db.session.commit()
-            flash(_("The timesheet is signed off."), "success")
-        except RuleViolation as exc:
-            db.session.rollback()
-            for violation in getattr(exc, "violations", [exc]):
-                flash(str(violation.message), "error")
+        perform(lambda: timesheets.sign_off(db.session, provider_id=provider.id,
+                                            year=sheet.year, month=sheet.month,
+                                            actor=current_actor()),
+                done=_("The timesheet is signed off."))
         return redirect(url_for(".index", provider=provider.id,
                                 month=f"{sheet.year:04d}-{sheet.month:02d}"))
 

@@ -19,11 +19,11 @@ from admin_views.base import (
     download,
     needs,
     pdf_download,
+    perform,
 )
 from admin_views.formatting import date_filter
 from common.clock import today
 from common.enums import InvoiceKind
-from common.errors import RuleViolation
 from common.i18n import _, _l
 from common.months import month_bounds
 from mentoring import access, budgets, documents, einvoice, invoice_files, invoicing
@@ -44,17 +44,13 @@ class InvoiceView(SecureModelView):
     @needs(access.CREDIT)
     def credit_view(self) -> Any:
         invoice = self.get_one(request.form.get("id", ""))
-        try:
-            note = invoicing.credit_note(db.session, invoice, actor=current_actor(),
-                                         issued_on=today())
-            db.session.commit()
-            flash(_("Credit note %(number)s issued; the hours can be billed again.",
-                    number=note.number), "success")
-            return redirect(url_for(".details_view", id=note.id))
-        except RuleViolation as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-            return redirect(url_for(".details_view", id=invoice.id))
+        outcome = perform(
+            lambda: invoicing.credit_note(db.session, invoice, actor=current_actor(),
+                                          issued_on=today()),
+            done=lambda note: _("Credit note %(number)s issued; the hours can be billed "
+                                "again.", number=note.number))
+        shown = outcome.value.id if outcome.value is not None else invoice.id
+        return redirect(url_for(".details_view", id=shown))
 
     def _issued(self) -> Invoice:
         """The invoice of ``?id=`` within the user's scope; a draft has no documents yet."""
@@ -63,13 +59,9 @@ class InvoiceView(SecureModelView):
             abort(404)
         return invoice
 
-    def render(self, template: str, **kwargs: Any) -> Any:
-        model = kwargs.get("model")
-        if template == self.details_template and model is not None:
-            kwargs["can_record_payment"] = self.allowed("paid_view") \
-                and access.can_change(current_actor(), model)
-            kwargs["today"] = today()
-        return super().render(template, **kwargs)
+    def details_context(self, model: Invoice) -> dict[str, Any]:
+        return {"can_record_payment": self.allowed("paid_view")
+                and access.can_change(current_actor(), model), "today": today()}
 
     @expose("/paid/", methods=("POST",))
     @needs(access.RECORD_PAYMENT)
@@ -83,16 +75,10 @@ class InvoiceView(SecureModelView):
         except ValueError:
             flash(_("Enter the payment date."), "error")
             return redirect(url_for(".details_view", id=invoice.id))
-        try:
-            invoicing.mark_paid(db.session, invoice, paid_on=paid_on, actor=current_actor())
-            db.session.commit()
-        except RuleViolation as exc:
-            db.session.rollback()
-            for violation in getattr(exc, "violations", [exc]):
-                flash(str(violation.message), "error")
-        else:
-            flash(_("Invoice %(number)s marked paid on %(date)s.", number=invoice.number,
-                    date=date_filter(paid_on)), "success")
+        perform(lambda: invoicing.mark_paid(db.session, invoice, paid_on=paid_on,
+                                            actor=current_actor()),
+                done=_("Invoice %(number)s marked paid on %(date)s.", number=invoice.number,
+                       date=date_filter(paid_on)))
         return redirect(url_for(".details_view", id=invoice.id))
 
     @expose("/pdf/")
@@ -204,19 +190,16 @@ class InvoicingView(SecureView):
             Contract.provider_id == provider.id))
         if contract is None:
             abort(404)
-        try:
-            invoice = invoicing.issue_invoice(db.session, contract=contract, year=year,
-                                              month=month, actor=current_actor(),
-                                              issued_on=today(),
-                                              expected=request.form.get("fingerprint", ""))
-            db.session.commit()
-        except RuleViolation as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
+        outcome = perform(
+            lambda: invoicing.issue_invoice(db.session, contract=contract, year=year,
+                                            month=month, actor=current_actor(),
+                                            issued_on=today(),
+                                            expected=request.form.get("fingerprint", "")),
+            done=lambda invoice: _("Invoice %(number)s issued.", number=invoice.number))
+        if outcome.value is None:
             return redirect(url_for(".index", provider=provider.id,
                                     month=f"{year:04d}-{month:02d}"))
-        flash(_("Invoice %(number)s issued.", number=invoice.number), "success")
-        return redirect(url_for("invoice.details_view", id=invoice.id))
+        return redirect(url_for("invoice.details_view", id=outcome.value.id))
 
 
 class BudgetOverviewView(SecureView):

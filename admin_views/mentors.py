@@ -12,10 +12,16 @@ from sqlalchemy.orm import joinedload
 from wtforms.validators import Optional
 
 from admin_views import subject
-from admin_views.base import SecureModelView, SecureView, current_actor, needs, pdf_download
+from admin_views.base import (
+    SecureModelView,
+    SecureView,
+    current_actor,
+    needs,
+    pdf_download,
+    perform,
+)
 from common.clock import today
 from common.enums import MentorStatus
-from common.errors import RuleViolation
 from common.i18n import _, _l
 from mentoring import access, documents, mentors
 from models import (
@@ -53,25 +59,16 @@ class MentorView(SecureModelView):
             target = MentorStatus(request.form.get("to", ""))
         except ValueError:
             abort(400)
-        try:
-            mentors.transition(db.session, mentor, target, actor=current_actor(),
-                               comment=request.form.get("comment", ""),
-                               reason=request.form.get("reason", ""))
-            db.session.commit()
-            flash(_("Status changed to “%(status)s”.", status=target.label), "success")
-        except RuleViolation as exc:
-            db.session.rollback()
-            for violation in getattr(exc, "violations", [exc]):
-                flash(str(violation.message), "error")
+        perform(lambda: mentors.transition(db.session, mentor, target, actor=current_actor(),
+                                           comment=request.form.get("comment", ""),
+                                           reason=request.form.get("reason", "")),
+                done=_("Status changed to “%(status)s”.", status=target.label))
         return redirect(url_for(".details_view", id=mentor.id))
 
-    def render(self, template: str, **kwargs: Any) -> Any:
-        if template == self.details_template and kwargs.get("model") is not None:
-            mentor = kwargs["model"]
-            kwargs["unmet"] = mentors.unmet_requirements(mentor, mentor.programme)
-            kwargs["next_steps"] = sorted(mentors.TRANSITIONS[MentorStatus(mentor.status)],
-                                          key=list(MentorStatus).index)
-        return super().render(template, **kwargs)
+    def details_context(self, model: Mentor) -> dict[str, Any]:
+        return {"unmet": mentors.unmet_requirements(model, model.programme),
+                "next_steps": sorted(mentors.TRANSITIONS[MentorStatus(model.status)],
+                                     key=list(MentorStatus).index)}
 
     column_list = (
         "first_name", "last_name", "provider", "locality", "education", "experience_years",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,12 +12,10 @@ from sqlalchemy.orm import joinedload
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
-from admin_views.base import SecureModelView, SecureView, current_actor, needs
-from admin_views.referrals import TranslatedForm, put_errors
-from admin_views.youths import YOUTH_LOOKUP
+from admin_views.base import SecureModelView, SecureView, current_actor, needs, perform
+from admin_views.forms import YOUTH_LOOKUP, TranslatedForm
 from common.clock import today
 from common.enums import Achievement, ClosureKind, GoalArea, PairStatus
-from common.errors import RuleViolation
 from common.i18n import _, _l
 from common.months import add_months
 from mentoring import access, checkins, pairing, pairs
@@ -57,31 +55,29 @@ class PairView(SecureModelView):
         """Pairs are formed in the pairing view, from a referral and a ranked mentor."""
         return redirect(url_for("pairing.index"))
 
-    def render(self, template: str, **kwargs: Any) -> Any:
-        if template == self.details_template and kwargs.get("model") is not None:
-            pair = kwargs["model"]
-            kwargs["figures"] = pairs.monthly_figures(db.session, pair)
-            kwargs["next_steps"] = [s for s in pairs.TRANSITIONS[PairStatus(pair.status)]
-                                    if s not in (PairStatus.completed, PairStatus.ended_early)]
-            kwargs["can_end_early"] = PairStatus.ended_early in pairs.TRANSITIONS[
-                PairStatus(pair.status)]
-            kwargs["planned_reasons"] = pairs.closure_reasons(db.session, ClosureKind.planned)
-            kwargs["unplanned_reasons"] = pairs.closure_reasons(
-                db.session, ClosureKind.unplanned)
-            kwargs["earlier"] = pairs.earlier_pairs(
-                db.session, pair, access.row_filter(current_actor(), Pair))
-            kwargs["can_raise_concern"] = access.can(current_actor(), SafetyConcern, access.CREATE)
-            kwargs["concerns"] = db.session.scalars(
+    def details_context(self, pair: Pair) -> dict[str, Any]:
+        actor = current_actor()
+        steps = pairs.TRANSITIONS[PairStatus(pair.status)]
+        due = checkins.due_for_active_pairs(db.session, Pair.id == pair.id)
+        return {
+            "figures": pairs.monthly_figures(db.session, pair),
+            "next_steps": [s for s in steps
+                           if s not in (PairStatus.completed, PairStatus.ended_early)],
+            "can_end_early": PairStatus.ended_early in steps,
+            "planned_reasons": pairs.closure_reasons(db.session, ClosureKind.planned),
+            "unplanned_reasons": pairs.closure_reasons(db.session, ClosureKind.unplanned),
+            "earlier": pairs.earlier_pairs(db.session, pair, access.row_filter(actor, Pair)),
+            "can_raise_concern": access.can(actor, SafetyConcern, access.CREATE),
+            "concerns": db.session.scalars(
                 select(SafetyConcern).where(SafetyConcern.pair_id == pair.id,
-                                            access.row_filter(current_actor(), SafetyConcern))
-                .order_by(SafetyConcern.raised_on.desc())).all()
-            kwargs["can_complete"] = pair.status == PairStatus.active
-            kwargs["achievements"] = Achievement.choices()
-            kwargs["areas"] = GoalArea.choices()
-            due = checkins.due_for_active_pairs(db.session, Pair.id == pair.id)
-            kwargs["check_in_due"] = due[0].due_on if due else None
-            kwargs["today_date"] = today()
-        return super().render(template, **kwargs)
+                                            access.row_filter(actor, SafetyConcern))
+                .order_by(SafetyConcern.raised_on.desc())).all(),
+            "can_complete": pair.status == PairStatus.active,
+            "achievements": Achievement.choices(),
+            "areas": GoalArea.choices(),
+            "check_in_due": due[0].due_on if due else None,
+            "today_date": today(),
+        }
 
     @staticmethod
     def _closure() -> pairs.Closure:
@@ -220,18 +216,14 @@ class PairingView(SecureView):
                 mentor = db.session.get(Mentor, form.mentor.data)
                 goals = [(GoalArea(form.goal_area.data), form.goal_description.data or "",
                           form.goal_target.data or "")]
-                try:
-                    pair = pairs.form_pair(
+                outcome = perform(
+                    lambda: pairs.form_pair(
                         db.session, referral=referral, mentor=mentor,
                         starts_on=form.starts_on.data, planned_end_on=form.planned_end_on.data,
-                        goals=goals, actor=current_actor())
-                    db.session.commit()
-                except RuleViolation as exc:
-                    db.session.rollback()
-                    put_errors(form, exc)
-                else:
-                    flash(_("Pair formed: %(pair)s.", pair=str(pair)), "success")
-                    return redirect(url_for("pair.details_view", id=pair.id))
+                        goals=goals, actor=current_actor()),
+                    form=form, done=lambda pair: _("Pair formed: %(pair)s.", pair=str(pair)))
+                if outcome.value is not None:
+                    return redirect(url_for("pair.details_view", id=outcome.value.id))
         elif request.method == "POST":
             abort(400)
         return self.render("mentoring/pairing.html", providers=providers, provider=provider,

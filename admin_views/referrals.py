@@ -7,7 +7,6 @@ from typing import Any
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import (
@@ -22,20 +21,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from admin_views.base import SecureView, current_actor, needs
-from admin_views.forms import WTFormsTranslations
+from admin_views.base import SecureView, current_actor, needs, perform
+from admin_views.forms import TranslatedForm
 from common.clock import today
 from common.enums import ChosenBy, Gender, ReferralSource, ReferralStatus
-from common.errors import RuleViolation, RuleViolations
 from common.i18n import _, _l
 from mentoring import access, referrals
 from models import Locality, Municipality, Programme, Provider, Referral, RiskFactor, db
-
-
-class TranslatedForm(FlaskForm):
-    class Meta(FlaskForm.Meta):  # type: ignore[name-defined,misc]
-        def get_translations(self, form: Any) -> Any:
-            return WTFormsTranslations()
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -82,17 +74,6 @@ class IntakeForm(TranslatedForm):
 
 YOUTH_FIELDS = ("personal_code", "first_name", "last_name", "birth_date", "gender", "locality",
                 "school", "phone", "email", "guardian_name", "guardian_phone", "guardian_email")
-
-
-def put_errors(form: Any, exc: RuleViolation) -> None:
-    """Show each violation at its field, or as a message when no field fits."""
-    violations = exc.violations if isinstance(exc, RuleViolations) else [exc]
-    for violation in violations:
-        name = {"youth": "personal_code"}.get(violation.field or "", violation.field or "")
-        if name and name in form:
-            form[name].errors = [*form[name].errors, str(violation.message)]
-        else:
-            flash(str(violation.message), "error")
 
 
 class IntakeView(SecureView):
@@ -158,16 +139,13 @@ class IntakeView(SecureView):
                 referrer_contact=form.referrer_contact.data or "", needs=form.needs.data or "",
                 risk_factors=[r for r in db.session.scalars(select(RiskFactor)) if r.id in picked],
             )
-            try:
-                referral = referrals.register(db.session, intake, actor=current_actor())
-                db.session.commit()
-            except RuleViolation as exc:
-                db.session.rollback()
-                put_errors(form, exc)
-            else:
-                flash(_("Referral of %(case)s registered.", case=referral.youth.case_number),
-                      "success")
-                return redirect(url_for("review.referral", referral_id=referral.id))
+            outcome = perform(
+                lambda: referrals.register(db.session, intake, actor=current_actor()),
+                form=form, aliases={"youth": "personal_code"},
+                done=lambda referral: _("Referral of %(case)s registered.",
+                                        case=referral.youth.case_number))
+            if outcome.value is not None:
+                return redirect(url_for("review.referral", referral_id=outcome.value.id))
         return self.render("mentoring/intake.html", form=form, found=found,
                            fixed_municipality=bool(current_user.municipality_id))
 
@@ -242,20 +220,16 @@ class ReviewView(SecureView):
             else:
                 provider = db.session.get(Provider, form.provider.data) if form.provider.data else None
                 chosen_by = ChosenBy(form.chosen_by.data) if form.chosen_by.data else None
-                try:
-                    referrals.transition(
+                outcome = perform(
+                    lambda: referrals.transition(
                         db.session, referral, target, actor=current_actor(),
                         comment=form.comment.data or "", on=form.decided_on.data,
                         provider=provider, chosen_by=chosen_by, reason=form.reason.data or "",
-                    )
-                    db.session.commit()
-                except RuleViolation as exc:
-                    db.session.rollback()
-                    referral = self._load(referral_id)
-                    put_errors(form, exc)
-                else:
-                    flash(_("The referral is now “%(status)s”.", status=target.label), "success")
+                    ), form=form, aliases={"youth": "personal_code"},
+                    done=_("The referral is now “%(status)s”.", status=target.label))
+                if outcome.ok:
                     return redirect(url_for(".referral", referral_id=referral.id))
+                referral = self._load(referral_id)  # as it was before the refused change
         allowed = [name for name, status in ACTIONS.items()
                    if status in referrals.TRANSITIONS[ReferralStatus(referral.status)]]
         return self.render("mentoring/review_referral.html", referral=referral, form=form,

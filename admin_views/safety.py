@@ -42,11 +42,8 @@ class SafetyConcernView(SecureModelView):
         else:
             safety.updated(db.session, model, actor=current_actor())
 
-    def render(self, template: str, **kwargs: Any) -> Any:
-        if template == self.details_template and kwargs.get("model") is not None:
-            concern = kwargs["model"]
-            kwargs["can_close"] = concern.is_open and self.allowed("close_view")
-        return super().render(template, **kwargs)
+    def details_context(self, model: SafetyConcern) -> dict[str, Any]:
+        return {"can_close": model.is_open and self.allowed("close_view")}
 
     @expose("/close/", methods=("POST",))
     @needs(access.EDIT)

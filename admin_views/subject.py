@@ -8,7 +8,7 @@ from flask import abort, render_template, request
 from flask_babel import force_locale
 from flask_login import current_user
 
-from admin_views.base import current_actor, download, model_labels, pdf_download
+from admin_views.base import current_actor, download, model_labels, pdf_download, perform
 from common.enums import Role
 from mentoring import documents, subject_access
 from models import db
@@ -32,8 +32,7 @@ def export(view: Any) -> Any:
     person = view.get_one(request.args.get("id", ""))
     fmt = "pdf" if request.args.get("format") == "pdf" else "json"
     data = subject_access.collect(db.session, person)
-    subject_access.record_export(db.session, current_actor(), person, fmt)
-    db.session.commit()
+    perform(lambda: subject_access.record_export(db.session, current_actor(), person, fmt))
     stem = f"datu-eksports-{type(person).__name__.lower()}-{person.id}"
     if fmt == "json":
         return download(subject_access.as_json(data), f"{stem}.json",

@@ -14,16 +14,12 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from admin_views import subject
 from admin_views.base import SecureModelView, current_actor, needs
+from admin_views.forms import YOUTH_LOOKUP
 from common.clock import today
 from common.errors import RuleViolation
 from common.i18n import _, _l
 from mentoring import access, consents, referrals
 from models import Consent, Referral, ReferralStatusChange, Youth, db
-
-YOUTH_LOOKUP = {
-    "fields": ("case_number", "last_name", "first_name"), "page_size": 10,
-    "placeholder": _l("Case number or name"), "minimum_input_length": 0,
-}
 
 
 class RiskFactorView(SecureModelView):
@@ -42,14 +38,14 @@ class YouthView(SecureModelView):
     details_template = "mentoring/youth_details.html"
     column_formatters = {"consent_withdrawn_on": _withdrawn}
 
-    def render(self, template: str, **kwargs: Any) -> Any:
-        if template == self.details_template and kwargs.get("model") is not None:
-            kwargs["consents"] = db.session.scalars(
-                select(Consent).where(Consent.youth_id == kwargs["model"].id,
+    def details_context(self, model: Youth) -> dict[str, Any]:
+        return {
+            "consents": db.session.scalars(
+                select(Consent).where(Consent.youth_id == model.id,
                                       access.row_filter(current_actor(), Consent))
-                .order_by(Consent.given_on, Consent.id)).all()
-            kwargs["can_add_consent"] = access.can(current_actor(), Consent, access.CREATE)
-        return super().render(template, **kwargs)
+                .order_by(Consent.given_on, Consent.id)).all(),
+            "can_add_consent": access.can(current_actor(), Consent, access.CREATE),
+        }
 
     @expose("/subject/")
     @needs(access.SUBJECT_EXPORT)
@@ -105,12 +101,9 @@ class ConsentView(SecureModelView):
             model.recorded_by_id = current_user.id
         super().on_model_change(form, model, is_created)
 
-    def render(self, template: str, **kwargs: Any) -> Any:
-        if template == self.details_template and kwargs.get("model") is not None:
-            kwargs["can_withdraw"] = (kwargs["model"].withdrawn_on is None
-                                      and self.allowed("withdraw_view"))
-            kwargs["today_date"] = today()
-        return super().render(template, **kwargs)
+    def details_context(self, model: Consent) -> dict[str, Any]:
+        return {"can_withdraw": model.withdrawn_on is None and self.allowed("withdraw_view"),
+                "today_date": today()}
 
     @expose("/withdraw/", methods=("POST",))
     @needs(access.WITHDRAW)
