@@ -10,7 +10,6 @@ from flask_babel import Babel, refresh
 from flask_login import current_user
 from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
-from sqlalchemy.orm import Session as SASession
 
 from config import ROOT, DefaultConfig, normalise_database_url
 
@@ -52,6 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from mentoring import rules
     from models import db
+    from models.base import CheckedSession
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -62,9 +62,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         default_timezone="Europe/Riga",
     )
     csrf.init_app(app)
-    rules.install(SASession)
+    rules.install(CheckedSession)
 
-    from admin_views import auth, init_admin, security
+    from admin_views import auth, init_admin, reminder_links, security
     from admin_views.formatting import register_template_filters
     from mentoring.cli import register_cli
 
@@ -72,7 +72,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     init_admin(app)
     register_template_filters(app)
-    register_cli(app)
+    register_cli(app, reminder_links)
 
     @app.before_request
     def _fresh_locale() -> None:

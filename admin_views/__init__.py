@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app, url_for
 from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.theme import Bootstrap4Theme
 
@@ -12,12 +12,12 @@ from admin_views import hours, invoices, mentors, organisations, pairs, people, 
 from admin_views import referrals as referral_views
 from admin_views import reports as report_views
 from admin_views.base import DeclaredPermissions, current_actor, needs
-from admin_views.dashboard import TasksView, home_charts
+from admin_views.dashboard import TasksView, home_charts, task_url
 from admin_views.security import csp_nonce
 from common.clock import today
 from common.i18n import _l
 from config import ROOT
-from mentoring import access, dashboard, tasks
+from mentoring import access, dashboard, reminders, tasks
 from models import (
     AdditionalSupport,
     Agreement,
@@ -65,6 +65,14 @@ class HomeView(DeclaredPermissions, AdminIndexView):
         return self.render("mentoring/home.html", board=board, charts=home_charts(board),
                            task_groups=tasks.build(db.session, current_actor(), today(),
                                                    limit=HOME_TASKS))
+
+
+def reminder_links(app_url: str) -> reminders.Links:
+    """Where reminder e-mails send people, as absolute addresses under ``app_url``."""
+    with current_app.test_request_context(base_url=app_url):
+        return reminders.Links(home=url_for("admin.index", _external=True),
+                               log_hours=url_for("service_entry.create_view", _external=True),
+                               tasks=url_for("tasks.index", _external=True))
 
 
 HOME_TASKS = 5  # lines per task list on the home page; the tasks page has them all
@@ -120,6 +128,7 @@ VIEWS: list[tuple[Any, type, Any, Any, str]] = [
 
 
 def init_admin(app: Flask) -> Admin:
+    app.add_template_global(task_url, "task_url")
     admin = Admin(
         app,
         name=_l("Mentor service"),

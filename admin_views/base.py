@@ -33,7 +33,6 @@ from flask_login import current_user
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 from wtforms.fields import HiddenField
 
 from admin_views.formatting import EXPORT_FORMATTERS, LIST_FORMATTERS
@@ -41,8 +40,9 @@ from admin_views.forms import AdminForm, ModelConverter, show_violations
 from common.actor import Actor
 from common.errors import RuleViolation
 from common.i18n import _
-from mentoring import access, audit, documents, rules
+from mentoring import access, audit, documents
 from models import Provider, db
+from models.base import CheckedSession
 
 
 def current_actor() -> Actor:
@@ -435,7 +435,7 @@ class SecureModelView(DeclaredPermissions, ModelView):
         A read changes nothing else, and committing the request's session would expire the
         objects a streamed export is still rendering.
         """
-        with Session(db.engine) as session:
+        with CheckedSession(db.engine) as session:
             audit.record(session, current_actor(), action, model=self.model.__name__, **details)
             session.commit()
 
@@ -605,26 +605,20 @@ class SecureModelView(DeclaredPermissions, ModelView):
         return super().update_model(form, model)
 
     def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
-        """Apply the record rules; put violations on their fields and refuse the save."""
+        """Flush, which runs the record rules once; put violations on their fields and
+        refuse the save. The audit keeps the changes as they were before the flush."""
+        changes = None if is_created else audit.changes(model)
         try:
-            rules.check_record(model)
+            db.session.flush()
         except RuleViolation as exc:
             show_violations(exc, form)
             raise FormRejected() from exc
-        if is_created:
-            db.session.flush()
-        audit.record(
-            db.session, current_actor(), "create" if is_created else "update", model,
-            changes=audit.snapshot(model) if is_created else audit.changes(model),
-        )
+        audit.record(db.session, current_actor(), "create" if is_created else "update", model,
+                     changes=audit.snapshot(model) if is_created else changes)
 
     def on_model_delete(self, model: Any) -> None:
         if not access.can_change(current_actor(), model):
             flash(_("This record can no longer be changed or deleted."), "error")
-            raise FormRejected()
-        refused = rules.deletion_refused(db.session, model)
-        if refused is not None:
-            flash(str(refused.message), "error")
             raise FormRejected()
         audit.record(
             db.session, current_actor(), "delete", model, changes=audit.snapshot(model),

@@ -1,10 +1,12 @@
-"""The home page's charts: the dashboard's figures drawn as SVG in the reader's language."""
+"""The home page's charts and the task lists: the dashboard's figures drawn as SVG in the
+reader's language, and each task line's link to where it is resolved."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from babel.dates import format_date
+from flask import url_for
 from flask_admin import expose
 from flask_login import current_user
 
@@ -14,6 +16,23 @@ from common.clock import today
 from common.i18n import _
 from mentoring import access, charts, tasks
 from mentoring.dashboard import Dashboard
+
+# Where each task group's line is resolved, from the id of the record it is about.
+TASK_LINKS = {
+    "concerns": lambda task: url_for("safety_concern.details_view", id=task.record_id),
+    "check_ins": lambda task: url_for("check_in.create_view", pair=task.record_id),
+    "entries": lambda task: url_for("service_entry.index_view", search=task.label),
+    "ending": lambda task: url_for("pair.details_view", id=task.record_id),
+    "idle": lambda task: url_for("pair.details_view", id=task.record_id),
+    "supervision": lambda task: url_for("mentor.details_view", id=task.record_id),
+    "checks": lambda task: url_for("background_check.create_view", mentor=task.record_id),
+    "agreements": lambda task: url_for("agreement.create_view", mentor=task.record_id),
+    "referrals": lambda task: url_for("review.referral", referral_id=task.record_id),
+}
+
+
+def task_url(group: tasks.TaskGroup, task: tasks.Task) -> str:
+    return TASK_LINKS[group.key](task)
 
 
 def month_label(day: Any) -> str:

@@ -4,20 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_babel import force_locale
 from flask_login import current_user
 
-from admin_views.base import current_actor, download, model_labels, pdf_download, perform
+from admin_views.base import (
+    SecureModelView,
+    current_actor,
+    download,
+    model_labels,
+    pdf_download,
+    perform,
+)
 from common.enums import Role
 from mentoring import documents, subject_access
 from models import db
 
 
 def table_titles() -> dict[str, Any]:
-    from admin_views import VIEWS
-
-    return {model.__tablename__: name for _view, model, name, *_ in VIEWS}
+    """Each table's name as its screen is called in the menu."""
+    return {view.model.__tablename__: view.name
+            for view in current_app.extensions["admin"][0]._views
+            if isinstance(view, SecureModelView)}
 
 
 def column_labels() -> dict[str, dict[str, Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from common.enums import PairStatus
+from common.errors import RuleViolation
+from common.i18n import _l
 from common.months import add_months
+from mentoring import rules
 from models import CheckIn, Pair, Programme, Youth
 
 
@@ -64,3 +68,13 @@ def due_for_active_pairs(db: Session, scope: Any) -> list[Due]:
         if day is not None:
             found.append(Due(pair_id, case, day))
     return sorted(found, key=lambda d: (d.due_on, d.case_number))
+
+
+# -- record rules (checked before every flush) ----------------------------------------
+@rules.checks(CheckIn)
+def _check_in(c: CheckIn) -> Iterator[RuleViolation]:
+    """A check-in happened: not in the future, not before the pair began."""
+    yield from rules.not_in_future(c.held_on, "held_on")
+    pair = c.pair
+    if pair is not None and c.held_on and c.held_on < pair.starts_on:
+        yield RuleViolation(_l("The check-in cannot be before the pair's start."), "held_on")

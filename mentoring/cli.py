@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,9 @@ def _database_url() -> str:
     return db.engine.url.render_as_string(hide_password=False)
 
 
-def register_cli(app: Flask) -> None:
+def register_cli(app: Flask, reminder_links: Callable[[str], reminders.Links]) -> None:
+    """The operator commands; ``reminder_links`` turns the back office's address into the
+    links reminders carry (the screens know their routes)."""
     @app.cli.command("reminders")
     @click.option("--dry-run", is_flag=True, help="Only list who would get what.")
     @click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
@@ -48,7 +51,7 @@ def register_cli(app: Flask) -> None:
             return
         smtp = mail.Smtp.from_config(app.config)
         outcome = reminders.send_due(
-            db.session, day, app_url=app.config["APP_URL"].rstrip("/"),
+            db.session, day, links=reminder_links(app.config["APP_URL"].rstrip("/")),
             make=lambda r: smtp.message(r.user.email, r.user.name, r.subject, r.body,
                                         r.user.language.value),
             transport=smtp.connect)

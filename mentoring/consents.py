@@ -5,6 +5,7 @@ ask ``models.consent.withdrawal_in_force``)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 from sqlalchemy.orm import Session
 
@@ -13,7 +14,7 @@ from common.clock import today
 from common.enums import ConsentGiver, ConsentMethod, ConsentPurpose
 from common.errors import RuleViolation, RuleViolations
 from common.i18n import _l
-from mentoring import audit
+from mentoring import audit, rules
 from models import Consent, Youth
 
 
@@ -53,3 +54,9 @@ def problems(consent: Consent) -> list[RuleViolation]:
         found.append(RuleViolation(
             _l("A consent cannot be withdrawn before it was given."), "withdrawn_on"))
     return found
+
+
+# -- record rules (checked before every flush) ----------------------------------------
+@rules.checks(Consent)
+def _consent(c: Consent) -> Iterator[RuleViolation]:
+    yield from problems(c)

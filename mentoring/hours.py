@@ -9,10 +9,12 @@ together pass the cap (PostgreSQL; SQLite serialises writers anyway).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import exists, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Session, aliased, object_session
 
 from common.actor import Actor
 from common.enums import EntryStatus, InvoiceStatus, PairStatus
@@ -20,7 +22,7 @@ from common.errors import RuleViolation, RuleViolations
 from common.formatting import format_minutes
 from common.i18n import _l
 from common.months import month_bounds
-from mentoring import audit
+from mentoring import audit, rules
 from models import Invoice, InvoiceLine, Pair, ServiceEntry, Youth
 from models.base import utcnow
 from models.consent import withdrawal_in_force
@@ -143,3 +145,21 @@ def reject(db: Session, entry: ServiceEntry, *, actor: Actor, reason: str) -> No
     db.flush()
 
 
+# -- record rules (checked before every flush) ----------------------------------------
+@rules.checks(ServiceEntry)
+def _service_entry(e: ServiceEntry) -> Iterator[RuleViolation]:
+    session = object_session(e)
+    state = sa_inspect(e)
+    relevant = ("day", "minutes", "billable", "pair_id", "pair", "status")
+    changed = state.pending or state.transient or any(
+        state.attrs[name].history.has_changes() for name in relevant)
+    if session is not None and changed and e.minutes is not None and e.minutes > 0:
+        yield from check_entry(session, e)
+    if e.minutes is not None:
+        if e.minutes <= 0:
+            yield RuleViolation(_l("The duration must be positive."), "minutes")
+        elif e.minutes % rules.MINUTE_STEP:
+            yield RuleViolation(_l("Enter the duration in 15-minute steps."), "minutes")
+        elif e.minutes > 24 * 60:
+            yield RuleViolation(_l("A day has no more than 1440 minutes."), "minutes")
+    yield from rules.not_in_future(e.day, "day")

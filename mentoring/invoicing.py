@@ -5,22 +5,25 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
 
 from common.actor import Actor
+from common.clock import today
 from common.enums import EntryStatus, InvoiceKind, InvoiceStatus
 from common.errors import RuleViolation
 from common.formatting import round_money
 from common.i18n import _l
 from common.months import month_bounds
-from mentoring import audit
+from mentoring import audit, rules
 from models import (
     Budget,
     Contract,
@@ -333,3 +336,46 @@ def budget_use(db: Session, contract: Contract, year: int, adding: Decimal) -> B
                Contract.programme_id == contract.programme_id, Invoice.year == year,
                Invoice.status != InvoiceStatus.draft)) or 0
     return BudgetUse(budget=budget, invoiced=Decimal(invoiced), adding=adding)
+
+
+# -- record rules (checked before every flush) ----------------------------------------
+INVOICE_STEPS = {("draft", "issued"), ("issued", "paid")}
+INVOICE_FIXED_ONCE_ISSUED = ("provider_id", "municipality_id", "contract_id", "year", "month",
+                             "number", "kind", "net_amount", "vat_amount", "total_amount",
+                             "issued_on", "due_on", "credited_invoice_id")
+
+
+def _old_value(obj: Any, name: str) -> Any:
+    history = sa_inspect(obj).attrs[name].history
+    return history.deleted[0] if history.deleted else getattr(obj, name)
+
+
+@rules.checks(Invoice)
+def _invoice(i: Invoice) -> Iterator[RuleViolation]:
+    """An issued invoice is immutable but for recording its payment; status only moves on."""
+    state = sa_inspect(i)
+    if not state.pending and not state.transient:
+        old_status = str(getattr(_old_value(i, "status"), "value", _old_value(i, "status")))
+        new_status = str(getattr(i.status, "value", i.status))
+        if old_status != new_status and (old_status, new_status) not in INVOICE_STEPS:
+            yield RuleViolation(_l("An invoice's status cannot go back or skip a step."), "status")
+        if old_status != "draft":
+            for name in INVOICE_FIXED_ONCE_ISSUED:
+                if state.attrs[name].history.has_changes():
+                    yield RuleViolation(_l(
+                        "An issued invoice cannot be changed; correct it with a credit note."),
+                        name.removesuffix("_id"))
+                    break
+    if i.status == "paid" and i.paid_on is None:
+        yield RuleViolation(_l("Enter the payment date."), "paid_on")
+    if i.paid_on is not None and i.issued_on is not None and i.paid_on < i.issued_on:
+        yield RuleViolation(_l("The payment cannot be dated before the invoice."), "paid_on")
+    if i.paid_on is not None and i.paid_on > today() and state.attrs["paid_on"].history.added:
+        yield RuleViolation(_l("The payment date cannot be in the future."), "paid_on")
+    contract = i.contract
+    if contract is not None:
+        if i.municipality_id is not None and contract.municipality_id != i.municipality_id:
+            yield RuleViolation(_l("The contract is with another municipality."), "contract")
+        if i.provider_id is not None and contract.provider_id != i.provider_id:
+            yield RuleViolation(_l("The contract is with another provider."), "contract")
+

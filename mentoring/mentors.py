@@ -8,12 +8,14 @@ and supervision compliance. Functions take a session and an explicit actor, flus
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Session, object_session
 
 from common.actor import Actor
 from common.clock import age_on, today
@@ -21,7 +23,7 @@ from common.enums import Decision, Education, MentorStatus
 from common.errors import RuleViolation, RuleViolations
 from common.i18n import _l
 from common.months import month_bounds
-from mentoring import audit
+from mentoring import audit, rules
 from models import (
     Agreement,
     BackgroundCheck,
@@ -234,3 +236,64 @@ def supervision_month(db: Session, provider_id: int, year: int,
     ]
 
 
+# -- record rules (checked before every flush) ----------------------------------------
+@rules.checks(Mentor)
+def _mentor(m: Mentor) -> Iterator[RuleViolation]:
+    yield from rules.not_in_future(m.birth_date, "birth_date")
+    status = str(getattr(m.status, "value", m.status))
+    became = sa_inspect(m).attrs["status"].history.added
+    if status == "active" and became:
+        # Rule 3's first half: nobody is active without a signed agreement and a valid check.
+        yield from activation_problems(m, today())
+    if status == "rejected" and not (m.rejection_reason or "").strip():
+        yield RuleViolation(_l("Give the reason for rejecting the applicant."), "rejection_reason")
+
+    if m.experience_years is not None and m.experience_years < 0:
+        yield RuleViolation(_l("Cannot be negative."), "experience_years")
+    if m.questionnaire_score is not None and not 0 <= m.questionnaire_score <= 100:
+        yield RuleViolation(_l("Enter a score from 0 to 100."), "questionnaire_score")
+    for field in ("meetings_per_month", "hours_per_month"):
+        if (getattr(m, field) or 0) < 0:
+            yield RuleViolation(_l("Cannot be negative."), field)
+
+
+@rules.checks(TrainingCourse)
+def _course(c: TrainingCourse) -> Iterator[RuleViolation]:
+    yield from rules.dates_in_order(c.starts_on, c.ends_on, "ends_on")
+    if c.sessions is not None and c.sessions < 1:
+        yield RuleViolation(_l("Must be at least 1."), "sessions")
+
+
+@rules.checks(Agreement)
+def _agreement(a: Agreement) -> Iterator[RuleViolation]:
+    yield from rules.dates_in_order(a.starts_on, a.ends_on, "ends_on")
+    if a.signed and a.signed_on is None:
+        yield RuleViolation(_l("Enter the date the agreement was signed."), "signed_on")
+    yield from rules.not_in_future(a.signed_on, "signed_on")
+
+
+@rules.normalises(BackgroundCheck)
+def _valid_until(b: BackgroundCheck) -> None:
+    """A statement without its own end date is valid for the programme's period."""
+    if b.checked_on is not None and b.valid_until is None and b.mentor is not None:
+        b.valid_until = check_valid_until(b, b.mentor.programme)
+
+
+@rules.checks(BackgroundCheck)
+def _background_check(b: BackgroundCheck) -> Iterator[RuleViolation]:
+    yield from rules.not_in_future(b.checked_on, "checked_on")
+    yield from rules.dates_in_order(b.checked_on, b.valid_until, "valid_until")
+
+
+@rules.normalises(Certificate)
+def _issuing_provider(c: Certificate) -> None:
+    """A certificate is issued by the mentor's provider unless one is named."""
+    if c.mentor is not None and c.provider_id is None and c.provider is None:
+        c.provider_id = c.mentor.provider_id
+
+
+@rules.checks(Certificate)
+def _certificate(c: Certificate) -> Iterator[RuleViolation]:
+    session = object_session(c)
+    if session is not None:
+        yield from check_certificate(session, c)

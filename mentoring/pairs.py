@@ -8,11 +8,13 @@ evaluation. Rules 2, 3 and 5. Functions take a session and an explicit actor, fl
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Session, object_session
 
 from common.actor import Actor
 from common.clock import today
@@ -20,7 +22,7 @@ from common.enums import Achievement, ClosureKind, GoalArea, PairStatus, Referra
 from common.errors import RuleViolation, RuleViolations
 from common.i18n import _l, _ln
 from common.months import add_months
-from mentoring import audit, pairing
+from mentoring import audit, pairing, rules
 from models import (
     ClosureReason,
     Contract,
@@ -355,3 +357,33 @@ def monthly_figures(db: Session, pair: Pair) -> list[dict[str, Any]]:
     cap = pair.programme.monthly_cap_minutes
     return [{"month": m, "billable": b or 0, "other": o or 0, "meetings": n, "cap": cap,
              "over": cap is not None and (b or 0) > cap} for m, b, o, n in rows]
+
+
+# -- record rules (checked before every flush) ----------------------------------------
+@rules.checks(Pair)
+def _pair(p: Pair) -> Iterator[RuleViolation]:
+    yield from rules.dates_in_order(p.starts_on, p.planned_end_on, "planned_end_on")
+    yield from length_problems(p.programme, p.starts_on, p.planned_end_on)
+    status = str(getattr(p.status, "value", p.status))
+    if status in ("active", "paused", "completed") and not p.goals:
+        yield RuleViolation(_l("Agree on at least one goal first."), "status")
+    if status == "completed" and (
+        not (p.evaluation_summary or "").strip() or any(g.achievement is None for g in p.goals)
+    ):
+        yield RuleViolation(_l("Complete the evaluation first."), "status")
+    yield from rules.dates_in_order(p.starts_on, p.ended_on, "ended_on")
+    if p.status == "ended_early" and not (p.end_reason or "").strip():
+        yield RuleViolation(_l("Give the reason for ending early."), "end_reason")
+    if p.rematch_accepted and not p.rematch_offered:
+        yield RuleViolation(_l("A rematch can be accepted only once it is offered."),
+                            "rematch_accepted")
+    if p.previous_pair is not None:
+        yield from rematch_problems(p.previous_pair, p.mentor_id, p.starts_on)
+    session, state = object_session(p), sa_inspect(p)
+    youth_id = p.youth_id if p.youth_id is not None else getattr(p.youth, "id", None)
+    moved = state.pending or state.transient or state.attrs["starts_on"].history.has_changes()
+    if session is not None and moved and youth_id is not None and p.starts_on is not None \
+            and consent_withdrawn(session, youth_id, p.starts_on):
+        yield RuleViolation(_l(
+            "The youth's consent was withdrawn: no pair can start after the withdrawal."),
+            "starts_on")

@@ -7,11 +7,12 @@ Functions take a session and an explicit actor, flush and never commit.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import and_, exists, func, not_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from common.actor import Actor
 from common.clock import age_on, today
@@ -251,7 +252,7 @@ def register(db: Session, intake: Intake, *, actor: Actor) -> Referral:
     if created:
         youth.case_number = next_case_number(db, intake.municipality, intake.received_on.year)
         try:
-            rules.check_record(youth)
+            rules.prepare(youth)
         except RuleViolations:
             _discard(db, referral, youth)
             raise
@@ -386,3 +387,34 @@ def waiting_figures(db: Session, where: Any) -> list[dict[str, Any]]:
 
 def _round(value: Any) -> float | None:
     return None if value is None else round(float(value), 1)
+
+
+# -- record rules (checked before every flush) ----------------------------------------
+@rules.checks(Referral)
+def _referral(r: Referral) -> Iterator[RuleViolation]:
+    yield from rules.not_in_future(r.received_on, "received_on")
+    if r.status == "rejected" and not (r.rejection_reason or "").strip():
+        yield RuleViolation(_l("Give the reason for rejecting the referral."), "rejection_reason")
+    if r.status == "accepted" and r.provider_id is None and r.provider is None:
+        yield RuleViolation(_l("Record the provider the family chose."), "provider")
+    youth, programme = r.youth, r.programme
+    if youth is not None and programme is not None and youth.birth_date and r.received_on:
+        yield from check_youth_for_programme(
+            programme, youth.birth_date, r.received_on, r.source)
+        if rules.municipality_id_of(youth) is not None and rules.municipality_id_of(youth) != rules.municipality_id_of(r):
+            yield RuleViolation(_l("The youth belongs to another municipality."), "youth")
+        if rules.municipality_id_of(programme) != rules.municipality_id_of(r):
+            yield RuleViolation(_l("The programme belongs to another municipality."), "programme")
+        if r.status == "new":
+            yield from check_consent(youth, r.received_on)
+    session = object_session(r)
+    if session is not None and youth is not None and programme is not None:
+        yield from check_no_other_open_referral(session, r)
+        provider = r.provider
+        if r.status == "accepted" and provider is not None and r.decided_on:
+            offered = offered_providers(
+                session, r.municipality_id or r.municipality.id, programme.id, r.decided_on)
+            if provider.id not in {p.id for p in offered}:
+                yield RuleViolation(_l(
+                    "Choose a provider with a contract for this programme valid on the "
+                    "decision date."), "provider")

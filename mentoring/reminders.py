@@ -136,12 +136,21 @@ def due(db: Session, today: dt.date) -> list[Reminder]:
             *coordinators(db, today)]
 
 
-def render(reminder: Reminder, app_url: str) -> None:
+@dataclass(frozen=True)
+class Links:
+    """The addresses a reminder points to; the screens know them, the domain does not."""
+
+    home: str
+    log_hours: str
+    tasks: str
+
+
+def render(reminder: Reminder, links: Links) -> None:
     """Subject and body in the recipient's language (call inside an app context)."""
     language = reminder.user.language.value
     with force_locale(language):
         greeting = gettext("Hello, %(name)s!", name=reminder.user.name)
-        closing = gettext("Mentor service back office: %(url)s", url=app_url)
+        closing = gettext("Mentor service back office: %(url)s", url=links.home)
         if reminder.kind == "idle":
             reminder.subject = gettext("No session logged lately")
             lines = [gettext("%(case)s: last session %(date)s, %(days)s days ago.",
@@ -150,7 +159,7 @@ def render(reminder: Reminder, app_url: str) -> None:
             text = [gettext("These pairs have had no session logged for a while. If you met, "
                             "log the time; if something is in the way, tell your "
                             "coordinator."), *lines,
-                    gettext("Log hours: %(url)s", url=f"{app_url}/admin/service_entry/new/")]
+                    gettext("Log hours: %(url)s", url=links.log_hours)]
         elif reminder.kind == "deadline":
             ((month, last_day),) = reminder.lines
             reminder.subject = gettext("Log %(month)s hours by %(date)s",
@@ -158,17 +167,17 @@ def render(reminder: Reminder, app_url: str) -> None:
             text = [gettext("Please log all your sessions of %(month)s by %(date)s, so that "
                             "they can be approved and invoiced.",
                             month=f"{month:%m.%Y}", date=f"{last_day:%d.%m.%Y}"),
-                    gettext("Log hours: %(url)s", url=f"{app_url}/admin/service_entry/new/")]
+                    gettext("Log hours: %(url)s", url=links.log_hours)]
         else:
             total = sum(g.total for g in reminder.lines)
             reminder.subject = ngettext("%(num)d task waits for you",
                                         "%(num)d tasks wait for you", total)
             text = [f"- {g.title}: {g.total}" for g in reminder.lines]
-            text.append(gettext("My tasks: %(url)s", url=f"{app_url}/admin/tasks"))
+            text.append(gettext("My tasks: %(url)s", url=links.tasks))
         reminder.body = "\n\n".join([greeting, *text, closing]) + "\n"
 
 
-def send_due(db: Session, today: dt.date, *, app_url: str,
+def send_due(db: Session, today: dt.date, *, links: Links,
              make: Callable[[Reminder], EmailMessage],
              transport: Callable[[], Any]) -> Outcome:
     """Send every due reminder not sent before; commit each one as it goes.
@@ -189,7 +198,7 @@ def send_due(db: Session, today: dt.date, *, app_url: str,
         return outcome
     with transport() as connection:
         for reminder in todo:
-            render(reminder, app_url)
+            render(reminder, links)
             # Each reminder is its own transaction (committed below), so a rollback here or
             # after a refusal undoes only this claim.
             db.add(ReminderSent(user_id=reminder.user.id, kind=reminder.kind,

@@ -5,6 +5,7 @@ event, so the history survives later edits."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 from sqlalchemy.orm import Session
 
@@ -13,7 +14,7 @@ from common.clock import today
 from common.enums import ConcernCategory, ConcernEvent, Severity
 from common.errors import RuleViolation, RuleViolations
 from common.i18n import _l
-from mentoring import audit
+from mentoring import audit, rules
 from models import Pair, SafetyConcern, SafetyConcernEvent
 
 
@@ -77,3 +78,13 @@ def close(db: Session, concern: SafetyConcern, *, resolution: str, actor: Actor,
     db.flush()
     audit.record(db, actor, "concern.closed", concern,
                  changes={"closed_on": [None, str(on)]})
+
+
+# -- record rules (checked before every flush) ----------------------------------------
+@rules.checks(SafetyConcern)
+def _safety_concern(c: SafetyConcern) -> Iterator[RuleViolation]:
+    yield from rules.not_in_future(c.raised_on, "raised_on")
+    if not (c.description or "").strip():
+        yield RuleViolation(_l("Describe what happened."), "description")
+    if c.closed_on is not None and not (c.resolution or "").strip():
+        yield RuleViolation(_l("Describe the resolution."), "resolution")

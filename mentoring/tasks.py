@@ -52,7 +52,9 @@ OPEN_REFERRALS = (ReferralStatus.new, ReferralStatus.in_review)
 class Task:
     label: str
     detail: Any  # a date, a number of days, a severity: the template formats it by kind
-    link: tuple[str, dict[str, Any]]  # endpoint and its arguments
+    # The record the line is about, by its group's ``key``: a concern, a pair, a mentor or a
+    # referral (the screens turn it into a link).
+    record_id: int
     urgent: bool = False
 
 
@@ -88,45 +90,41 @@ def build(db: Session, actor: Actor, today: dt.date, limit: int | None = None) -
     if access.can(actor, Pair, access.EDIT):
         groups.append(_rows(db, "ending", _l("Pairs ending within 30 days without an evaluation"),
                             "date", _l("Planned end"), ending_without_evaluation(pairs, today),
-                            "pair.details_view", limit, today=today))
+                            limit, today=today))
         groups.append(_rows(db, "idle", _l("Pairs with no service entry for 14 days"),
-                            "date", _l("Last entry"), _idle(pairs, today), "pair.details_view",
-                            limit))
+                            "date", _l("Last entry"), _idle(pairs, today), limit))
     if access.can(actor, Supervision, access.CREATE):
         month = compliance_month(today)
         groups.append(_rows(
             db, "supervision", _l("Mentors who missed the month's supervision"), "text",
             _l("Month"), missed_supervision(access.row_filter(actor, Mentor), month).add_columns(
-                literal(f"{month:%m.%Y}")),
-            "mentor.details_view", limit))
+                literal(f"{month:%m.%Y}")), limit))
     if access.can(actor, BackgroundCheck, access.CREATE):
         groups.append(_rows(db, "checks",
                             _l("Background checks expiring within 30 days"), "date",
-                            _l("Valid until"), _expiring_checks(actor, today),
-                            "background_check.create_view", limit, arg="mentor",
+                            _l("Valid until"), _expiring_checks(actor, today), limit,
                             today=today))
     if access.can(actor, Agreement, access.CREATE):
         groups.append(_rows(db, "agreements", _l("Agreements expiring within 30 days"),
-                            "date", _l("Ends"), _expiring_agreements(actor, today),
-                            "agreement.create_view", limit, arg="mentor", today=today))
+                            "date", _l("Ends"), _expiring_agreements(actor, today), limit,
+                            today=today))
     if access.can(actor, Referral, access.EDIT) and role != Role.provider:
         groups.append(_rows(db, "referrals",
                             _l("Referrals waiting for a decision longer than the target"),
                             "date", _l("Date received"), _late_referrals(db, actor, today),
-                            "review.referral", limit, arg="referral_id"))
+                            limit))
     return groups
 
 
 def _rows(db: Session, key: str, title: Any, kind: str, detail_title: Any, query: Any,
-          endpoint: str, limit: int | None, arg: str = "id",
-          today: dt.date | None = None) -> TaskGroup:
+          limit: int | None, today: dt.date | None = None) -> TaskGroup:
     """(id, label, detail) rows and, by a window, their total in one query; a date already
     past ``today`` marks the line urgent."""
     today = today or dt.date.max
     query = query.add_columns(func.count().over())
     rows = db.execute(query.limit(limit) if limit else query).all()
     group = TaskGroup(key, title, kind, detail_title, total=int(rows[0][-1]) if rows else 0)
-    group.tasks = [Task(str(row[1]), row[2], (endpoint, {arg: row[0]}),
+    group.tasks = [Task(str(row[1]), row[2], row[0],
                         urgent=isinstance(row[2], dt.date) and row[2] < today)
                    for row in rows]
     return group
@@ -147,7 +145,7 @@ def _concerns(db: Session, actor: Actor, limit: int | None) -> TaskGroup:
                       total=len(rows))
     group.tasks = [
         Task(f"{r.case_number} · {r.raised_on:%d.%m.%Y}", r.severity.label,
-             ("safety_concern.details_view", {"id": r.id}),
+             r.id,
              urgent=r.severity in (Severity.high, Severity.critical))
         for r in rows[:limit]
     ]
@@ -159,7 +157,7 @@ def _overdue_check_ins(db: Session, pairs: Any, today: dt.date,
     overdue = [d for d in checkins.due_for_active_pairs(db, pairs) if d.overdue(today)]
     group = TaskGroup("check_ins", _l("Overdue check-ins"), "date", _l("Due"),
                       total=len(overdue))
-    group.tasks = [Task(d.case_number, d.due_on, ("check_in.create_view", {"pair": d.pair_id}))
+    group.tasks = [Task(d.case_number, d.due_on, d.pair_id)
                    for d in overdue[:limit]]
     return group
 
@@ -175,7 +173,7 @@ def _waiting_entries(db: Session, pairs: Any, limit: int | None) -> TaskGroup:
     rows = db.execute(query.limit(limit) if limit else query).all()
     group = TaskGroup("entries", _l("Service entries waiting for approval"), "count",
                       _l("Entries"), total=int(rows[0][-1]) if rows else 0)
-    group.tasks = [Task(row[1], row[2], ("service_entry.index_view", {"search": row[1]}))
+    group.tasks = [Task(row[1], row[2], row[0])
                    for row in rows]
     return group
 

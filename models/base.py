@@ -6,9 +6,10 @@ import datetime as dt
 from typing import Any
 
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import DateTime, MetaData, func
 from sqlalchemy import Enum as SAEnum
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
 
 from common.i18n import _l
 
@@ -26,7 +27,17 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-db = SQLAlchemy(model_class=Base)
+class CheckedSession(Session):
+    """The application's sessions: their flushes run the record rules (hooked in by
+    ``mentoring.rules.install`` on this class only, never on SQLAlchemy's own). Use it for a
+    session of one's own, e.g. in a thread: ``CheckedSession(db.engine)``."""
+
+
+class RequestSession(FlaskSession, CheckedSession):
+    """Flask-SQLAlchemy's session of an application context, checked like the others."""
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": RequestSession})
 
 
 def enum_column(enum_cls: Any, column: str, **kwargs: Any) -> Any:

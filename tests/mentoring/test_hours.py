@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from common.actor import Actor
 from common.clock import today
@@ -17,6 +16,7 @@ from common.enums import Activity, EntryStatus, Mode, Role
 from common.errors import RuleViolations
 from mentoring import hours
 from models import Pair, Provider, ServiceEntry, User
+from models.base import CheckedSession
 
 
 @pytest.fixture()
@@ -142,7 +142,7 @@ def test_two_concurrent_sessions_cannot_pass_the_cap_together(db: Any, pair: Pai
     pair_id = pair.id
 
     def add() -> None:
-        with Session(engine) as session:
+        with CheckedSession(engine) as session:
             try:
                 mine = session.get(Pair, pair_id)
                 barrier.wait()

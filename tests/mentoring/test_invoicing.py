@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
 
 from common.actor import Actor
 from common.enums import Activity, EntryStatus, InvoiceKind, Mode, PairStatus
 from common.errors import RuleViolation
 from mentoring import invoicing
 from models import Contract, Invoice, InvoiceSequence, Pair, ServiceEntry, User
+from models.base import CheckedSession
 
 
 @pytest.fixture()
@@ -174,7 +174,7 @@ def test_concurrent_issues_never_share_skip_or_double_bill(db: Any,
     barrier = threading.Barrier(3)
 
     def run(contract_id: int) -> None:
-        with Session(engine) as session:
+        with CheckedSession(engine) as session:
             try:
                 contract = session.get(Contract, contract_id)
                 barrier.wait()

@@ -122,3 +122,33 @@ def test_municipality_records_payment_and_nothing_else(app: Any, db: Any, demo_u
                         data={"status": "paid", "paid_on": invoice.issued_on.isoformat()})
     assert paid.status_code == 302
     assert db.session.get(type(invoice), invoice.id).status == "paid"
+
+
+def test_rules_run_once_per_save_and_only_in_the_applications_sessions(
+        app: Any, db: Any, admin_browser: Any) -> None:
+    """A generated save flushes once and the flush checks once; the hook sits on the
+    application's session class, not on SQLAlchemy's (other sessions are left alone)."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from mentoring import rules
+    from models import Locality, Municipality
+    from models.base import CheckedSession
+
+    seen: list[str] = []
+
+    def counting(locality: Locality) -> Any:
+        seen.append(locality.name)
+        return iter(())
+
+    rules.checks(Locality)(counting)
+    try:
+        municipality = db.session.scalar(select(Municipality).limit(1))
+        response = admin_browser.post("/admin/locality/new/", data={
+            "municipality": str(municipality.id), "name": "Jaunciems"})
+        assert response.status_code == 302
+        assert seen == ["Jaunciems"]
+    finally:
+        rules._CHECKERS[Locality].remove(counting)
+    assert event.contains(CheckedSession, "before_flush", rules._before_flush)
+    assert not event.contains(Session, "before_flush", rules._before_flush)
