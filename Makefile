@@ -53,8 +53,11 @@ update-catalogs: $(STAMP)
 	    --sort-by-file -o translations/messages.pot .
 	$(BIN)/pybabel update -N -i translations/messages.pot -d translations -D messages
 
+# Style and errors (ruff), types (mypy), the layers and no cycles (import-linter).
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) instance/mentoring.sqlite

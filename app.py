@@ -26,10 +26,10 @@ def select_locale() -> str:
     if not has_request_context():
         return "lv"
     if current_user and current_user.is_authenticated:
-        return current_user.language.value
+        return str(current_user.language.value)
     chosen = session.get("language")
     if chosen in languages:
-        return chosen
+        return str(chosen)
     return "lv"
 
 

@@ -61,9 +61,9 @@ class HomeView(DeclaredPermissions, AdminIndexView):
     @expose("/")
     @needs(access.SIGNED_IN)
     def index(self) -> Any:
-        board = dashboard.build(db.session, current_actor(), today())
+        board = dashboard.build(db.session(), current_actor(), today())
         return self.render("mentoring/home.html", board=board, charts=home_charts(board),
-                           task_groups=tasks.build(db.session, current_actor(), today(),
+                           task_groups=tasks.build(db.session(), current_actor(), today(),
                                                    limit=HOME_TASKS))
 
 

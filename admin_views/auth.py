@@ -105,7 +105,7 @@ def _complete_sign_in(user: User, target: str | None) -> Response:
     now = int(time.time())
     session["signed_in_at"] = now
     session["last_seen"] = now
-    audit.record(db.session, Actor.of(user, _client_ip()), "sign_in", user)
+    audit.record(db.session(), Actor.of(user, _client_ip()), "sign_in", user)
     db.session.commit()
     return redirect(safe_next(target) or url_for("admin.index"))
 
@@ -129,7 +129,7 @@ def login() -> Any:
     if form.validate_on_submit():
         email = (form.email.data or "").strip().lower()
         now = utcnow()
-        wait = signin.minutes_blocked(db.session, email, _client_ip(), now)
+        wait = signin.minutes_blocked(db.session(), email, _client_ip(), now)
         if wait:
             flash(_("Too many failed sign-in attempts. Try again in %(minutes)d min.",
                     minutes=wait), "error")
@@ -142,7 +142,7 @@ def login() -> Any:
         if not needs_code:
             # A password alone clears earlier failures only when it completes the sign-in;
             # otherwise failed codes would be forgiven by entering the password again.
-            signin.record_attempt(db.session, email, _client_ip(), ok, now)
+            signin.record_attempt(db.session(), email, _client_ip(), ok, now)
         db.session.commit()
         if not ok or user is None:
             # One message for every failure: it must not tell which e-mails exist.
@@ -168,10 +168,10 @@ def two_factor() -> Any:
     form = CodeForm()
     if form.validate_on_submit():
         now = utcnow()
-        wait = signin.minutes_blocked(db.session, user.email, _client_ip(), now)
+        wait = signin.minutes_blocked(db.session(), user.email, _client_ip(), now)
         code = form.code.data or ""
         ok = not wait and (signin.verify_totp(user, code) or signin.use_recovery_code(user, code))
-        signin.record_attempt(db.session, user.email, _client_ip(), ok, now)
+        signin.record_attempt(db.session(), user.email, _client_ip(), ok, now)
         db.session.commit()
         if ok:
             return _complete_sign_in(user, session[PENDING].get("next"))
@@ -209,7 +209,7 @@ def two_factor_setup() -> Any:
         if signin.verify_totp(user, form.code.data or "", secret=user.totp_secret):
             codes = signin.enable_totp(user, user.totp_secret)
             user.session_version += 1  # other sessions of this user end here
-            audit.record(db.session, Actor.of(user, _client_ip()), "two_factor.enabled", user)
+            audit.record(db.session(), Actor.of(user, _client_ip()), "two_factor.enabled", user)
             db.session.commit()
             target = session.get(PENDING, {}).get("next")
             if signed_in:
@@ -249,14 +249,14 @@ def account() -> Any:
             elif action == "disable" and not two_factor_required(user):
                 signin.disable_totp(user)
                 user.session_version += 1
-                audit.record(db.session, Actor.of(user, _client_ip()), "two_factor.disabled", user)
+                audit.record(db.session(), Actor.of(user, _client_ip()), "two_factor.disabled", user)
                 db.session.commit()
                 login_user(user)
                 flash(_("Two-factor sign-in is off."), "info")
                 return redirect(url_for("auth.account"))
             elif action == "new_codes":
                 codes = signin.new_recovery_codes(user)
-                audit.record(db.session, Actor.of(user, _client_ip()), "two_factor.new_codes", user)
+                audit.record(db.session(), Actor.of(user, _client_ip()), "two_factor.new_codes", user)
                 db.session.commit()
                 return render_template("mentoring/recovery_codes.html", codes=codes)
         db.session.commit()
@@ -270,7 +270,7 @@ def logout() -> Response:
     user = db.session.get(User, current_user.id)
     assert user is not None
     user.session_version += 1
-    audit.record(db.session, Actor.of(user, _client_ip()), "sign_out", user)
+    audit.record(db.session(), Actor.of(user, _client_ip()), "sign_out", user)
     db.session.commit()
     logout_user()
     session.clear()

@@ -164,7 +164,7 @@ class FormRejected(Exception):
 
 def model_labels(model: type) -> dict[str, Any]:
     """Translated labels of every column and relationship, from their ``info``."""
-    mapper = sa_inspect(model)
+    mapper: Any = sa_inspect(model)
     labels: dict[str, Any] = {}
     for prop in [*mapper.column_attrs, *mapper.relationships]:
         info = prop.info or (getattr(prop.columns[0], "info", {}) if hasattr(prop, "columns") else {})
@@ -266,7 +266,7 @@ class SecureModelView(DeclaredPermissions, ModelView):
                      *(self.column_searchable_list or ())]:
             if isinstance(name, str) and "." in name and name not in labels:
                 labels[name] = labels.get(name.split(".")[0], name)
-        labels.update(self.column_labels or {})
+        labels.update(getattr(self, "column_labels", None) or {})
         self.column_labels = labels
         super().__init__(model, db, **kwargs)
 
@@ -289,7 +289,7 @@ class SecureModelView(DeclaredPermissions, ModelView):
         return access.can(current_actor(), self.model, action)
 
     @property
-    def can_create(self) -> bool:  # type: ignore[override]
+    def can_create(self) -> bool:
         return self._can(access.CREATE)
 
     @can_create.setter
@@ -297,7 +297,7 @@ class SecureModelView(DeclaredPermissions, ModelView):
         pass
 
     @property
-    def can_edit(self) -> bool:  # type: ignore[override]
+    def can_edit(self) -> bool:
         return self._can(access.EDIT)
 
     @can_edit.setter
@@ -305,7 +305,7 @@ class SecureModelView(DeclaredPermissions, ModelView):
         pass
 
     @property
-    def can_delete(self) -> bool:  # type: ignore[override]
+    def can_delete(self) -> bool:
         return self._can(access.DELETE)
 
     @can_delete.setter
@@ -362,7 +362,7 @@ class SecureModelView(DeclaredPermissions, ModelView):
         if (has_request_context() and self.showing_archived() is False
                 and request.endpoint in (f"{self.endpoint}.index_view",
                                          f"{self.endpoint}.export")):
-            return query.filter(self.model.archived.is_(False))
+            return query.filter(sa_inspect(self.model).columns["archived"].is_(False))
         return query
 
     def get_one(self, id: Any) -> Any:
@@ -613,7 +613,7 @@ class SecureModelView(DeclaredPermissions, ModelView):
         except RuleViolation as exc:
             show_violations(exc, form)
             raise FormRejected() from exc
-        audit.record(db.session, current_actor(), "create" if is_created else "update", model,
+        audit.record(db.session(), current_actor(), "create" if is_created else "update", model,
                      changes=audit.snapshot(model) if is_created else changes)
 
     def on_model_delete(self, model: Any) -> None:
@@ -621,7 +621,7 @@ class SecureModelView(DeclaredPermissions, ModelView):
             flash(_("This record can no longer be changed or deleted."), "error")
             raise FormRejected()
         audit.record(
-            db.session, current_actor(), "delete", model, changes=audit.snapshot(model),
+            db.session(), current_actor(), "delete", model, changes=audit.snapshot(model),
         )
 
     def handle_view_exception(self, exc: Exception) -> bool:

@@ -3,6 +3,7 @@ reader's language, and each task line's link to where it is resolved."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from babel.dates import format_date
@@ -53,7 +54,7 @@ def home_charts(board: Dashboard) -> dict[str, Any]:
               programme=chart.programme),
             [(month_label(board.today.replace(month=m, day=1)), amount)
              for m, amount in enumerate(chart.cumulative, 1)],
-            lambda value: money_filter(round(value)).replace(",00", ""), line=chart.budget,
+            lambda value: money_filter(Decimal(round(value))).replace(",00", ""), line=chart.budget,
             line_label=_("Budget %(amount)s", amount=money_filter(chart.budget))))
         for chart in board.budgets or []
     ]
@@ -74,4 +75,4 @@ class TasksView(SecureView):
 
         day = today()
         return self.render("mentoring/tasks.html", today=day,
-                           task_groups=tasks.build(db.session, current_actor(), day))
+                           task_groups=tasks.build(db.session(), current_actor(), day))

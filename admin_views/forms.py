@@ -34,7 +34,7 @@ class WTFormsTranslations:
 class AdminForm(BaseForm, FlaskForm):
     """Flask-Admin's form with Flask-WTF's CSRF token and translated messages."""
 
-    class Meta(BaseForm.Meta, FlaskForm.Meta):  # type: ignore[name-defined,misc]
+    class Meta(BaseForm.Meta, FlaskForm.Meta):
         _translations = WTFormsTranslations()
 
         def get_translations(self, form: Any) -> Any:
@@ -63,7 +63,7 @@ class ModelConverter(AdminModelConverter):
 class TranslatedForm(FlaskForm):
     """A hand-written form (not generated) with WTForms' messages in the request's language."""
 
-    class Meta(FlaskForm.Meta):  # type: ignore[name-defined,misc]
+    class Meta(FlaskForm.Meta):
         def get_translations(self, form: Any) -> Any:
             return WTFormsTranslations()
 

@@ -74,7 +74,7 @@ class ServiceEntryView(SecureModelView):
             .options(joinedload(Pair.youth), joinedload(Pair.mentor), joinedload(Pair.programme))
             .order_by(Pair.id)).all()
         day = today()
-        return {"remaining": [(p, hours.remaining_minutes(db.session, p, day))
+        return {"remaining": [(p, hours.remaining_minutes(db.session(), p, day))
                               for p in open_pairs]}
 
     def details_context(self, model: ServiceEntry) -> dict[str, Any]:
@@ -85,7 +85,7 @@ class ServiceEntryView(SecureModelView):
     def action_approve(self, ids: Any) -> None:
         typed = [int(i) for i in ids if str(i).isdigit()]
         entries = self.get_query().filter(ServiceEntry.id.in_(typed)).all()
-        perform(lambda: hours.approve(db.session, entries, actor=current_actor()),
+        perform(lambda: hours.approve(db.session(), entries, actor=current_actor()),
                 done=lambda count: ngettext("%(num)d entry approved.",
                                             "%(num)d entries approved.", count))
 
@@ -95,9 +95,9 @@ class ServiceEntryView(SecureModelView):
 
         def decide(entry: ServiceEntry) -> None:
             if request.form.get("decision") == "approve":
-                hours.approve(db.session, [entry], actor=current_actor())
+                hours.approve(db.session(), [entry], actor=current_actor())
             else:
-                hours.reject(db.session, entry, actor=current_actor(),
+                hours.reject(db.session(), entry, actor=current_actor(),
                              reason=request.form.get("reason", ""))
 
         return self.act_on_posted(decide)
@@ -122,7 +122,7 @@ class HoursImportView(SecureView):
             dry_run = request.form.get("mode") != "import"
             result = perform(
                 lambda: hours_import.run(
-                    db.session, hours_import.read_rows(upload.read(), upload.filename or ""),
+                    db.session(), hours_import.read_rows(upload.read(), upload.filename or ""),
                     actor=current_actor(), dry_run=dry_run),
                 form=form, aliases={"": "file"}, keep=lambda found: bool(found.imported),
                 done=lambda found: ngettext("%(num)d entry imported.",
@@ -139,7 +139,7 @@ class TimesheetView(SecureView):
     def _sheet(self) -> tuple[list[Provider], Provider, Any]:
         providers, provider = self.chosen_provider()
         year, month = self.chosen_month(today())
-        return providers, provider, timesheets.build(db.session, provider.id, year, month)
+        return providers, provider, timesheets.build(db.session(), provider.id, year, month)
 
     @expose("/")
     @needs(access.LIST)
@@ -152,7 +152,7 @@ class TimesheetView(SecureView):
     @needs(access.SIGN_OFF)
     def sign(self) -> Any:
         _providers, provider, sheet = self._sheet()
-        perform(lambda: timesheets.sign_off(db.session, provider_id=provider.id,
+        perform(lambda: timesheets.sign_off(db.session(), provider_id=provider.id,
                                             year=sheet.year, month=sheet.month,
                                             actor=current_actor()),
                 done=_("The timesheet is signed off."))

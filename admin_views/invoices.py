@@ -45,7 +45,7 @@ class InvoiceView(SecureModelView):
     def credit_view(self) -> Any:
         invoice = self.get_one(request.form.get("id", ""))
         outcome = perform(
-            lambda: invoicing.credit_note(db.session, invoice, actor=current_actor(),
+            lambda: invoicing.credit_note(db.session(), invoice, actor=current_actor(),
                                           issued_on=today()),
             done=lambda note: _("Credit note %(number)s issued; the hours can be billed "
                                 "again.", number=note.number))
@@ -75,7 +75,7 @@ class InvoiceView(SecureModelView):
         except ValueError:
             flash(_("Enter the payment date."), "error")
             return redirect(url_for(".details_view", id=invoice.id))
-        perform(lambda: invoicing.mark_paid(db.session, invoice, paid_on=paid_on,
+        perform(lambda: invoicing.mark_paid(db.session(), invoice, paid_on=paid_on,
                                             actor=current_actor()),
                 done=_("Invoice %(number)s marked paid on %(date)s.", number=invoice.number,
                        date=date_filter(paid_on)))
@@ -174,8 +174,8 @@ class InvoicingView(SecureView):
             contracts = [c for c in contracts if c.municipality_id == municipality_id]
         blocks = []
         for contract in contracts:
-            preview = invoicing.preview(db.session, contract, year, month)
-            blocks.append((preview, invoicing.budget_use(db.session, contract, year,
+            preview = invoicing.preview(db.session(), contract, year, month)
+            blocks.append((preview, invoicing.budget_use(db.session(), contract, year,
                                                           preview.total)))
         return self.render("mentoring/invoicing.html", providers=providers, provider=provider,
                            year=year, month=month, blocks=blocks, municipalities=municipalities,
@@ -191,7 +191,7 @@ class InvoicingView(SecureView):
         if contract is None:
             abort(404)
         outcome = perform(
-            lambda: invoicing.issue_invoice(db.session, contract=contract, year=year,
+            lambda: invoicing.issue_invoice(db.session(), contract=contract, year=year,
                                             month=month, actor=current_actor(),
                                             issued_on=today(),
                                             expected=request.form.get("fingerprint", "")),
@@ -214,6 +214,6 @@ class BudgetOverviewView(SecureView):
         year = request.args.get("year", type=int) or today().year
         if not 2000 <= year <= 2100:
             year = today().year
-        lines = budgets.overview(db.session, year, access.row_filter(current_actor(), Programme),
+        lines = budgets.overview(db.session(), year, access.row_filter(current_actor(), Programme),
                                  today())
         return self.render("mentoring/budget.html", year=year, lines=lines)

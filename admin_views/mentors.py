@@ -59,7 +59,7 @@ class MentorView(SecureModelView):
             target = MentorStatus(request.form.get("to", ""))
         except ValueError:
             abort(400)
-        perform(lambda: mentors.transition(db.session, mentor, target, actor=current_actor(),
+        perform(lambda: mentors.transition(db.session(), mentor, target, actor=current_actor(),
                                            comment=request.form.get("comment", ""),
                                            reason=request.form.get("reason", "")),
                 done=_("Status changed to “%(status)s”.", status=target.label))
@@ -157,7 +157,7 @@ class CertificateView(SecureModelView):
             model.provider_id = model.mentor.provider_id
         super().on_model_change(form, model, is_created)
         if is_created and model.mentor.status == MentorStatus.in_training:
-            mentors.transition(db.session, model.mentor, MentorStatus.certified,
+            mentors.transition(db.session(), model.mentor, MentorStatus.certified,
                                actor=current_actor(), comment=model.number)
 
     @expose("/pdf/")
@@ -240,6 +240,6 @@ class SupervisionMonthView(SecureView):
     def index(self) -> Any:
         providers, provider = self.chosen_provider()
         year, month = self.chosen_month(today())
-        rows = mentors.supervision_month(db.session, provider.id, year, month)
+        rows = mentors.supervision_month(db.session(), provider.id, year, month)
         return self.render("mentoring/supervision_month.html", rows=rows, providers=providers,
                            provider=provider, month=f"{year:04d}-{month:02d}")

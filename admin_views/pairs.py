@@ -58,15 +58,15 @@ class PairView(SecureModelView):
     def details_context(self, pair: Pair) -> dict[str, Any]:
         actor = current_actor()
         steps = pairs.TRANSITIONS[PairStatus(pair.status)]
-        due = checkins.due_for_active_pairs(db.session, Pair.id == pair.id)
+        due = checkins.due_for_active_pairs(db.session(), Pair.id == pair.id)
         return {
-            "figures": pairs.monthly_figures(db.session, pair),
+            "figures": pairs.monthly_figures(db.session(), pair),
             "next_steps": [s for s in steps
                            if s not in (PairStatus.completed, PairStatus.ended_early)],
             "can_end_early": PairStatus.ended_early in steps,
-            "planned_reasons": pairs.closure_reasons(db.session, ClosureKind.planned),
-            "unplanned_reasons": pairs.closure_reasons(db.session, ClosureKind.unplanned),
-            "earlier": pairs.earlier_pairs(db.session, pair, access.row_filter(actor, Pair)),
+            "planned_reasons": pairs.closure_reasons(db.session(), ClosureKind.planned),
+            "unplanned_reasons": pairs.closure_reasons(db.session(), ClosureKind.unplanned),
+            "earlier": pairs.earlier_pairs(db.session(), pair, access.row_filter(actor, Pair)),
             "can_raise_concern": access.can(actor, SafetyConcern, access.CREATE),
             "concerns": db.session.scalars(
                 select(SafetyConcern).where(SafetyConcern.pair_id == pair.id,
@@ -99,7 +99,7 @@ class PairView(SecureModelView):
         except ValueError:
             abort(400)
         return self.act_on_posted(lambda pair: pairs.transition(
-            db.session, pair, target, actor=current_actor(),
+            db.session(), pair, target, actor=current_actor(),
             comment=request.form.get("comment", ""), closure=self._closure()))
 
     @expose("/goal/", methods=("POST",))
@@ -110,7 +110,7 @@ class PairView(SecureModelView):
         except ValueError:
             abort(400)
         return self.act_on_posted(lambda pair: pairs.add_goal(
-            db.session, pair, area=area, description=request.form.get("description", ""),
+            db.session(), pair, area=area, description=request.form.get("description", ""),
             target=request.form.get("target", ""), actor=current_actor()))
 
     @expose("/complete/", methods=("POST",))
@@ -126,7 +126,7 @@ class PairView(SecureModelView):
             return found
 
         return self.act_on_posted(lambda pair: pairs.complete(
-            db.session, pair, achievements=rated(pair),
+            db.session(), pair, achievements=rated(pair),
             summary=request.form.get("summary", ""),
             youth_feedback=request.form.get("youth_feedback", ""), actor=current_actor(),
             closure=self._closure()))
@@ -196,7 +196,7 @@ class PairingView(SecureView):
     @needs(access.CREATE)
     def index(self) -> Any:
         providers, provider = self.chosen_provider()
-        waiting = pairs.waiting_referrals(db.session, provider.id)
+        waiting = pairs.waiting_referrals(db.session(), provider.id)
         referral = None
         ranked: list[Any] = []
         form = PairingForm()
@@ -206,7 +206,7 @@ class PairingView(SecureView):
             if referral is None:
                 abort(404)
             day = form.starts_on.data or today()
-            ranked = pairs.candidates(db.session, referral, day)
+            ranked = pairs.candidates(db.session(), referral, day)
             form.mentor.choices = [(c.mentor.id, c.mentor.full_name) for c in ranked
                                    if c.eligible]
             if request.method == "GET":
@@ -214,11 +214,13 @@ class PairingView(SecureView):
                 form.planned_end_on.data = add_months(day, months)
             if request.method == "POST" and form.validate():
                 mentor = db.session.get(Mentor, form.mentor.data)
+                if mentor is None:  # the form offers only ranked, eligible mentors
+                    abort(400)
                 goals = [(GoalArea(form.goal_area.data), form.goal_description.data or "",
                           form.goal_target.data or "")]
                 outcome = perform(
                     lambda: pairs.form_pair(
-                        db.session, referral=referral, mentor=mentor,
+                        db.session(), referral=referral, mentor=mentor,
                         starts_on=form.starts_on.data, planned_end_on=form.planned_end_on.data,
                         goals=goals, actor=current_actor()),
                     form=form, done=lambda pair: _("Pair formed: %(pair)s.", pair=str(pair)))

@@ -110,7 +110,7 @@ class IntakeView(SecureView):
         found = None
         code = request.args.get("personal_code", "").strip()
         if request.method == "GET" and code and municipality is not None:
-            found = referrals.find_youth(db.session, municipality.id, code)
+            found = referrals.find_youth(db.session(), municipality.id, code)
             form.personal_code.data = code
             if found is not None:
                 for name in YOUTH_FIELDS:
@@ -121,6 +121,8 @@ class IntakeView(SecureView):
                         "fill in the details."), "info")
         if request.method == "POST" and form.validate() and municipality is not None:
             programme = db.session.get(Programme, form.programme.data)
+            if programme is None:  # the form offers only the municipality's programmes
+                abort(400)
             locality = db.session.get(Locality, form.locality.data) if form.locality.data else None
             picked = set(form.risk_factors.data or [])
             intake = referrals.Intake(
@@ -140,7 +142,7 @@ class IntakeView(SecureView):
                 risk_factors=[r for r in db.session.scalars(select(RiskFactor)) if r.id in picked],
             )
             outcome = perform(
-                lambda: referrals.register(db.session, intake, actor=current_actor()),
+                lambda: referrals.register(db.session(), intake, actor=current_actor()),
                 form=form, aliases={"youth": "personal_code"},
                 done=lambda referral: _("Referral of %(case)s registered.",
                                         case=referral.youth.case_number))
@@ -184,7 +186,7 @@ class ReviewView(SecureView):
                      joinedload(Referral.municipality))
             .order_by(Referral.received_on, Referral.id)
         ).all()
-        figures = referrals.waiting_figures(db.session, access.row_filter(current_actor(), Referral))
+        figures = referrals.waiting_figures(db.session(), access.row_filter(current_actor(), Referral))
         return self.render("mentoring/review_queue.html", rows=rows, figures=figures,
                            waiting=referrals.waiting_days, today=today())
 
@@ -198,7 +200,7 @@ class ReviewView(SecureView):
         form = DecisionForm()
         day = form.decided_on.data or today()
         offered = referrals.offered_providers(
-            db.session, referral.municipality_id, referral.programme_id, day)
+            db.session(), referral.municipality_id, referral.programme_id, day)
         form.provider.choices = [(None, "—")] + [(p.id, p.name) for p in offered]
         return form
 
@@ -222,7 +224,7 @@ class ReviewView(SecureView):
                 chosen_by = ChosenBy(form.chosen_by.data) if form.chosen_by.data else None
                 outcome = perform(
                     lambda: referrals.transition(
-                        db.session, referral, target, actor=current_actor(),
+                        db.session(), referral, target, actor=current_actor(),
                         comment=form.comment.data or "", on=form.decided_on.data,
                         provider=provider, chosen_by=chosen_by, reason=form.reason.data or "",
                     ), form=form, aliases={"youth": "personal_code"},

@@ -9,6 +9,7 @@ from typing import Any
 import tablib
 from flask import abort, request
 from flask_admin import expose
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 
 from admin_views.base import SecureView, current_actor, download, needs
@@ -41,7 +42,7 @@ class ReportView(SecureView):
 
     def _choices(self, model: type) -> list[Any]:
         return list(db.session.scalars(select(model).where(
-            access.row_filter(current_actor(), model)).order_by(model.name)))
+            access.row_filter(current_actor(), model)).order_by(sa_inspect(model).columns["name"])))
 
     def _filters(self) -> reports.Filters:
         start = _date("start", today().replace(month=1, day=1))
@@ -63,7 +64,7 @@ class ReportView(SecureView):
         if report is None:
             abort(404)
         filters = self._filters()
-        table = report.build(db.session, current_actor(), filters)
+        table = report.build(db.session(), current_actor(), filters)
         export = request.args.get("export")
         if export in EXPORTS:
             data = tablib.Dataset(headers=table.headers, title=str(report.title)[:31])

@@ -38,9 +38,9 @@ class SafetyConcernView(SecureModelView):
     def on_model_change(self, form: Any, model: SafetyConcern, is_created: bool) -> None:
         super().on_model_change(form, model, is_created)
         if is_created:
-            safety.raised(db.session, model, actor=current_actor())
+            safety.raised(db.session(), model, actor=current_actor())
         else:
-            safety.updated(db.session, model, actor=current_actor())
+            safety.updated(db.session(), model, actor=current_actor())
 
     def details_context(self, model: SafetyConcern) -> dict[str, Any]:
         return {"can_close": model.is_open and self.allowed("close_view")}
@@ -49,5 +49,5 @@ class SafetyConcernView(SecureModelView):
     @needs(access.EDIT)
     def close_view(self) -> Any:
         return self.act_on_posted(lambda concern: safety.close(
-            db.session, concern, resolution=request.form.get("resolution", ""),
+            db.session(), concern, resolution=request.form.get("resolution", ""),
             actor=current_actor()), _("The concern is closed."))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, g, render_template, request
@@ -41,7 +42,7 @@ def _headers(response: Any) -> Any:
     return response
 
 
-ERRORS = {
+ERRORS: dict[int, tuple[Callable[[], str], Callable[[], str]]] = {
     400: (lambda: _("Bad request"), lambda: _("The request could not be understood.")),
     403: (lambda: _("Access denied"), lambda: _("You do not have permission to do this.")),
     404: (lambda: _("Not found"), lambda: _("This page or record does not exist.")),

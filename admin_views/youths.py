@@ -114,7 +114,7 @@ class ConsentView(SecureModelView):
             except ValueError:
                 raise RuleViolation(_l("Enter the date of the withdrawal."),
                                     "withdrawn_on") from None
-            consents.withdraw(db.session, consent, on=on, actor=current_actor(),
+            consents.withdraw(db.session(), consent, on=on, actor=current_actor(),
                               note=request.form.get("note", ""))
 
         return self.act_on_posted(withdraw, _("The withdrawal is recorded."))

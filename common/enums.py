@@ -16,7 +16,7 @@ class LabeledEnum(str, enum.Enum):  # noqa: UP042 - StrEnum would stringify to t
 
     label: Any
 
-    def __new__(cls, value: str, label: Any) -> LabeledEnum:
+    def __new__(cls, value: str, label: Any = None) -> LabeledEnum:
         obj = str.__new__(cls, value)
         obj._value_ = value
         obj.label = label

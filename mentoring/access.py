@@ -7,6 +7,7 @@ rows (list, count, get by id, drop-downs, lookups, export, bulk actions all star
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
@@ -220,7 +221,7 @@ def row_filter(actor: Actor | None, model: type) -> ColumnElement[bool]:
     return false()
 
 
-_MUNICIPALITY_SCOPES: dict[type, Any] = {
+_MUNICIPALITY_SCOPES: dict[type, Callable[[Any], ColumnElement[bool]]] = {
     Municipality: lambda m: Municipality.id == m,
     Locality: lambda m: Locality.municipality_id == m,
     Programme: lambda m: Programme.municipality_id == m,
@@ -249,7 +250,7 @@ _MUNICIPALITY_SCOPES: dict[type, Any] = {
     ),
 }
 
-_PROVIDER_SCOPES: dict[type, Any] = {
+_PROVIDER_SCOPES: dict[type, Callable[[Any], ColumnElement[bool]]] = {
     Municipality: lambda p: Municipality.id.in_(_contracted_municipalities(p)),
     Locality: lambda p: Locality.municipality_id.in_(_contracted_municipalities(p)),
     Programme: lambda p: or_(
@@ -290,7 +291,7 @@ _PROVIDER_SCOPES: dict[type, Any] = {
     TimesheetSignoff: lambda p: TimesheetSignoff.provider_id == p,
 }
 
-_MENTOR_SCOPES: dict[type, Any] = {
+_MENTOR_SCOPES: dict[type, Callable[[Any], ColumnElement[bool]]] = {
     Pair: lambda u: Pair.mentor_id == u.mentor_id,
     Goal: lambda u: Goal.pair_id.in_(_mentor_pairs(u.mentor_id)),
     ServiceEntry: lambda u: ServiceEntry.pair_id.in_(_mentor_pairs(u.mentor_id)),

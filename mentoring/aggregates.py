@@ -3,6 +3,7 @@ PostgreSQL alike: days between dates, full years of age, and the median."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Integer, cast, func, select
@@ -35,3 +36,8 @@ def median(db: Session, values: Any) -> float | None:
     result = db.scalar(select(func.avg(ranked.c.v)).where(
         ranked.c.rn.between((ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2)))
     return None if result is None else round(float(result), 1)
+
+
+def as_dict(rows: Iterable[Any]) -> dict[Any, Any]:
+    """``{first: second}`` of (key, value) result rows, e.g. counts grouped by a column."""
+    return {row[0]: row[1] for row in rows}

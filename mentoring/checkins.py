@@ -15,6 +15,7 @@ from common.errors import RuleViolation
 from common.i18n import _l
 from common.months import add_months
 from mentoring import rules
+from mentoring.aggregates import as_dict
 from models import CheckIn, Pair, Programme, Youth
 
 
@@ -54,7 +55,7 @@ class Due:
 
 def due_for_active_pairs(db: Session, scope: Any) -> list[Due]:
     """The next check-in of every active pair in ``scope``, earliest first; two queries."""
-    held = dict(db.execute(select(CheckIn.pair_id, func.count()).join(Pair)
+    held = as_dict(db.execute(select(CheckIn.pair_id, func.count()).join(Pair)
                            .where(scope, Pair.status == PairStatus.active)
                            .group_by(CheckIn.pair_id)).all())
     found = []

@@ -46,12 +46,12 @@ def register_cli(app: Flask, reminder_links: Callable[[str], reminders.Links]) -
         twice)."""
         day = on.date() if on else today()
         if dry_run:
-            for reminder in reminders.due(db.session, day):
+            for reminder in reminders.due(db.session(), day):
                 click.echo(f"{reminder.kind:<9} {reminder.user.email}")
             return
         smtp = mail.Smtp.from_config(app.config)
         outcome = reminders.send_due(
-            db.session, day, links=reminder_links(app.config["APP_URL"].rstrip("/")),
+            db.session(), day, links=reminder_links(app.config["APP_URL"].rstrip("/")),
             make=lambda r: smtp.message(r.user.email, r.user.name, r.subject, r.body,
                                         r.user.language.value),
             transport=smtp.connect)
@@ -71,7 +71,7 @@ def register_cli(app: Flask, reminder_links: Callable[[str], reminders.Links]) -
     def retention_command(apply_: bool, dry_run: bool) -> None:
         """List, or with --apply anonymise, youths kept longer than their programme allows."""
         day = today()
-        found = retention.due(db.session, day)
+        found = retention.due(db.session(), day)
         for c in found:
             state = "unpaid invoice: refused" if c.unpaid_invoice else (
                 "anonymise" if apply_ and not dry_run else "due")
@@ -80,7 +80,7 @@ def register_cli(app: Flask, reminder_links: Callable[[str], reminders.Links]) -
         if not apply_ or dry_run:
             click.echo(f"{len(found)} due; nothing changed (use --apply to anonymise).")
             return
-        done, refused = retention.apply(db.session, actor=Actor.system(), today=day)
+        done, refused = retention.apply(db.session(), actor=Actor.system(), today=day)
         db.session.commit()
         click.echo(f"{len(done)} anonymised, {len(refused)} refused (unpaid invoice).")
 
@@ -115,12 +115,12 @@ def register_cli(app: Flask, reminder_links: Callable[[str], reminders.Links]) -
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database has data.")
     def demo_command(if_empty: bool) -> None:
         """Load the demo data set into an empty, migrated database."""
-        if not demo.is_empty(db.session):
+        if not demo.is_empty(db.session()):
             if if_empty:
                 click.echo("Database already has data; demo not loaded.")
                 return
             raise click.ClickException("The database is not empty; demo data go into an empty one.")
-        users = demo.load(db.session)
+        users = demo.load(db.session())
         db.session.commit()
         _print_users(users)
 

@@ -26,7 +26,7 @@ from common.enums import (
 )
 from common.months import month_bounds
 from mentoring import access
-from mentoring.aggregates import days_between, median
+from mentoring.aggregates import as_dict, days_between, median
 from models import (
     Budget,
     Contract,
@@ -119,7 +119,7 @@ def build(db: Session, actor: Actor, today: dt.date) -> Dashboard:
         board.budgets = _budgets(db, actor, today)
     if access.can(actor, Mentor, access.CREATE):  # those who recruit see the pipeline
         mentors = access.row_filter(actor, Mentor)
-        counts = dict(db.execute(select(Mentor.status, func.count()).where(mentors)
+        counts = as_dict(db.execute(select(Mentor.status, func.count()).where(mentors)
                                  .group_by(Mentor.status)).all())
         board.pipeline = {status: int(counts.get(status, 0)) for status in PIPELINE}
     return board
@@ -127,7 +127,7 @@ def build(db: Session, actor: Actor, today: dt.date) -> Dashboard:
 
 def _referrals(db: Session, actor: Actor, board: Dashboard) -> None:
     scope = access.row_filter(actor, Referral)
-    counts = dict(db.execute(select(Referral.status, func.count()).where(scope)
+    counts = as_dict(db.execute(select(Referral.status, func.count()).where(scope)
                              .group_by(Referral.status)).all())
     board.referrals_by_status = {status: int(counts.get(status, 0)) for status in ReferralStatus}
     board.oldest_waiting = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -109,6 +109,8 @@ SCHOOLS_LIEPAJA = ["Liepājas Valsts 1. ģimnāzija", "Liepājas 5. vidusskola",
 SCHOOLS_OGRE = ["Ogres 1. vidusskola", "Ogres Valsts ģimnāzija", "Ķeipenes pamatskola",
                 "Suntažu vidusskola", "Taurupes pamatskola"]
 
+T = TypeVar("T")
+
 
 def legal_number(prefix: str) -> str:
     """A valid 11-digit legal-entity number beginning with ``prefix`` (checksum chosen)."""
@@ -151,7 +153,7 @@ class _Demo:
         self.course_sessions: dict[int, list[TrainingSession]] = {}
         self.users: list[User] = []
 
-    def add(self, obj: Any) -> Any:
+    def add(self, obj: T) -> T:
         self.db.add(obj)
         return obj
 

@@ -18,4 +18,4 @@ td, th { border-bottom: 1px solid #bbb; padding: 2mm; text-align: left; vertical
 
 def pdf_from_html(html: str, base_url: str | None = None) -> bytes:
     """Render a complete HTML document to PDF bytes."""
-    return HTML(string=html, base_url=base_url).write_pdf()
+    return bytes(HTML(string=html, base_url=base_url).write_pdf())

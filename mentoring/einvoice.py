@@ -213,4 +213,4 @@ def ubl_xml(invoice: Any) -> bytes:
         price = b.add(node, "cac:Price")
         b.add(price, "cbc:PriceAmount", _amount(line.rate), currencyID=CURRENCY)
         b.add(price, "cbc:BaseQuantity", "1", unitCode=HOUR)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))

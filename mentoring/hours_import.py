@@ -52,7 +52,7 @@ class Result:
         return not self.errors
 
 
-def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
+def read_rows(data: bytes, filename: str) -> list[dict[str, Any]]:
     """Rows as dicts keyed by canonical column names; raises RuleViolation on a bad file."""
     kind = "xlsx" if filename.lower().endswith(".xlsx") else "csv"
     try:

@@ -29,4 +29,4 @@ def lines_csv(invoice: Any) -> str:
         data.append([invoice.number or "", issued, period, invoice.contract.number, number,
                      line.description, line.minutes, format_minutes(line.minutes),
                      f"{line.rate:.2f}", f"{line.vat_rate:.2f}", f"{line.amount:.2f}"])
-    return data.export("csv")
+    return str(data.export("csv"))

@@ -8,9 +8,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import CursorResult, and_, func, insert, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -243,9 +243,10 @@ def issue_invoice(
     db.flush()
     _add_lines(db, invoice, lines)
     # One statement for all the locked entries; the rules they passed when approved hold.
-    marked = db.execute(update(ServiceEntry).where(billable(contract, year, month))
-                        .values(invoice_id=invoice.id, status=EntryStatus.invoiced)
-                        .execution_options(synchronize_session="fetch")).rowcount
+    marked = cast(CursorResult[Any], db.execute(
+        update(ServiceEntry).where(billable(contract, year, month))
+        .values(invoice_id=invoice.id, status=EntryStatus.invoiced)
+        .execution_options(synchronize_session="fetch"))).rowcount
     if marked != len(entries):
         raise RuleViolation(_l("The hours to bill changed since the preview: check them again."))
     audit.record(db, actor, "invoice.issued", invoice, changes={"number": invoice.number})

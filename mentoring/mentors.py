@@ -24,6 +24,7 @@ from common.errors import RuleViolation, RuleViolations
 from common.i18n import _l
 from common.months import month_bounds
 from mentoring import audit, rules
+from mentoring.aggregates import as_dict
 from models import (
     Agreement,
     BackgroundCheck,
@@ -213,7 +214,7 @@ def supervision_month(db: Session, provider_id: int, year: int,
     """Active mentors of a provider with the supervisions they attended that month, against
     their programme's monthly minimum (one query for the counts)."""
     first, after = month_bounds(dt.date(year, month, 1))
-    counts = dict(db.execute(
+    counts = as_dict(db.execute(
         select(supervision_attendee.c.mentor_id, func.count())
         .join(Supervision, Supervision.id == supervision_attendee.c.supervision_id)
         .where(Supervision.provider_id == provider_id, Supervision.held_on >= first,

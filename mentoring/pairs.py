@@ -23,6 +23,7 @@ from common.errors import RuleViolation, RuleViolations
 from common.i18n import _l, _ln
 from common.months import add_months
 from mentoring import audit, pairing, rules
+from mentoring.aggregates import as_dict
 from models import (
     ClosureReason,
     Contract,
@@ -146,7 +147,7 @@ def length_problems(programme: Any, starts_on: dt.date | None,
 
 
 def active_pair_counts(db: Session, mentor_ids: list[int]) -> dict[int, int]:
-    return dict(db.execute(
+    return as_dict(db.execute(
         select(Pair.mentor_id, func.count()).where(
             Pair.mentor_id.in_(mentor_ids), Pair.status.in_(OPEN))
         .group_by(Pair.mentor_id)

@@ -68,7 +68,8 @@ def _mentor_users(db: Session) -> dict[int, User]:
     """Active mentor accounts with an address, by mentor id."""
     return {u.mentor_id: u for u in db.scalars(
         select(User).where(User.role == Role.mentor, User.active.is_(True),
-                           User.mentor_id.is_not(None), User.email != ""))}
+                           User.mentor_id.is_not(None), User.email != ""))
+        if u.mentor_id is not None}
 
 
 def idle(db: Session, today: dt.date, mentors: dict[int, User]) -> list[Reminder]:

@@ -29,7 +29,7 @@ from common.enums import (
 )
 from common.i18n import _, _l
 from mentoring import access
-from mentoring.aggregates import age_years
+from mentoring.aggregates import age_years, as_dict
 from models import (
     Certificate,
     EntryMonth,
@@ -98,13 +98,13 @@ def youths_served(db: Session, actor: Actor, f: Filters) -> Table:
     youths = select(func.count(distinct(Youth.id))).where(Youth.id.in_(served))
     table = Table(headers=[_("Breakdown"), _("Group"), _("Youths")],
                   kinds=["text", "text", "count"])
-    by_band = dict(db.execute(select(band, func.count(distinct(Youth.id)))
+    by_band = as_dict(db.execute(select(band, func.count(distinct(Youth.id)))
                               .where(Youth.id.in_(served)).group_by(band)).all())
     for low, high in AGE_BANDS:
         table.rows.append([_("Age"), f"{low}–{high}", int(by_band.get(f"{low}–{high}", 0))])
     if by_band.get("other"):
         table.rows.append([_("Age"), _("other"), int(by_band["other"])])
-    by_gender = dict(db.execute(select(Youth.gender, func.count()).where(Youth.id.in_(served))
+    by_gender = as_dict(db.execute(select(Youth.gender, func.count()).where(Youth.id.in_(served))
                                 .group_by(Youth.gender)).all())
     table.rows += [[_("Gender"), g.label, int(by_gender[g])] for g in Gender if by_gender.get(g)]
     by_place = db.execute(
@@ -112,7 +112,7 @@ def youths_served(db: Session, actor: Actor, f: Filters) -> Table:
         .select_from(Youth).outerjoin(Locality, Locality.id == Youth.locality_id)
         .where(Youth.id.in_(served)).group_by(Locality.name).order_by(Locality.name)).all()
     table.rows += [[_("Locality"), name or _("not specified"), int(n)] for name, n in by_place]
-    by_source = dict(db.execute(
+    by_source = as_dict(db.execute(
         select(Referral.source, func.count(distinct(Referral.youth_id)))
         .where(Referral.youth_id.in_(served), Referral.status == ReferralStatus.accepted)
         .group_by(Referral.source)).all())
@@ -192,22 +192,22 @@ def mentors(db: Session, actor: Actor, f: Filters) -> Table:
     scope = and_(access.row_filter(actor, Mentor),
                  Mentor.provider_id == f.provider_id if f.provider_id else true(),
                  Mentor.programme_id == f.programme_id if f.programme_id else true())
-    trained = dict(db.execute(
+    trained = as_dict(db.execute(
         select(Mentor.provider_id, func.count(distinct(Mentor.id)))
         .join(session_attendee, session_attendee.c.mentor_id == Mentor.id)
         .join(TrainingSession, TrainingSession.id == session_attendee.c.session_id)
         .where(scope, TrainingSession.held_on >= f.start, TrainingSession.held_on <= f.end)
         .group_by(Mentor.provider_id)).all())
-    certified = dict(db.execute(
+    certified = as_dict(db.execute(
         select(Mentor.provider_id, func.count(distinct(Mentor.id)))
         .join(Certificate, Certificate.mentor_id == Mentor.id)
         .where(scope, Certificate.issued_on >= f.start, Certificate.issued_on <= f.end)
         .group_by(Mentor.provider_id)).all())
-    active = dict(db.execute(
+    active = as_dict(db.execute(
         select(Mentor.provider_id, func.count(distinct(Mentor.id)))
         .join(Pair, Pair.mentor_id == Mentor.id).join(Youth, Youth.id == Pair.youth_id)
         .where(scope, _served_pairs(actor, f)).group_by(Mentor.provider_id)).all())
-    names = dict(db.execute(select(Provider.id, Provider.name).where(
+    names = as_dict(db.execute(select(Provider.id, Provider.name).where(
         Provider.id.in_(set(trained) | set(certified) | set(active)))).all())
     table = Table(headers=[_("Provider"), _("Trained"), _("Certified"), _("Mentoring")],
                   kinds=["text", "count", "count", "count"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import Any
 
 import pyotp
 from sqlalchemy import delete, func, select
@@ -24,7 +25,7 @@ RECOVERY_CODES = 10
 ISSUER = "Mentoru pakalpojums"
 
 
-def _failures_since(db: Session, column: object, value: str, since: dt.datetime) -> list[dt.datetime]:
+def _failures_since(db: Session, column: Any, value: str, since: dt.datetime) -> list[dt.datetime]:
     return list(db.scalars(
         select(SignInAttempt.at)
         .where(column == value, SignInAttempt.success.is_(False), SignInAttempt.at >= since)

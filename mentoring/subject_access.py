@@ -13,7 +13,7 @@ import datetime as dt
 import enum
 import json
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, select, tuple_
 from sqlalchemy.orm import Session
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from common.actor import Actor
 from mentoring import audit
 from models import AuditLog, Mentor, Youth, db
+from models.base import Base
 
 SECRET_COLUMNS = {"password_hash", "totp_secret", "totp_last_step", "recovery_codes"}
 # The audit log is searched by record, below; a user account's own row is exported, but not
@@ -51,7 +52,7 @@ def _rows(db_session: Session, table: Table, where: Any) -> list[dict[str, Any]]
 def collect(db_session: Session, person: Youth | Mentor) -> dict[str, Any]:
     """Every row about ``person``, by table, and the audit entries about them."""
     tables = {t.name: t for t in db.metadata.sorted_tables}
-    start = person.__table__.name
+    start = type(person).__tablename__
     found: dict[str, list[dict[str, Any]]] = {
         start: _rows(db_session, tables[start], tables[start].c.id == person.id)}
     keys: dict[str, set[Any]] = {start: {person.id}}
@@ -87,12 +88,12 @@ def collect(db_session: Session, person: Youth | Mentor) -> dict[str, Any]:
 
 def _audit_entries(db_session: Session, keys: dict[str, set[Any]]) -> list[dict[str, Any]]:
     """Audit rows about any collected record, and those by the person's user accounts."""
-    model_of = {mapper.local_table.name: mapper.class_.__name__
-                for mapper in db.Model.registry.mappers}
+    model_of = {mapper.class_.__tablename__: mapper.class_.__name__
+                for mapper in Base.registry.mappers}
     about = [(model_of[name], str(key)) for name, ids in keys.items() if name in model_of
              for key in ids]
     rows: list[dict[str, Any]] = []
-    table = AuditLog.__table__
+    table = cast(Table, AuditLog.__table__)
     for chunk in range(0, len(about), 500):
         part = about[chunk:chunk + 500]
         rows += _rows(db_session, table, tuple_(table.c.model, table.c.record_id).in_(part))

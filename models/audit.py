@@ -9,11 +9,11 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.i18n import _l
-from models.base import db, label, utcnow
+from models.base import Model, label, utcnow
 from models.user import User
 
 
-class AuditLog(db.Model):
+class AuditLog(Model):
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_log_record", "model", "record_id"),)
 

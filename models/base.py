@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as FlaskSession
@@ -38,6 +38,13 @@ class RequestSession(FlaskSession, CheckedSession):
 
 
 db = SQLAlchemy(model_class=Base, session_options={"class_": RequestSession})
+
+# Every model's base class: Flask-SQLAlchemy's ``db.Model`` (which binds it to the app),
+# seen by the type checker as the declarative base it is built on.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 
 
 def enum_column(enum_cls: Any, column: str, **kwargs: Any) -> Any:
@@ -77,7 +84,8 @@ class Versioned:
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
-        return {"version_id_col": cls.__table__.c.version}
+        table = cls.__table__  # type: ignore[attr-defined]  # set on the mapped subclass
+        return {"version_id_col": table.c.version}
 
 
 def label(text: Any, **extra: Any) -> dict[str, Any]:

@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Text, and_, func, or_, select
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    DateTime,
+    ForeignKey,
+    Text,
+    and_,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Mapped, aliased, column_property, mapped_column, relationship
 
 from common.enums import CONSENT_REQUIRED, ConsentGiver, ConsentMethod, ConsentPurpose
 from common.i18n import _l
-from models.base import db, enum_column, label, utcnow
+from models.base import Model, enum_column, label, utcnow
 from models.user import User
 from models.youth import Youth
 
 
-class Consent(db.Model):
+class Consent(Model):
     __tablename__ = "consent"
     __table_args__ = (
         CheckConstraint("withdrawn_on IS NULL OR withdrawn_on >= given_on",
@@ -60,7 +71,7 @@ Youth.consents = relationship(Consent, back_populates="youth", order_by=Consent.
                               info=label(_l("Consents")))
 
 
-def withdrawal_in_force(youth_id: object, day: object) -> object:
+def withdrawal_in_force(youth_id: Any, day: Any) -> ColumnElement[bool]:
     """SQL: a consent the service needs was withdrawn before ``day`` and not given again
     by ``day``. Both arguments are column expressions or values."""
     again = aliased(Consent)
@@ -82,7 +93,7 @@ def withdrawal_in_force(youth_id: object, day: object) -> object:
 _renewed = aliased(Consent)
 
 # The withdrawal that stands today: the latest one of a needed consent not given again since.
-Youth.consent_withdrawn_on = column_property(
+Youth.consent_withdrawn_on = column_property(  # type: ignore[assignment]  # declared on Youth
     select(func.max(Consent.withdrawn_on))
     .where(Consent.youth_id == Youth.id, Consent.purpose.in_(CONSENT_REQUIRED),
            Consent.withdrawn_on.is_not(None),

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from common.enums import EntryStatus
 from common.i18n import _l
-from models.base import db, enum_column, label
+from models.base import Model, db, enum_column, label
 
 
-class EntryMonth(db.Model):
+class EntryMonth(Model):
     __tablename__ = "entry_month"
 
     pair_id: Mapped[int] = mapped_column(
@@ -93,4 +93,5 @@ def triggers(dialect: str) -> list[str]:
 # Databases built from the models (tests, the benchmark) get the triggers after every table.
 for _dialect in ("sqlite", "postgresql"):
     for _statement in triggers(_dialect):
-        event.listen(db.metadata, "after_create", DDL(_statement).execute_if(dialect=_dialect))
+        ddl = DDL(_statement)  # type: ignore[no-untyped-call]  # untyped in SQLAlchemy
+        event.listen(db.metadata, "after_create", ddl.execute_if(dialect=_dialect))

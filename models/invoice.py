@@ -10,12 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.enums import InvoiceKind, InvoiceStatus
 from common.i18n import _l
-from models.base import CreatedAt, db, enum_column, label
+from models.base import CreatedAt, Model, enum_column, label
 from models.organisation import Contract, Municipality, Provider
 from models.pair import Pair
 
 
-class Invoice(CreatedAt, db.Model):
+class Invoice(CreatedAt, Model):
     __tablename__ = "invoice"
     __table_args__ = (
         UniqueConstraint("provider_id", "number"),
@@ -79,7 +79,7 @@ class Invoice(CreatedAt, db.Model):
         return self.number or f"#{self.id} ({self.status.label})"
 
 
-class InvoiceLine(db.Model):
+class InvoiceLine(Model):
     """One pair's hours on an invoice; the youth appears only by case number and initials."""
 
     __tablename__ = "invoice_line"
@@ -107,7 +107,7 @@ class InvoiceLine(db.Model):
         return self.description
 
 
-class InvoiceSequence(db.Model):
+class InvoiceSequence(Model):
     """The last number used per provider and year; locked row by row when issuing."""
 
     __tablename__ = "invoice_sequence"

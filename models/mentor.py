@@ -19,12 +19,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.enums import CheckResult, Decision, Education, Gender, InterviewMode, MentorStatus
 from common.i18n import _l
-from models.base import CreatedAt, Versioned, db, enum_column, label, utcnow
+from models.base import CreatedAt, Model, Versioned, enum_column, label, utcnow
 from models.organisation import Locality, Programme, Provider
 from models.user import User
 
 
-class Mentor(Versioned, CreatedAt, db.Model):
+class Mentor(Versioned, CreatedAt, Model):
     __tablename__ = "mentor"
     __table_args__ = (
         CheckConstraint("experience_years >= 0 AND experience_years <= 80", name="experience"),
@@ -102,7 +102,7 @@ class Mentor(Versioned, CreatedAt, db.Model):
         return self.full_name
 
 
-class Interview(db.Model):
+class Interview(Model):
     """Round two of selection."""
 
     __tablename__ = "interview"
@@ -127,7 +127,7 @@ class Interview(db.Model):
         return f"{self.mentor} {self.held_on:%d.%m.%Y}"
 
 
-class MentorStatusChange(db.Model):
+class MentorStatusChange(Model):
     __tablename__ = "mentor_status_change"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -155,7 +155,7 @@ class MentorStatusChange(db.Model):
         return f"{self.from_status} → {self.to_status}"
 
 
-class TrainingTopic(db.Model):
+class TrainingTopic(Model):
     """A managed list of the mentoring topics a course may cover."""
 
     __tablename__ = "training_topic"
@@ -169,7 +169,7 @@ class TrainingTopic(db.Model):
 
 course_topic = Table(
     "course_topic",
-    db.Model.metadata,
+    Model.metadata,
     Column("course_id", ForeignKey("training_course.id", ondelete="CASCADE"), primary_key=True),
     Column(
         "topic_id", ForeignKey("training_topic.id", ondelete="RESTRICT"), primary_key=True,
@@ -178,7 +178,7 @@ course_topic = Table(
 )
 
 
-class TrainingCourse(db.Model):
+class TrainingCourse(Model):
     __tablename__ = "training_course"
     __table_args__ = (
         CheckConstraint("ends_on >= starts_on", name="dates"),
@@ -211,7 +211,7 @@ class TrainingCourse(db.Model):
 
 session_attendee = Table(
     "session_attendee",
-    db.Model.metadata,
+    Model.metadata,
     Column("session_id", ForeignKey("training_session.id", ondelete="CASCADE"),
            primary_key=True),
     Column("mentor_id", ForeignKey("mentor.id", ondelete="RESTRICT"), primary_key=True,
@@ -219,7 +219,7 @@ session_attendee = Table(
 )
 
 
-class TrainingSession(db.Model):
+class TrainingSession(Model):
     """One session of a course, with the mentors who attended it."""
 
     __tablename__ = "training_session"
@@ -246,7 +246,7 @@ class TrainingSession(db.Model):
         return f"{self.course.title} {self.held_on:%d.%m.%Y}"
 
 
-class Certificate(db.Model):
+class Certificate(Model):
     __tablename__ = "certificate"
     __table_args__ = (UniqueConstraint("provider_id", "number"),)
 
@@ -272,7 +272,7 @@ class Certificate(db.Model):
         return self.number
 
 
-class Agreement(db.Model):
+class Agreement(Model):
     """The cooperation agreement (vienošanās par sadarbību), two years preferred."""
 
     __tablename__ = "agreement"
@@ -301,7 +301,7 @@ class Agreement(db.Model):
         return f"{self.mentor} {self.starts_on:%d.%m.%Y}–{self.ends_on:%d.%m.%Y}"
 
 
-class BackgroundCheck(db.Model):
+class BackgroundCheck(Model):
     """A statement from the Punishment Register (Sodu reģistrs), required to work with children."""
 
     __tablename__ = "background_check"
@@ -330,7 +330,7 @@ class BackgroundCheck(db.Model):
 
 supervision_attendee = Table(
     "supervision_attendee",
-    db.Model.metadata,
+    Model.metadata,
     Column(
         "supervision_id", ForeignKey("supervision.id", ondelete="CASCADE"), primary_key=True
     ),
@@ -338,7 +338,7 @@ supervision_attendee = Table(
 )
 
 
-class Supervision(db.Model):
+class Supervision(Model):
     __tablename__ = "supervision"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,13 +10,13 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.i18n import _l
-from models.base import CreatedAt, db, label
+from models.base import CreatedAt, Model, label
 
 if TYPE_CHECKING:
     from models.youth import Youth
 
 
-class Municipality(CreatedAt, db.Model):
+class Municipality(CreatedAt, Model):
     __tablename__ = "municipality"
     __table_args__ = (CheckConstraint("length(reg_number) = 11", name="reg_number_11"),)
 
@@ -42,7 +42,7 @@ class Municipality(CreatedAt, db.Model):
         return self.name
 
 
-class Locality(db.Model):
+class Locality(Model):
     """A town or parish; remote ones give mentors living there priority."""
 
     __tablename__ = "locality"
@@ -64,7 +64,7 @@ class Locality(db.Model):
         return self.name
 
 
-class Provider(CreatedAt, db.Model):
+class Provider(CreatedAt, Model):
     """A provider organisation chosen by procurement (pakalpojuma sniedzējs)."""
 
     __tablename__ = "provider"
@@ -95,7 +95,7 @@ class Provider(CreatedAt, db.Model):
         return self.name
 
 
-class Programme(db.Model):
+class Programme(Model):
     """The rules one mentor service runs under; no rule parameter lives in code."""
 
     __tablename__ = "programme"
@@ -197,7 +197,7 @@ class Programme(db.Model):
         return self.name
 
 
-class Budget(db.Model):
+class Budget(Model):
     """A municipality's annual budget line for one programme."""
 
     __tablename__ = "budget"
@@ -227,7 +227,7 @@ class Budget(db.Model):
         return f"{self.programme} {self.year}"
 
 
-class Contract(CreatedAt, db.Model):
+class Contract(CreatedAt, Model):
     """A service contract municipality × provider × programme, from a procurement."""
 
     __tablename__ = "contract"

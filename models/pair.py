@@ -27,7 +27,7 @@ from common.enums import (
     SupportKind,
 )
 from common.i18n import _l
-from models.base import CreatedAt, Versioned, db, enum_column, label, utcnow
+from models.base import CreatedAt, Model, Versioned, enum_column, label, utcnow
 from models.mentor import Mentor
 from models.organisation import Contract, Programme, Provider
 from models.referral import Referral
@@ -35,7 +35,7 @@ from models.user import User
 from models.youth import Youth
 
 
-class ClosureReason(db.Model):
+class ClosureReason(Model):
     """A reason a pair closes, from the list administrators keep (planned or unplanned)."""
 
     __tablename__ = "closure_reason"
@@ -58,7 +58,7 @@ class ClosureReason(db.Model):
         return (self.name_en if english and self.name_en else self.name_lv)
 
 
-class Pair(Versioned, CreatedAt, db.Model):
+class Pair(Versioned, CreatedAt, Model):
     __tablename__ = "pair"
     __table_args__ = (
         CheckConstraint("planned_end_on >= starts_on", name="planned_end"),
@@ -149,7 +149,7 @@ class Pair(Versioned, CreatedAt, db.Model):
         return f"{self.youth.case_number} {self.youth.initials}{self.youth.flag} — {self.mentor}"
 
 
-class PairStatusChange(db.Model):
+class PairStatusChange(Model):
     __tablename__ = "pair_status_change"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -177,7 +177,7 @@ class PairStatusChange(db.Model):
         return f"{self.from_status} → {self.to_status}"
 
 
-class Goal(db.Model):
+class Goal(Model):
     """A cooperation goal (sadarbības mērķis) agreed at the start, evaluated at the end."""
 
     __tablename__ = "goal"
@@ -201,7 +201,7 @@ class Goal(db.Model):
         return f"{self.area.label}: {self.target or self.description[:40]}"
 
 
-class CheckIn(db.Model):
+class CheckIn(Model):
     """A coordinator's monitoring contact about a pair (with the mentor, youth or parent)."""
 
     __tablename__ = "check_in"
@@ -238,7 +238,7 @@ class CheckIn(db.Model):
         return f"{self.held_on:%d.%m.%Y} {self.contact.label}"
 
 
-class AdditionalSupport(db.Model):
+class AdditionalSupport(Model):
     __tablename__ = "additional_support"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -259,7 +259,7 @@ class AdditionalSupport(db.Model):
 
 
 # The first pair's start, for waiting-time figures, loaded with the referral in one query.
-Referral.pair_started_on = column_property(
+Referral.pair_started_on = column_property(  # type: ignore[assignment]  # declared on Referral
     select(func.min(Pair.starts_on))
     .where(Pair.referral_id == Referral.id)
     .correlate_except(Pair)

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.enums import ChosenBy, ReferralSource, ReferralStatus
 from common.i18n import _l
-from models.base import CreatedAt, Versioned, db, enum_column, label, utcnow
+from models.base import CreatedAt, Model, Versioned, enum_column, label, utcnow
 from models.organisation import Municipality, Programme, Provider
 from models.user import User
 from models.youth import Youth
 
 
-class Referral(Versioned, CreatedAt, db.Model):
+class Referral(Versioned, CreatedAt, Model):
     __tablename__ = "referral"
+    if TYPE_CHECKING:  # a column property defined with the pairs (models/pair.py)
+        pair_started_on: dt.date | None
     __table_args__ = (
         CheckConstraint(
             "status != 'rejected' OR rejection_reason != ''", name="rejected_has_reason"
@@ -79,7 +82,7 @@ class Referral(Versioned, CreatedAt, db.Model):
         return f"{self.youth.case_number} {self.received_on:%d.%m.%Y}{self.youth.flag}"
 
 
-class ReferralStatusChange(db.Model):
+class ReferralStatusChange(Model):
     __tablename__ = "referral_status_change"
 
     id: Mapped[int] = mapped_column(primary_key=True)

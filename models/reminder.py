@@ -8,10 +8,10 @@ from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from common.i18n import _l
-from models.base import db, label, utcnow
+from models.base import Model, label, utcnow
 
 
-class ReminderSent(db.Model):
+class ReminderSent(Model):
     __tablename__ = "reminder_sent"
     __table_args__ = (UniqueConstraint("user_id", "kind", "key"),)
 

@@ -9,12 +9,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.enums import ConcernCategory, ConcernEvent, Severity
 from common.i18n import _l
-from models.base import CreatedAt, db, enum_column, label, utcnow
+from models.base import CreatedAt, Model, enum_column, label, utcnow
 from models.pair import Pair
 from models.user import User
 
 
-class SafetyConcern(CreatedAt, db.Model):
+class SafetyConcern(CreatedAt, Model):
     __tablename__ = "safety_concern"
     __table_args__ = (
         CheckConstraint("closed_on IS NULL OR resolution != ''", name="resolution_on_close"),
@@ -65,7 +65,7 @@ class SafetyConcern(CreatedAt, db.Model):
         return f"{self.raised_on:%d.%m.%Y} {self.category.label} ({self.severity.label})"
 
 
-class SafetyConcernEvent(db.Model):
+class SafetyConcernEvent(Model):
     """One step of a concern's history: raised, an update of the actions taken, closed."""
 
     __tablename__ = "safety_concern_event"

@@ -8,10 +8,10 @@ from sqlalchemy import DateTime, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from common.i18n import _l
-from models.base import db, label, utcnow
+from models.base import Model, label, utcnow
 
 
-class SignInAttempt(db.Model):
+class SignInAttempt(Model):
     __tablename__ = "sign_in_attempt"
     __table_args__ = (
         Index("ix_sign_in_attempt_email_at", "email", "at"),

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.enums import Activity, EntryStatus, Mode
 from common.i18n import _l
-from models.base import CreatedAt, db, enum_column, label, utcnow
+from models.base import CreatedAt, Model, enum_column, label, utcnow
 from models.organisation import Provider
 from models.pair import Pair
 from models.user import User
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from models.invoice import Invoice
 
 
-class ServiceEntry(CreatedAt, db.Model):
+class ServiceEntry(CreatedAt, Model):
     __tablename__ = "service_entry"
     __table_args__ = (
         CheckConstraint("minutes > 0 AND minutes <= 1440 AND minutes % 15 = 0", name="minutes"),
@@ -77,7 +77,7 @@ class ServiceEntry(CreatedAt, db.Model):
         return f"{self.day:%d.%m.%Y} {self.minutes} min"
 
 
-class TimesheetSignoff(db.Model):
+class TimesheetSignoff(Model):
     """A provider coordinator's sign-off of one month's timesheet."""
 
     __tablename__ = "timesheet_signoff"

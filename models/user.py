@@ -10,14 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.enums import Language, Role
 from common.i18n import _l
-from models.base import CreatedAt, db, enum_column, label
+from models.base import CreatedAt, Model, enum_column, label
 from models.organisation import Municipality, Provider
 
 if TYPE_CHECKING:
     from models.mentor import Mentor
 
 
-class User(CreatedAt, db.Model):
+class User(CreatedAt, Model):
     __tablename__ = "app_user"
     __table_args__ = (
         # The scope follows from the role: the database refuses a mentor without a provider.

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.enums import Gender, RiskFactorCode
 from common.i18n import _, _l
-from models.base import CreatedAt, Versioned, db, enum_column, label
+from models.base import CreatedAt, Model, Versioned, enum_column, label
 from models.organisation import Locality, Municipality
 
 youth_risk_factor = Table(
     "youth_risk_factor",
-    db.Model.metadata,
+    Model.metadata,
     Column("youth_id", ForeignKey("youth.id", ondelete="CASCADE"), primary_key=True),
     Column(
         "risk_factor_id", ForeignKey("risk_factor.id", ondelete="RESTRICT"), primary_key=True,
@@ -23,7 +24,7 @@ youth_risk_factor = Table(
 )
 
 
-class RiskFactor(db.Model):
+class RiskFactor(Model):
     """One of DESIGN.md's risk factors; the row exists so youths can link to it."""
 
     __tablename__ = "risk_factor"
@@ -37,8 +38,10 @@ class RiskFactor(db.Model):
         return str(self.code.label)
 
 
-class Youth(Versioned, CreatedAt, db.Model):
+class Youth(Versioned, CreatedAt, Model):
     __tablename__ = "youth"
+    if TYPE_CHECKING:  # a column property defined with the consents (models/consent.py)
+        consent_withdrawn_on: dt.date | None
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_number: Mapped[str] = mapped_column(
@@ -106,8 +109,8 @@ class Youth(Versioned, CreatedAt, db.Model):
         withdrawn = getattr(self, "consent_withdrawn_on", None)
         if withdrawn is None:
             return ""
-        return " ⚠ " + _(  # noqa: RUF001 - the sign is meant
-            "consent withdrawn %(date)s", date=withdrawn.strftime("%d.%m.%Y"))
+        return " ⚠ " + str(_(  # noqa: RUF001 - the sign is meant
+            "consent withdrawn %(date)s", date=withdrawn.strftime("%d.%m.%Y")))
 
     @property
     def initials(self) -> str:
