@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from common.enums import EntryStatus, InvoiceStatus, PairStatus
 from common.formatting import round_money
 from common.months import month_bounds
+from mentoring.aggregates import as_dict
 from mentoring.invoicing import line_amount
 from models import Budget, Contract, EntryMonth, Invoice, Municipality, Pair, Programme
 
@@ -141,7 +142,7 @@ def _committed(db: Session, programme_ids: list[int], year: int,
                   Programme.monthly_cap_minutes, Pair.planned_end_on)
     ).all()
     # What those pairs already logged this month (rule 6 keeps it within the cap).
-    logged = dict(db.execute(
+    logged = as_dict(db.execute(
         select(Contract.id, func.sum(EntryMonth.minutes))
         .select_from(EntryMonth).join(Pair, Pair.id == EntryMonth.pair_id)
         .join(Contract, Contract.id == Pair.contract_id)
