@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import insert, text
 
 from benchmarks import absolute_database
+from common.months import month_start
 
 BATCH = 20_000
 MUNICIPALITIES = 43
@@ -31,10 +32,8 @@ DEFAULT_DATABASE = "sqlite:///instance/benchmark.sqlite"
 
 
 def month_starts(last: dt.date, count: int) -> list[dt.date]:
-    months = [last.replace(day=1)]
-    while len(months) < count:
-        months.insert(0, (months[0] - dt.timedelta(days=1)).replace(day=1))
-    return months
+    """The first days of the ``count`` months ending with ``last``'s, oldest first."""
+    return [month_start(last, back) for back in range(count - 1, -1, -1)]
 
 
 def _batches(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
@@ -81,7 +80,7 @@ def generate(db: Any, *, youths: int, months: int, entries: int, seed: int,
             n += len(batch)
         counts[model.__tablename__] = counts.get(model.__tablename__, 0) + n
 
-    period = month_starts(today.replace(day=1) - dt.timedelta(days=1), months)
+    period = month_starts(month_start(today, 1), months)
     start = period[0]
     end = (period[-1] + dt.timedelta(days=32)).replace(day=1) + dt.timedelta(days=60)
     bulk(Municipality, [{"id": m, "name": f"Pašvaldība {m:02d}", "reg_number": f"9{m:010d}",
