@@ -6,6 +6,10 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from common.databases import normalise_database_url
+
+__all__ = ["ROOT", "DefaultConfig", "normalise_database_url"]
+
 ROOT = Path(__file__).resolve().parent
 
 
@@ -45,11 +49,3 @@ class DefaultConfig:
     MAIL_FROM = os.environ.get("MAIL_FROM", "mentori@localhost")
     # The address people open the back office at, for the links in e-mails.
     APP_URL = os.environ.get("APP_URL", "http://127.0.0.1:5000")
-
-
-def normalise_database_url(url: str) -> str:
-    """Accept the ``postgres://`` and ``postgresql://`` forms hosts hand out; use psycopg 3."""
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
-    return url

@@ -128,26 +128,28 @@ def login() -> Any:
     form = SignInForm()
     if form.validate_on_submit():
         email = (form.email.data or "").strip().lower()
-        now = utcnow()
-        wait = signin.minutes_blocked(db.session(), email, _client_ip(), now)
-        if wait:
-            flash(_("Too many failed sign-in attempts. Try again in %(minutes)d min.",
-                    minutes=wait), "error")
-            return render_template("mentoring/login.html", form=form), 429
+        attempt, wait = signin.begin_attempt(db.session(), email, _client_ip(), utcnow())
+        if attempt is None:
+            _audit_failure(email, "sign_in.blocked")
+            db.session.commit()
+            return _blocked(form, wait, "mentoring/login.html")
+        db.session.commit()  # the claim is counted by parallel attempts from here on
         user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-        ok = user is not None and user.active and verify_password(
-            user.password_hash, form.password.data or ""
-        )
+        # Checked even without an account (against a stand-in): the time tells nothing.
+        right = verify_password(user.password_hash if user else None, form.password.data or "")
+        ok = right and user is not None and user.active
         needs_code = ok and user is not None and (user.totp_enabled or two_factor_required(user))
-        if not needs_code:
-            # A password alone clears earlier failures only when it completes the sign-in;
-            # otherwise failed codes would be forgiven by entering the password again.
-            signin.record_attempt(db.session(), email, _client_ip(), ok, now)
-        db.session.commit()
+        # A password alone clears earlier failures only when it completes the sign-in;
+        # otherwise failed codes would be forgiven by entering the password again.
+        signin.finish_attempt(db.session(), attempt, "failed" if not ok else
+                              "continues" if needs_code else "succeeded")
         if not ok or user is None:
+            _audit_failure(email, "sign_in.failed")
+            db.session.commit()
             # One message for every failure: it must not tell which e-mails exist.
             flash(_("Wrong e-mail or password."), "error")
             return render_template("mentoring/login.html", form=form)
+        db.session.commit()
         target = request.args.get("next")
         if needs_code:
             session.clear()  # nothing from before sign-in carries over
@@ -160,6 +162,18 @@ def login() -> Any:
     return render_template("mentoring/login.html", form=form)
 
 
+def _blocked(form: Any, wait: int, template: str) -> Any:
+    flash(_("Too many failed sign-in attempts. Try again in %(minutes)d min.", minutes=wait),
+          "error")
+    return render_template(template, form=form), 429
+
+
+def _audit_failure(email: str, action: str) -> None:
+    """Failed and refused sign-ins stay in the audit log (the attempt counter forgets)."""
+    audit.record(db.session(), Actor.of(None, _client_ip()), action, model="User",
+                 changes={"email": email[:120]})
+
+
 @bp.route("/login/two-factor", methods=["GET", "POST"])
 def two_factor() -> Any:
     user = _pending_user()
@@ -167,19 +181,22 @@ def two_factor() -> Any:
         return redirect(url_for("auth.login"))
     form = CodeForm()
     if form.validate_on_submit():
-        now = utcnow()
-        wait = signin.minutes_blocked(db.session(), user.email, _client_ip(), now)
-        code = form.code.data or ""
-        ok = not wait and (signin.verify_totp(user, code) or signin.use_recovery_code(user, code))
-        signin.record_attempt(db.session(), user.email, _client_ip(), ok, now)
+        attempt, wait = signin.begin_attempt(db.session(), user.email, _client_ip(), utcnow())
+        if attempt is None:
+            _audit_failure(user.email, "sign_in.blocked")
+            db.session.commit()
+            return _blocked(form, wait, "mentoring/two_factor.html")
         db.session.commit()
+        code = form.code.data or ""
+        ok = (signin.verify_totp(db.session(), user, code)
+              or signin.use_recovery_code(db.session(), user, code))
+        signin.finish_attempt(db.session(), attempt, "succeeded" if ok else "failed")
         if ok:
+            db.session.commit()
             return _complete_sign_in(user, session[PENDING].get("next"))
-        if wait:
-            flash(_("Too many failed sign-in attempts. Try again in %(minutes)d min.",
-                    minutes=wait), "error")
-        else:
-            form.code.errors = [_("The code is not valid.")]
+        _audit_failure(user.email, "sign_in.failed_code")
+        db.session.commit()
+        form.code.errors = [_("The code is not valid.")]
     return render_template("mentoring/two_factor.html", form=form)
 
 
@@ -206,7 +223,7 @@ def two_factor_setup() -> Any:
         db.session.commit()
     form = CodeForm()
     if form.validate_on_submit():
-        if signin.verify_totp(user, form.code.data or "", secret=user.totp_secret):
+        if signin.verify_totp(db.session(), user, form.code.data or "", secret=user.totp_secret):
             codes = signin.enable_totp(user, user.totp_secret)
             user.session_version += 1  # other sessions of this user end here
             audit.record(db.session(), Actor.of(user, _client_ip()), "two_factor.enabled", user)
@@ -242,8 +259,8 @@ def account() -> Any:
     if request.method == "POST" and action in {"disable", "new_codes"} and user.totp_enabled:
         if form.validate_on_submit():
             confirmed = verify_password(user.password_hash, form.password.data or "") and (
-                signin.verify_totp(user, form.code.data or "")
-                or signin.use_recovery_code(user, form.code.data or ""))
+                signin.verify_totp(db.session(), user, form.code.data or "")
+                or signin.use_recovery_code(db.session(), user, form.code.data or ""))
             if not confirmed:
                 form.code.errors = [_("The password or the code is not valid.")]
             elif action == "disable" and not two_factor_required(user):

@@ -40,7 +40,7 @@ from admin_views.forms import AdminForm, ModelConverter, show_violations
 from common.actor import Actor
 from common.errors import RuleViolation
 from common.i18n import _
-from mentoring import access, audit, documents
+from mentoring import access, archive, audit, documents
 from models import Provider, db
 from models.base import CheckedSession
 
@@ -171,6 +171,13 @@ def model_labels(model: type) -> dict[str, Any]:
         if "label" in info:
             labels[prop.key] = info["label"]
     return labels
+
+
+def domain_only(model: type) -> set[str]:
+    """Columns that only the domain's own steps set (archiving, anonymising…)."""
+    mapper: Any = sa_inspect(model)
+    return {column.key for column in mapper.column_attrs
+            if (getattr(column.columns[0], "info", None) or {}).get("domain_only")}
 
 
 class ScopedAjaxLoader(QueryAjaxModelLoader):
@@ -511,8 +518,9 @@ class SecureModelView(DeclaredPermissions, ModelView):
 
     # -- forms -------------------------------------------------------------------------
     def _secure_form(self, form: Any) -> Any:
-        """Drop hidden fields; limit every relationship picker to rows in the user's scope."""
-        for name in access.hidden_columns(current_actor(), self.model):
+        """Drop hidden fields and those only the domain sets (``domain_only`` in the column's
+        info); limit every relationship picker to rows in the user's scope."""
+        for name in access.hidden_columns(current_actor(), self.model) | domain_only(self.model):
             if name in form:
                 del form[name]
         editable = access.editable_fields(current_actor(), self.model)
@@ -576,6 +584,23 @@ class SecureModelView(DeclaredPermissions, ModelView):
         return redirect(url_for(".details_view", id=obj.id))
 
     # -- pages -------------------------------------------------------------------------
+    @expose("/archive/", methods=("POST",))
+    @needs(access.EDIT)
+    def archive_view(self) -> Any:
+        """Archive a youth or mentor (out of lists and pickers), or bring them back."""
+        if domain_only(self.model).isdisjoint({"archived"}):
+            abort(404)
+        archived = request.form.get("archived") == "1"
+        return self.act_on_posted(
+            lambda record: archive.set_archived(db.session(), record, archived,
+                                                actor=current_actor()),
+            _("Archived: left out of lists and choices, kept with its history.") if archived
+            else _("Back in the lists."))
+
+    def can_archive(self, model: Any) -> bool:
+        return "archived" in domain_only(self.model) and self.allowed("archive_view") \
+            and access.can_change(current_actor(), model)
+
     def details_context(self, model: Any) -> dict[str, Any]:
         """What the details template shows beside the record's columns (override)."""
         return {}

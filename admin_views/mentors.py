@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_admin import expose
 from flask_babel import force_locale
 from markupsafe import Markup
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms.validators import Optional
 
@@ -66,9 +67,19 @@ class MentorView(SecureModelView):
         return redirect(url_for(".details_view", id=mentor.id))
 
     def details_context(self, model: Mentor) -> dict[str, Any]:
+        """The selection block (eligibility, next steps, status history) only for those the
+        policy lets see a mentor's selection: not social workers, who see name and provider."""
+        actor = current_actor()
+        if not access.can(actor, MentorStatusChange, access.LIST):
+            return {}
         return {"unmet": mentors.unmet_requirements(model, model.programme),
                 "next_steps": sorted(mentors.TRANSITIONS[MentorStatus(model.status)],
-                                     key=list(MentorStatus).index)}
+                                     key=list(MentorStatus).index),
+                "history": db.session.scalars(
+                    select(MentorStatusChange).where(
+                        MentorStatusChange.mentor_id == model.id,
+                        access.row_filter(actor, MentorStatusChange))
+                    .order_by(MentorStatusChange.changed_at, MentorStatusChange.id)).all()}
 
     column_list = (
         "first_name", "last_name", "provider", "locality", "education", "experience_years",

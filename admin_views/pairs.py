@@ -76,6 +76,13 @@ class PairView(SecureModelView):
             "achievements": Achievement.choices(),
             "areas": GoalArea.choices(),
             "check_in_due": due[0].due_on if due else None,
+            # Support arranged (a psychologist, a crisis centre…) is health data: shown only
+            # to the roles the policy lets see it.
+            "supports": db.session.scalars(
+                select(AdditionalSupport).where(AdditionalSupport.pair_id == pair.id,
+                                                access.row_filter(actor, AdditionalSupport))
+                .order_by(AdditionalSupport.arranged_on, AdditionalSupport.id)).all()
+            if access.can(actor, AdditionalSupport, access.LIST) else None,
             "today_date": today(),
         }
 

@@ -39,7 +39,7 @@ class UserView(SecureModelView):
         password = form.new_password.data
         if password:
             try:
-                check_password_rules(password, model.email or "")
+                check_password_rules(password, model.email or "", model.name or "")
             except RuleViolation as exc:
                 form.new_password.errors = [*form.new_password.errors, str(exc.message)]
                 raise FormRejected() from exc

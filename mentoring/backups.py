@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
+from common.databases import normalise_database_url
 from common.errors import RuleViolation
 from common.i18n import _l
 
@@ -33,6 +34,7 @@ def _sqlite_path(url: str) -> str:
 
 def backup(url: str, directory: Path, now: dt.datetime | None = None) -> Path:
     """Write a timestamped copy of the database at ``url`` into ``directory``."""
+    url = normalise_database_url(url)
     directory.mkdir(parents=True, exist_ok=True)
     stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%d-%H%M%S")
     backend = make_url(url).get_backend_name()
@@ -55,6 +57,7 @@ def restore(path: Path, url: str) -> None:
 
     Refuses a database that holds any table, so a restore never mixes with live data.
     """
+    url = normalise_database_url(url)
     if not path.exists():
         raise RuleViolation(_l("The backup file does not exist."))
     engine = create_engine(url)
@@ -83,6 +86,7 @@ def _need(tool: str) -> None:
 
 def table_counts(url: str) -> dict[str, int]:
     """Rows per table, for a quick check after a restore."""
+    url = normalise_database_url(url)
     engine = create_engine(url)
     try:
         with engine.connect() as conn:

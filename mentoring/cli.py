@@ -138,7 +138,7 @@ def register_cli(app: Flask, reminder_links: Callable[[str], reminders.Links]) -
                     provider: str | None, password: str) -> None:
         """Create a user."""
         try:
-            check_password_rules(password, email)
+            check_password_rules(password, email, name)
         except RuleViolation as exc:
             raise click.ClickException(str(exc.message)) from exc
         user = User(email=email.strip().lower(), name=name, role=Role(role),
@@ -173,7 +173,7 @@ def register_cli(app: Flask, reminder_links: Callable[[str], reminders.Links]) -
         """Set a user's password and end all their sessions."""
         user = _user(email)
         try:
-            check_password_rules(password, user.email)
+            check_password_rules(password, user.email, user.name)
         except RuleViolation as exc:
             raise click.ClickException(str(exc.message)) from exc
         user.password_hash = hash_password(password)

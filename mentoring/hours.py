@@ -17,7 +17,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, aliased, object_session
 
 from common.actor import Actor
-from common.enums import EntryStatus, InvoiceStatus, PairStatus
+from common.enums import EntryStatus, InvoiceStatus, PairStatus, Role
 from common.errors import RuleViolation, RuleViolations
 from common.formatting import format_minutes
 from common.i18n import _l
@@ -109,7 +109,11 @@ def check_entry(db: Session, entry: ServiceEntry) -> list[RuleViolation]:
 
 def log_entry(db: Session, *, pair: Pair, actor: Actor, day: dt.date, minutes: int,
               activity: Any, mode: Any, note: str = "", billable: bool = True) -> ServiceEntry:
-    """Log minutes for a pair; every rule is checked at flush. Flushes, never commits."""
+    """Log minutes for a pair; every rule is checked at flush. Flushes, never commits.
+    Mentors log billable time only: recording time as non-billable is the coordinator's."""
+    if not billable and actor.role == Role.mentor:
+        raise RuleViolations([RuleViolation(
+            _l("Only the coordinator records time as non-billable."), "billable")])
     entry = ServiceEntry(pair=pair, day=day, minutes=minutes, activity=activity, mode=mode,
                          note=note, billable=billable, status=EntryStatus.logged,
                          logged_by_id=actor.user_id)

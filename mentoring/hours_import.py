@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import tablib
@@ -89,6 +90,18 @@ def _date(value: Any) -> dt.date:
     raise ValueError(value)
 
 
+def _minutes(value: Any) -> int | None:
+    """Whole minutes from a cell ("90", "90,0", 90.0); None for anything else, however
+    large or strange ("inf", "1e309", "9" × 30): a day has at most 1440 minutes."""
+    try:
+        number = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        return None
+    if not number.is_finite() or number != number.to_integral_value() or abs(number) > 10_000:
+        return None
+    return int(number)
+
+
 def run(db: Session, rows: list[dict[str, Any]], *, actor: Actor, dry_run: bool) -> Result:
     """Check (and unless ``dry_run``, add) every row in the caller's transaction.
 
@@ -102,9 +115,8 @@ def run(db: Session, rows: list[dict[str, Any]], *, actor: Actor, dry_run: bool)
         except ValueError:
             result.errors.append((number, str(_l("Not a valid date value."))))
             continue
-        try:
-            minutes = int(float(str(row.get("minutes", "")).replace(",", ".")))
-        except ValueError:
+        minutes = _minutes(row.get("minutes", ""))
+        if minutes is None:
             result.errors.append((number, str(_l("Enter the duration in whole minutes."))))
             continue
         try:

@@ -201,12 +201,9 @@ def register(db: Session, intake: Intake, *, actor: Actor) -> Referral:
         problems.append(RuleViolation(_l("The date cannot be in the future."), "received_on"))
     youth = None
     if intake.personal_code:
+        # Only this municipality's records are looked at: whether another social service
+        # knows the person is not this one's to learn.
         youth = find_youth(db, intake.municipality.id, intake.personal_code)
-        if youth is None and db.scalar(select(Youth.id).where(
-                Youth.personal_code == _normalised(intake.personal_code))):
-            problems.append(RuleViolation(_l(
-                "A youth with this personal code is registered by another municipality. "
-                "Ask an administrator to move the record."), "personal_code"))
     created = youth is None
     if youth is None:
         # Ids, not relationships: a refused intake must leave no half-built youth behind
@@ -271,13 +268,6 @@ def register(db: Session, intake: Intake, *, actor: Actor) -> Referral:
                             actor=actor)
     db.flush()
     return referral
-
-
-def _normalised(code: str) -> str:
-    try:
-        return normalise_personal_code(code)
-    except Exception:
-        return code
 
 
 def _discard(db: Session, referral: Referral, youth: Youth | None) -> None:

@@ -89,5 +89,7 @@ class Versioned:
 
 
 def label(text: Any, **extra: Any) -> dict[str, Any]:
-    """Column ``info`` holding the translated label every screen uses for it."""
+    """Column ``info`` holding the translated label every screen uses for it; also
+    ``sensitive=True`` (special-category data) and ``domain_only=True`` (set only by the
+    domain's own steps, never offered in a form)."""
     return {"label": text, **extra}

@@ -82,7 +82,8 @@ class Mentor(Versioned, CreatedAt, Model):
     rejection_reason: Mapped[str] = mapped_column(
         Text, default="", info=label(_l("Rejection reason"), sensitive=True)
     )
-    archived: Mapped[bool] = mapped_column(default=False, index=True, info=label(_l("Archived"), sensitive=True))
+    archived: Mapped[bool] = mapped_column(default=False, index=True, info=label(
+        _l("Archived"), sensitive=True, domain_only=True))
 
     provider: Mapped[Provider] = relationship(info=label(_l("Provider")))
     programme: Mapped[Programme | None] = relationship(info=label(_l("Programme")))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.enums import Gender, RiskFactorCode
@@ -40,6 +40,9 @@ class RiskFactor(Model):
 
 class Youth(Versioned, CreatedAt, Model):
     __tablename__ = "youth"
+    # Each social service keeps its own record of a person (its own controller): the same
+    # personal code may stand in two municipalities, and one never learns of the other's.
+    __table_args__ = (UniqueConstraint("municipality_id", "personal_code"),)
     if TYPE_CHECKING:  # a column property defined with the consents (models/consent.py)
         consent_withdrawn_on: dt.date | None
 
@@ -51,7 +54,7 @@ class Youth(Versioned, CreatedAt, Model):
     last_name: Mapped[str] = mapped_column(String(80), index=True, info=label(_l("Last name")))
     birth_date: Mapped[dt.date] = mapped_column(info=label(_l("Date of birth")))
     personal_code: Mapped[str | None] = mapped_column(
-        String(12), unique=True, info=label(_l("Personal code"), sensitive=True)
+        String(12), info=label(_l("Personal code"), sensitive=True)
     )
     gender: Mapped[Gender] = mapped_column(
         enum_column(Gender, "gender"), default=Gender.unspecified, info=label(_l("Gender"))
@@ -92,8 +95,11 @@ class Youth(Versioned, CreatedAt, Model):
         enum_column(Gender, "mentor_gender"), info=label(_l("Preferred mentor gender"))
     )
     notes: Mapped[str] = mapped_column(Text, default="", info=label(_l("Notes"), sensitive=True))
-    archived: Mapped[bool] = mapped_column(default=False, index=True, info=label(_l("Archived")))
-    anonymised_on: Mapped[dt.date | None] = mapped_column(info=label(_l("Anonymised on")))
+    # Set only by the domain: archiving on the record's page, anonymising by retention.
+    archived: Mapped[bool] = mapped_column(default=False, index=True,
+                                           info=label(_l("Archived"), domain_only=True))
+    anonymised_on: Mapped[dt.date | None] = mapped_column(
+        info=label(_l("Anonymised on"), domain_only=True))
 
     municipality: Mapped[Municipality] = relationship(
         back_populates="youths", info=label(_l("Municipality"))

@@ -13,6 +13,7 @@ from common.actor import Actor
 from common.enums import ChosenBy, ReferralSource, ReferralStatus
 from common.errors import RuleViolations
 from mentoring import referrals
+from mentoring.demo import personal_code
 from models import Contract, Municipality, Programme, Provider, Referral, User, Youth
 
 S = ReferralStatus
@@ -114,7 +115,6 @@ def test_personal_code_must_match_birth_date(db: Any, world: Any) -> None:
 
 def test_existing_youth_is_found_not_duplicated(db: Any, world: Any) -> None:
     code = "150610-21234"
-    from mentoring.demo import personal_code
 
     birth = dt.date(2010, 6, 15)
     code = personal_code(birth, 123)
@@ -137,13 +137,28 @@ def test_existing_youth_is_found_not_duplicated(db: Any, world: Any) -> None:
     assert db.session.query(Youth).count() == before
 
 
-def test_personal_code_of_another_municipality_is_refused(db: Any, world: Any) -> None:
+def test_another_municipalitys_youth_is_neither_revealed_nor_touched(
+        db: Any, world: Any) -> None:
+    """Finding 1: a personal code known to another social service gives the same answer as
+    an unknown one; registering it makes this municipality's own record of the person."""
     other = db.session.scalar(select(Youth).where(
         Youth.municipality_id == world["ogre"].id, Youth.personal_code.is_not(None)))
-    data = intake(world, personal_code=other.personal_code, birth_date=other.birth_date)
-    with pytest.raises(RuleViolations) as caught:
-        referrals.register(db.session, data, actor=Actor.of(world["staff"]))
-    assert fields(caught.value) == {"personal_code"}
+    unknown = dict(personal_code=personal_code(other.birth_date, 777), birth_date=other.birth_date)
+    known = dict(personal_code=other.personal_code, birth_date=other.birth_date)
+    answers = []
+    for values in (unknown, known):
+        with pytest.raises(RuleViolations) as caught:
+            referrals.register(db.session, intake(world, consent_youth=False,
+                                                  consent_guardian=False, **values),
+                               actor=Actor.of(world["staff"]))
+        answers.append(sorted((v.field, str(v.message)) for v in caught.value.violations))
+        db.session.rollback()
+    assert answers[0] == answers[1]
+    referral = referrals.register(db.session, intake(world, **known),
+                                  actor=Actor.of(world["staff"]))
+    assert referral.youth.id != other.id
+    assert referral.youth.municipality_id == world["liepaja"].id
+    assert db.session.get(Youth, other.id).municipality_id == world["ogre"].id
 
 
 def _fresh(db: Any, world: Any, status: ReferralStatus) -> Referral:
