@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 from flask import (
     abort,
+    after_this_request,
     flash,
     g,
     has_request_context,
@@ -105,7 +107,44 @@ class DeclaredPermissions:
             if not current_user.is_authenticated:
                 return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
             abort(403)
+        if self.reads_personal_data(name):
+            after_this_request(partial(_audit_read, name, self.declared(name)[1]))  # type: ignore[index]
         return None
+
+    def reads_personal_data(self, endpoint: str, method: str | None = None) -> bool:
+        """Whether a GET of ``endpoint`` shows personal data and is audited: every page of
+        a record, document, export or look-up of a model in ``access.PERSONAL_DATA`` (lists
+        are not: what they show is opened from them)."""
+        declared = self.declared(endpoint)
+        return ((method or request.method) == "GET" and declared is not None
+                and declared[1] in access.PERSONAL_DATA and endpoint not in UNAUDITED)
+
+
+# Endpoints that show no record of their own (lists, empty forms, bulk actions), or that
+# record their reads themselves (the data subject export, with its format).
+UNAUDITED = frozenset({"index_view", "create_view", "action_view", "ajax_update",
+                       "subject_view"})
+
+
+def _audit_read(endpoint: str, model: type, response: Any) -> Any:
+    """Record a read of personal data once it was answered (200), in its own short
+    transaction: a read changes nothing else, and a streamed export still renders from the
+    request's session. Names of parameters are kept, never their values (a search term can
+    be a person's name)."""
+    if response.status_code != 200:
+        return response
+    action = {"export": "export", "ajax_lookup": "lookup"}.get(endpoint, "read")
+    record_id = next((request.args[k] for k in ("id", "referral", "pair", "mentor", "youth")
+                      if request.args.get(k)), "") or next(
+        (str(v) for k, v in (request.view_args or {}).items() if k.endswith("id")), "")
+    changes: dict[str, Any] = {"page": request.path, "parameters": sorted(request.args)}
+    if endpoint == "export":
+        changes["format"] = (request.view_args or {}).get("export_type", "")
+    with CheckedSession(db.engine) as session:
+        audit.record(session, current_actor(), action, model=model.__name__,
+                     record_id=record_id, changes=changes)
+        session.commit()
+    return response
 
 
 T = TypeVar("T")
@@ -435,25 +474,6 @@ class SecureModelView(DeclaredPermissions, ModelView):
                 continue
         ModelView.action_delete(self, typed)
 
-    # -- reads of personal data are audited --------------------------------------------
-    def _audit_read(self, action: str, **details: Any) -> None:
-        """Write a read event in its own short transaction.
-
-        A read changes nothing else, and committing the request's session would expire the
-        objects a streamed export is still rendering.
-        """
-        with CheckedSession(db.engine) as session:
-            audit.record(session, current_actor(), action, model=self.model.__name__, **details)
-            session.commit()
-
-    @expose("/details/")
-    def details_view(self) -> Any:
-        response = super().details_view()
-        if self.model in access.PERSONAL_DATA and isinstance(response, str):
-            self._audit_read("read", record_id=request.args.get("id", ""),
-                             changes={"page": request.path})
-        return response
-
     @expose("/export/<export_type>/")
     def export(self, export_type: str) -> Any:
         response = super().export(export_type)
@@ -461,10 +481,6 @@ class SecureModelView(DeclaredPermissions, ModelView):
             # Flask-Admin streams CSV after the request's teardown has closed the session,
             # so related labels could no longer load: render it while the session is open.
             response.set_data(b"".join(response.iter_encoded()))
-        if self.model in access.PERSONAL_DATA and getattr(response, "status_code", 0) == 200:
-            self._audit_read(
-                "export", changes={"format": export_type, "query": request.query_string.decode()}
-            )
         return response
 
     # Filters and search on a hidden column would let a user probe its values.

@@ -123,6 +123,7 @@ EDITABLE_FIELDS: dict[Role, dict[type, frozenset[str]]] = {
 
 # Models whose records hold personal data: opening one or exporting them is audited.
 PERSONAL_DATA = frozenset({Youth, Referral, ReferralStatusChange, Mentor, MentorStatusChange,
+                           Invoice, TimesheetSignoff,  # their documents name youths
                            Pair, Goal, CheckIn, ServiceEntry, Interview, BackgroundCheck,
                            AdditionalSupport, InvoiceLine, Agreement, Certificate,
                            TrainingSession, Supervision, SafetyConcern, Consent})

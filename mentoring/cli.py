@@ -15,7 +15,7 @@ from common.actor import Actor
 from common.clock import today
 from common.enums import Role
 from common.errors import RuleViolation
-from mentoring import backups, demo, mail, reminders, retention
+from mentoring import audit, backups, demo, mail, reminders, retention
 from mentoring.passwords import check_password_rules, hash_password
 from models import Municipality, Provider, User, db
 
@@ -32,6 +32,10 @@ def _print_users(users: list[User]) -> None:
 
 def _database_url() -> str:
     return db.engine.url.render_as_string(hide_password=False)
+
+
+# An operator's command acts for nobody signed in; the audit says it came from the console.
+OPERATOR = Actor.system(ip="cli")
 
 
 def register_cli(app: Flask, reminder_links: Callable[[str], reminders.Links]) -> None:
@@ -154,6 +158,9 @@ def register_cli(app: Flask, reminder_links: Callable[[str], reminders.Links]) -
                 raise click.ClickException(f"No provider named {provider!r}.")
         db.session.add(user)
         try:
+            db.session.flush()
+            audit.record(db.session(), OPERATOR, "user.created", user,
+                         changes=audit.snapshot(user))
             db.session.commit()
         except RuleViolation as exc:
             db.session.rollback()
@@ -178,6 +185,7 @@ def register_cli(app: Flask, reminder_links: Callable[[str], reminders.Links]) -
             raise click.ClickException(str(exc.message)) from exc
         user.password_hash = hash_password(password)
         user.session_version += 1
+        audit.record(db.session(), OPERATOR, "user.password_set", user)
         db.session.commit()
         click.echo(f"Password set for {user.email}.")
 
@@ -188,5 +196,6 @@ def register_cli(app: Flask, reminder_links: Callable[[str], reminders.Links]) -
         user = _user(email)
         user.active = False
         user.session_version += 1
+        audit.record(db.session(), OPERATOR, "user.deactivated", user)
         db.session.commit()
         click.echo(f"Deactivated {user.email}.")

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from common.errors import RuleViolation
 from mentoring.passwords import check_password_rules, verify_password
-from models import Municipality, User
+from models import AuditLog, Municipality, User
 
 
 @pytest.fixture()
@@ -52,6 +52,12 @@ def test_users_create_set_password_deactivate(runner: Any, db: Any, demo_users: 
     assert runner.invoke(args=["users", "deactivate", "jauna@ogre.lv"]).exit_code == 0
     db.session.expire_all()
     assert db.session.get(User, user.id).active is False
+    # Each command is in the audit log, from the console, without the password (finding 8).
+    trail = db.session.scalars(select(AuditLog).where(
+        AuditLog.model == "User", AuditLog.record_id == str(user.id)).order_by(AuditLog.id)).all()
+    assert [(e.action, e.ip) for e in trail] == [
+        ("user.created", "cli"), ("user.password_set", "cli"), ("user.deactivated", "cli")]
+    assert "garāka-parole" not in str([e.changes for e in trail])
 
 
 def test_users_create_refuses_a_scope_that_does_not_fit_the_role(runner: Any, db: Any,

@@ -1,0 +1,95 @@
+"""Every page that shows personal data writes an audit entry (finding 8), generated from
+``app.url_map``: a new endpoint of a personal-data model is covered without editing this
+test. The audit keeps which parameters were used, never their values (finding 14)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask_admin.contrib.sqla import ModelView
+from sqlalchemy import func, select
+
+from common.actor import Actor
+from mentoring import access
+from models import AuditLog
+from tests.admin_views.test_declared_permissions import admin_routes
+
+MAX_CANDIDATES = 8  # records tried per endpoint until one answers (a draft has no PDF…)
+
+
+# What shows no record of its own (lists, empty forms, bulk actions), and the subject
+# export, audited with its format by its own test (tests/mentoring/test_subject_access.py).
+NOT_A_RECORD = {"index_view", "create_view", "action_view", "ajax_update", "subject_view"}
+
+
+def audited_routes(app: Flask) -> list[tuple[Any, Any, str]]:
+    """Every GET route of a personal-data model that opens a record, document, export or
+    look-up — by this test's own reckoning, not the code's, so an exemption there fails."""
+    found = []
+    for rule, view, method in admin_routes(app):
+        full = next(r for r in app.url_map.iter_rules() if r.rule == rule)
+        declared = view.declared(method)
+        if "GET" in (full.methods or ()) and declared and method not in NOT_A_RECORD \
+                and declared[1] in access.PERSONAL_DATA:
+            found.append((full, view, method))
+    return found
+
+
+def candidate_urls(db: Any, rule: Any, view: Any, method: str) -> list[str]:
+    """URLs that open the endpoint, newest records first; the bare page too for a custom
+    view. Records no one may open for editing any more (billed hours…) are left out."""
+    model = view.declared(method)[1]
+    records = list(db.session.scalars(select(model).order_by(model.id.desc())
+                                      .limit(MAX_CANDIDATES)))
+    if method == "edit_view":
+        records = [r for r in records if access.can_change(Actor.system(), r)]
+    urls = [] if rule.arguments or isinstance(view, ModelView) else [rule.rule]
+    for record in records:
+        values = {a: "csv" if a == "export_type" else record.id for a in rule.arguments}
+        path = rule.build(values, append_unknown=False)[1]
+        if method == "ajax_lookup":
+            refs = getattr(view, "_form_ajax_refs", None) or {}
+            if not refs:
+                return []
+            urls.append(f"{path}?name={next(iter(refs))}&query=Ber")
+        elif rule.arguments:
+            urls.append(path)
+        else:
+            urls.append(f"{path}?id={record.id}")
+    return urls
+
+
+def test_every_page_showing_personal_data_writes_an_audit_entry(
+        app: Flask, admin_browser: Any, db: Any) -> None:
+    routes = audited_routes(app)
+    assert len(routes) >= 40  # details, edit, export, documents, look-ups and custom pages
+    unreached, unaudited = [], []
+    for rule, view, method in routes:
+        urls = candidate_urls(db, rule, view, method)
+        if not urls:
+            continue  # no look-up field, or nothing that may still be opened for editing
+        for url in urls:
+            before = db.session.scalar(select(func.max(AuditLog.id))) or 0
+            if admin_browser.get(url).status_code != 200:
+                continue
+            entries = db.session.scalars(select(AuditLog).where(AuditLog.id > before)).all()
+            if not any(e.changes.get("page") == url.split("?")[0] for e in entries):
+                unaudited.append(url)
+            break
+        else:
+            unreached.append(rule.rule)
+    assert unaudited == []
+    assert unreached == [], unreached
+
+
+def test_the_audit_keeps_no_search_terms(admin_browser: Any, db: Any) -> None:
+    admin_browser.get("/admin/youth/export/csv/?search=P%C4%93tersons")
+    entry = db.session.scalars(select(AuditLog).where(AuditLog.action == "export")
+                               .order_by(AuditLog.id.desc())).first()
+    assert entry.changes["parameters"] == ["search"]
+    assert "Pētersons" not in str(entry.changes) and "P%C4%93" not in str(entry.changes)
+    admin_browser.get("/admin/referral/ajax/lookup/?name=youth&query=Ozol")
+    lookup = db.session.scalars(select(AuditLog).where(AuditLog.action == "lookup")
+                                .order_by(AuditLog.id.desc())).first()
+    assert lookup is not None and "Ozol" not in str(lookup.changes)
