@@ -10,6 +10,7 @@ from flask_babel import Babel, refresh
 from flask_login import current_user
 from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import ROOT, DefaultConfig, normalise_database_url
 
@@ -47,6 +48,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
     _check_secret(app)
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        # The client's address and https as the proxy saw them (audit, limits, HSTS).
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     Path(app.instance_path).mkdir(exist_ok=True)
 
     from mentoring import rules

@@ -47,5 +47,9 @@ class DefaultConfig:
     MAIL_STARTTLS = _bool("MAIL_STARTTLS", False)
     MAIL_SSL = _bool("MAIL_SSL", False)
     MAIL_FROM = os.environ.get("MAIL_FROM", "mentori@localhost")
+    # Reverse proxies in front of the app (TLS terminated there): how many X-Forwarded-*
+    # hops to trust for the client's address and the scheme. 0: none, the app is reached
+    # directly. Wrong here means wrong addresses in the audit and the per-address limits.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     # The address people open the back office at, for the links in e-mails.
     APP_URL = os.environ.get("APP_URL", "http://127.0.0.1:5000")

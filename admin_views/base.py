@@ -41,6 +41,7 @@ from admin_views.formatting import EXPORT_FORMATTERS, LIST_FORMATTERS
 from admin_views.forms import AdminForm, ModelConverter, show_violations
 from common.actor import Actor
 from common.errors import RuleViolation
+from common.formatting import spreadsheet_safe
 from common.i18n import _
 from mentoring import access, archive, audit, documents
 from models import Provider, db
@@ -473,6 +474,9 @@ class SecureModelView(DeclaredPermissions, ModelView):
             except (TypeError, ValueError):
                 continue
         ModelView.action_delete(self, typed)
+
+    def get_export_value(self, model: Any, name: Any) -> Any:
+        return spreadsheet_safe(super().get_export_value(model, name))
 
     @expose("/export/<export_type>/")
     def export(self, export_type: str) -> Any:

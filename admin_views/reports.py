@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from admin_views.base import SecureView, current_actor, download, needs
 from common.clock import today
+from common.formatting import spreadsheet_safe
 from mentoring import access, reports
 from models import Municipality, Pair, Programme, Provider, db
 
@@ -69,7 +70,8 @@ class ReportView(SecureView):
         if export in EXPORTS:
             data = tablib.Dataset(headers=table.headers, title=str(report.title)[:31])
             for row in [*table.rows, *([table.total] if table.total else [])]:
-                data.append([_cell(v, k) for v, k in zip(row, table.kinds, strict=True)])
+                data.append([spreadsheet_safe(_cell(v, k))
+                             for v, k in zip(row, table.kinds, strict=True)])
             name = f"parskats-{report.key}-{filters.start}-{filters.end}.{export}"
             return download(data.export(export), name, EXPORTS[export])
         return self.render(

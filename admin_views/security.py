@@ -34,8 +34,8 @@ def _headers(response: Any) -> Any:
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-    if request.is_secure:
-        response.headers["Strict-Transport-Security"] = "max-age=31536000"
+    if request.is_secure:  # behind a proxy: with TRUSTED_PROXIES, from its X-Forwarded-Proto
+        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     if request.endpoint not in {"static", "admin.static"}:
         # Pages, exports and look-ups carry personal data: never keep them in any cache.
         response.headers["Cache-Control"] = "no-store"

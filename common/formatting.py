@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_currency, format_decimal
@@ -57,3 +59,16 @@ def format_minutes(minutes: int | None) -> str:
     sign = "-" if minutes < 0 else ""
     hours, rest = divmod(abs(minutes), 60)
     return f"{sign}{hours}:{rest:02d}"
+
+
+_NUMBER = re.compile(r"^-?\d[\d\s.,]*$")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A cell a spreadsheet will not run as a formula: text starting with = + - @ (or a
+    tab or carriage return) gets a leading apostrophe; numbers, also negative ones written
+    as text, stay as they are (OWASP's CSV injection advice)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") \
+            and not _NUMBER.match(value):
+        return "'" + value
+    return value

@@ -7,7 +7,7 @@ from typing import Any
 
 import tablib
 
-from common.formatting import format_minutes
+from common.formatting import format_minutes, spreadsheet_safe
 from common.i18n import _
 
 
@@ -26,7 +26,8 @@ def lines_csv(invoice: Any) -> str:
     period = f"{invoice.year:04d}-{invoice.month:02d}"
     issued = invoice.issued_on.isoformat() if invoice.issued_on else ""
     for number, line in enumerate(sorted(invoice.lines, key=lambda item: item.id), 1):
-        data.append([invoice.number or "", issued, period, invoice.contract.number, number,
-                     line.description, line.minutes, format_minutes(line.minutes),
-                     f"{line.rate:.2f}", f"{line.vat_rate:.2f}", f"{line.amount:.2f}"])
+        data.append([spreadsheet_safe(cell) for cell in (
+            invoice.number or "", issued, period, invoice.contract.number, number,
+            line.description, line.minutes, format_minutes(line.minutes),
+            f"{line.rate:.2f}", f"{line.vat_rate:.2f}", f"{line.amount:.2f}")])
     return str(data.export("csv"))

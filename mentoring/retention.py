@@ -12,31 +12,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, case, cast, exists, func, select, update
+from sqlalchemy import Column, String, Table, case, cast, delete, exists, func, select, update
+from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import Session
 
 from common.actor import Actor
 from common.enums import InvoiceKind, InvoiceStatus, PairStatus, ReferralStatus
 from common.months import add_months
 from mentoring import audit
-from models import (
-    AdditionalSupport,
-    AuditLog,
-    CheckIn,
-    Consent,
-    Goal,
-    Invoice,
-    InvoiceLine,
-    Pair,
-    PairStatusChange,
-    Programme,
-    Referral,
-    ReferralStatusChange,
-    SafetyConcern,
-    SafetyConcernEvent,
-    ServiceEntry,
-    Youth,
-)
+from models import AuditLog, Invoice, InvoiceLine, Pair, Programme, Referral, Youth
+from models.base import Base
 
 ANONYMOUS_FIRST, ANONYMOUS_LAST = "Anonimizēts", "Jaunietis"
 ERASED = "—"  # where a reason must stay non-empty (the database checks it)
@@ -98,60 +83,102 @@ def due(db: Session, today: dt.date) -> list[Candidate]:
     return found
 
 
+# What stays of a case: its number, and the invoice lines as issued (case number and
+# initials). Every other text of every record that leads to the youth goes.
+KEPT = {("youth", "case_number"), ("invoice_line", "description")}
+# The youth's own identity is replaced by labels, not by the "erased" sign.
+RENAMED = {("youth", "first_name"): ANONYMOUS_FIRST, ("youth", "last_name"): ANONYMOUS_LAST}
+
+
+@dataclass
+class CaseTable:
+    """A table with rows about the youth: which rows, and its free-text columns."""
+
+    table: Table
+    where: Any  # finds the case's rows
+    texts: list[Column[Any]]
+    link: bool = False  # a many-to-many link (risk factors): its rows are deleted
+
+
+def case_tables(youth_id: Any) -> list[CaseTable]:
+    """Every table whose rows lead to the youth through foreign keys (referrals, their
+    history, pairs, goals, hours, check-ins, concerns and their events, consents, support,
+    invoice lines, the risk-factor links…), found by walking the schema from ``youth`` —
+    so a table added later is covered without naming it here."""
+    youth = Base.metadata.tables["youth"]
+    ids: dict[str, Any] = {"youth": select(youth.c.id).where(youth.c.id == youth_id)}
+    found = [CaseTable(youth, youth.c.id == youth_id, _texts(youth))]
+    seen = {"youth"}
+    grew = True
+    while grew:
+        grew = False
+        for table in Base.metadata.sorted_tables:
+            if table.name in seen:
+                continue
+            fk = next((fk for fk in table.foreign_keys
+                       if fk.column.table.name in ids and fk.column.table is not table), None)
+            if fk is None:
+                continue
+            where = fk.parent.in_(ids[fk.column.table.name])
+            link = all(column.foreign_keys for column in table.columns)
+            found.append(CaseTable(table, where, [] if link else _texts(table), link))
+            if "id" in table.c:
+                ids[table.name] = select(table.c.id).where(where)
+            seen.add(table.name)
+            grew = True
+    return found
+
+
+def _texts(table: Table) -> list[Column[Any]]:
+    """Free-text columns: strings and texts that are not codes of an enum, keys or kept."""
+    return [c for c in table.columns
+            if isinstance(c.type, String) and not isinstance(c.type, SAEnum)
+            and not c.primary_key and not c.foreign_keys and (table.name, c.name) not in KEPT]
+
+
 def anonymise(db: Session, youth_id: int, *, actor: Actor, today: dt.date) -> None:
-    """Replace the youth's identifying data and free texts everywhere; keep numbers and dates.
+    """Replace the youth's identifying data and every free text of the case; delete its
+    personal links (risk factors); keep numbers, dates and codes.
 
     Plain statements, not the record rules: a rule such as "an early end needs its reason"
-    must not stop the erasure of that reason. Flushes; never commits.
+    must not stop the erasure of that reason. A text that must not be empty keeps the
+    erased sign; an empty one stays empty; an optional one becomes NULL. Flushes; never
+    commits.
     """
-    pairs = select(Pair.id).where(Pair.youth_id == youth_id)
-    referrals = select(Referral.id).where(Referral.youth_id == youth_id)
-    db.execute(update(Youth).where(Youth.id == youth_id).values(
-        first_name=ANONYMOUS_FIRST, last_name=ANONYMOUS_LAST, personal_code=None, school="",
-        phone="", email="", guardian_name="", guardian_phone="", guardian_email="",
-        interests="", languages="", notes="", archived=True, anonymised_on=today))
-    db.execute(update(Referral).where(Referral.id.in_(referrals)).values(
-        referrer_name="", referrer_contact="", needs="",
-        rejection_reason=case((Referral.rejection_reason != "", ERASED), else_="")))
-    db.execute(update(ReferralStatusChange).where(
-        ReferralStatusChange.referral_id.in_(referrals)).values(comment=""))
-    db.execute(update(Pair).where(Pair.id.in_(pairs)).values(
-        end_reason=case((Pair.end_reason != "", ERASED), else_=""), evaluation_summary="",
-        youth_feedback="", exit_note_mentor="", exit_note_youth="", exit_note_parent=""))
-    concerns = select(SafetyConcern.id).where(SafetyConcern.pair_id.in_(pairs))
-    db.execute(update(SafetyConcern).where(SafetyConcern.id.in_(concerns)).values(
-        description=ERASED, actions_taken="",
-        resolution=case((SafetyConcern.resolution != "", ERASED), else_="")))
-    db.execute(update(SafetyConcernEvent).where(SafetyConcernEvent.concern_id.in_(concerns))
-               .values(text=""))
-    db.execute(update(Consent).where(Consent.youth_id == youth_id).values(note=""))
-    db.execute(update(PairStatusChange).where(PairStatusChange.pair_id.in_(pairs))
-               .values(comment=""))
-    db.execute(update(Goal).where(Goal.pair_id.in_(pairs)).values(description="—", target=""))
-    db.execute(update(AdditionalSupport).where(AdditionalSupport.pair_id.in_(pairs))
-               .values(outcome=""))
-    db.execute(update(ServiceEntry).where(ServiceEntry.pair_id.in_(pairs)).values(note=""))
-    db.execute(update(CheckIn).where(CheckIn.pair_id.in_(pairs)).values(
-        goal_progress="", notes=""))
+    tables = case_tables(youth_id)
+    model_of = {m.class_.__tablename__: m.class_.__name__ for m in Base.registry.mappers}
     # The audit trail keeps who did what and when, not the values that were erased: every
-    # record of the youth, their referrals and pairs, whatever its kind.
-    owners = ((Youth, Youth.id == youth_id), (Referral, Referral.id.in_(referrals)),
-              (ReferralStatusChange, ReferralStatusChange.referral_id.in_(referrals)),
-              (Pair, Pair.id.in_(pairs)), (Goal, Goal.pair_id.in_(pairs)),
-              (AdditionalSupport, AdditionalSupport.pair_id.in_(pairs)),
-              (ServiceEntry, ServiceEntry.pair_id.in_(pairs)),
-              (PairStatusChange, PairStatusChange.pair_id.in_(pairs)),
-              (CheckIn, CheckIn.pair_id.in_(pairs)),
-              (SafetyConcern, SafetyConcern.id.in_(concerns)),
-              (Consent, Consent.youth_id == youth_id))
-    for model, owner in owners:
-        ids = select(cast(model.id, String)).where(owner)
-        db.execute(update(AuditLog).where(AuditLog.model == model.__name__,
-                                          AuditLog.record_id.in_(ids))
+    # record of the case, whatever its kind (before the texts change, while ids are known).
+    for case_table in tables:
+        name = model_of.get(case_table.table.name)
+        if name is None or case_table.link:
+            continue
+        if "id" not in case_table.table.c:
+            continue
+        ids = select(cast(case_table.table.c.id, String)).where(case_table.where)
+        db.execute(update(AuditLog).where(AuditLog.model == name, AuditLog.record_id.in_(ids))
                    .values(changes={"anonymised": today.isoformat()}))
+    for case_table in tables:
+        table = case_table.table
+        if case_table.link:
+            db.execute(delete(table).where(case_table.where))
+            continue
+        values: dict[str, Any] = {}
+        for column in case_table.texts:
+            if (table.name, column.name) in RENAMED:
+                values[column.name] = RENAMED[(table.name, column.name)]
+            elif column.nullable:
+                values[column.name] = None
+            else:
+                values[column.name] = case((column != "", ERASED), else_="")
+        if table.name == "youth":
+            values.update(archived=True, anonymised_on=today)
+        if values:
+            db.execute(update(table).where(case_table.where).values(values))
     db.expire_all()
     audit.record(db, actor, "youth.anonymised", model="Youth", record_id=str(youth_id),
-                 changes={"anonymised": today.isoformat()})
+                 changes={"anonymised": today.isoformat(),
+                          "tables": sorted(t.table.name for t in tables)})
     db.flush()
 
 

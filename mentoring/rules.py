@@ -10,10 +10,12 @@ module knows no workflow module; they build on it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlalchemy import event, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from common.clock import today
@@ -53,9 +55,26 @@ def normalise(obj: Any) -> None:
         fn(obj)
 
 
+# Dates a record of this service can plausibly carry; beyond them a typing slip (9999-12-31,
+# 0001-01-01) would slip past every "before" and "after" rule.
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+
+
+def dates_in_range(obj: Any) -> Iterator[RuleViolation]:
+    """Every date column of any record lies between ``EARLIEST`` and ``LATEST``."""
+    for attr in sa_inspect(type(obj)).column_attrs:
+        value = getattr(obj, attr.key, None)
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+            continue
+        if value > LATEST:
+            yield RuleViolation(_l("The date is too far in the future."), attr.key)
+        elif value < EARLIEST:
+            yield RuleViolation(_l("The date is too far in the past."), attr.key)
+
+
 def check_record(obj: Any) -> None:
     """Raise ``RuleViolations`` when ``obj`` breaks any record rule; return quietly otherwise."""
-    problems = [v for fn in _CHECKERS.get(type(obj), []) for v in fn(obj)]
+    problems = [*dates_in_range(obj), *(v for fn in _CHECKERS.get(type(obj), []) for v in fn(obj))]
     if problems:
         raise RuleViolations(problems)
 
@@ -76,8 +95,7 @@ def install(session_cls: type[Session]) -> None:
 
 def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
     for obj in list(session.new) + list(session.dirty):
-        known = type(obj) in _CHECKERS or type(obj) in _NORMALISERS
-        if known and (obj in session.new or session.is_modified(obj)):
+        if obj in session.new or session.is_modified(obj):
             prepare(obj)
     for obj in list(session.deleted):
         problem = deletion_refused(session, obj)

@@ -13,6 +13,7 @@ from common.actor import Actor
 from common.enums import PairStatus, ReferralStatus
 from mentoring import retention
 from models import (
+    AdditionalSupport,
     AuditLog,
     CheckIn,
     Consent,
@@ -21,10 +22,13 @@ from models import (
     Pair,
     Programme,
     Referral,
+    RiskFactor,
     SafetyConcern,
     SafetyConcernEvent,
+    ServiceEntry,
     Youth,
 )
+from models.youth import youth_risk_factor
 from tests import small_world
 
 TODAY = dt.date(2026, 6, 15)  # with 60 months kept, cases closed before 15.06.2021 are due
@@ -117,6 +121,36 @@ def test_every_record_of_the_youth_is_erased(db: Any, world: dict[str, int]) -> 
                    "Slepena mentora piezīme", "Slepena vecāku piezīme", "Slepens notikums",
                    "Slepena rīcība", "Slepens risinājums", "Slepena piekrišanas piezīme"):
         assert not anywhere(db, secret), secret
+
+
+def test_the_walk_erases_every_text_and_link_of_the_case(db: Any, world: dict[str, int]) -> None:
+    """Finding 13: hours' rejection reasons, referring institutions, support institutions and
+    the risk-factor links went unerased when the tables were listed by hand."""
+    risk = db.session.execute(insert(RiskFactor).values(code="addiction")).inserted_primary_key[0]
+    db.session.execute(insert(youth_risk_factor).values(youth_id=world["y2"], risk_factor_id=risk))
+    db.session.execute(update(Referral).where(Referral.id == world["r2"]).values(
+        referrer_institution="Valsts probācijas dienests, Liepājas nodaļa"))
+    db.session.execute(insert(ServiceEntry).values(
+        pair_id=world["pb"], day=dt.date(2021, 2, 3), minutes=60, activity="study",
+        mode="in_person", status="rejected", rejection_reason="Vārds2 bija slims ar gripu"))
+    db.session.execute(insert(AdditionalSupport).values(
+        pair_id=world["pb"], kind="psychologist", institution="Centrs Marta",
+        arranged_on=dt.date(2021, 2, 1), outcome="Apmeklēja"))
+    db.session.commit()
+    tables = {t.table.name for t in retention.case_tables(world["y2"])}
+    assert {"youth", "referral", "referral_status_change", "pair", "pair_status_change", "goal",
+            "service_entry", "check_in", "safety_concern", "safety_concern_event", "consent",
+            "additional_support", "invoice_line", "youth_risk_factor"} <= tables
+    retention.apply(db.session, actor=Actor.system(), today=TODAY + dt.timedelta(days=1))
+    db.session.commit()
+    for secret in ("probācijas", "gripu", "Centrs Marta", "Apmeklēja"):
+        assert not anywhere(db, secret), secret
+    assert db.session.execute(select(youth_risk_factor).where(
+        youth_risk_factor.c.youth_id == world["y2"])).first() is None
+    # What stays: the case number, counts and dates, the minutes of the hours.
+    assert db.session.get(Youth, world["y2"]).case_number == "C-2"
+    assert db.session.scalar(select(ServiceEntry.minutes).where(
+        ServiceEntry.pair_id == world["pb"], ServiceEntry.day == dt.date(2021, 2, 3))) == 60
 
 
 def anywhere(db: Any, value: str) -> list[str]:
