@@ -6,8 +6,24 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, g, render_template, request
+from flask import (
+    Flask,
+    current_app,
+    g,
+    make_response,
+    render_template,
+    request,
+    session,
+)
+from flask_babel import force_locale
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import (
+    DisconnectionError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from common.i18n import _
@@ -55,12 +71,37 @@ ERRORS: dict[int, tuple[Callable[[], str], Callable[[], str]]] = {
 
 def _error_page(error: HTTPException) -> Any:
     code = error.code or 500
-    if code >= 500:
-        # A failed flush leaves the session unusable; the page itself needs the signed-in
-        # user (language, menu), so start over before rendering it.
-        db.session.rollback()
     title, text = ERRORS.get(code, ERRORS[500])
-    return render_template("mentoring/error.html", code=code, title=title(), text=text()), code
+    try:
+        if code >= 500:
+            # A failed flush leaves the session unusable; the page itself needs the
+            # signed-in user (language, menu), so start over before rendering it.
+            db.session.rollback()
+        return render_template("mentoring/error.html", code=code, title=title(),
+                               text=text()), code
+    except SQLAlchemyError:
+        return _unavailable(error)
+
+
+RETRY_SECONDS = 30
+
+
+def _unavailable(error: Exception) -> Any:
+    """The database cannot be reached: a page that needs neither it nor the signed-in
+    user, in the language of the session (or the browser), with ``Retry-After``."""
+    chosen = session.get("language")
+    language = chosen if chosen in ("lv", "en") else (
+        request.accept_languages.best_match(["lv", "en"]) or "lv")
+    with force_locale(language):
+        # Straight from Jinja: Flask's context processors would load the signed-in user.
+        html = current_app.jinja_env.get_template("mentoring/unavailable.html").render(
+            language=language,
+            title=_("The service is briefly unavailable"),
+            text=_("The back office cannot reach its database just now. Nothing you saved "
+                   "before is lost. Please try again in a minute."))
+    response = make_response(html, 503)
+    response.headers["Retry-After"] = str(RETRY_SECONDS)
+    return response
 
 
 def _csrf_error(error: CSRFError) -> Any:
@@ -75,3 +116,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     for code in ERRORS:
         app.register_error_handler(code, _error_page)
+    # Also when loading the signed-in user fails, before any view runs.
+    for failure in (OperationalError, InterfaceError, DisconnectionError, PoolTimeout):
+        app.register_error_handler(failure, _unavailable)
