@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any, Generic, TypeVar
 
@@ -32,8 +33,8 @@ from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_admin.contrib.sqla import tools as sqla_tools
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_login import current_user
+from sqlalchemy import Integer, Numeric, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields import HiddenField
 
@@ -135,15 +136,16 @@ def _audit_read(endpoint: str, model: type, response: Any) -> Any:
     if response.status_code != 200:
         return response
     action = {"export": "export", "ajax_lookup": "lookup"}.get(endpoint, "read")
-    record_id = next((request.args[k] for k in ("id", "referral", "pair", "mentor", "youth")
-                      if request.args.get(k)), "") or next(
-        (str(v) for k, v in (request.view_args or {}).items() if k.endswith("id")), "")
+    found = next((record_id(request.args[k]) for k in ("id", "referral", "pair", "mentor",
+                                                       "youth") if request.args.get(k)), None)
+    found = found or next((record_id(v) for k, v in (request.view_args or {}).items()
+                           if k.endswith("id")), None)
     changes: dict[str, Any] = {"page": request.path, "parameters": sorted(request.args)}
     if endpoint == "export":
         changes["format"] = (request.view_args or {}).get("export_type", "")
     with CheckedSession(db.engine) as session:
         audit.record(session, current_actor(), action, model=model.__name__,
-                     record_id=record_id, changes=changes)
+                     record_id=str(found or ""), changes=changes)
         session.commit()
     return response
 
@@ -213,11 +215,48 @@ def model_labels(model: type) -> dict[str, Any]:
     return labels
 
 
+# The largest id a table here can hold (and SQLite can bind): anything larger is no record.
+MAX_ID = 2**31 - 1
+MAX_PAGE = 100_000
+
+
+def record_id(value: Any) -> int | None:
+    """A record id from a request value, or None when it cannot be one (not a whole number,
+    below 1, or beyond what the database holds — 2^63 would overflow SQLite)."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 1 <= number <= MAX_ID else None
+
+
+def arg_id(name: str) -> int | None:
+    """``record_id`` of a query-string or form value."""
+    return record_id(request.values.get(name))
+
+
 def domain_only(model: type) -> set[str]:
     """Columns that only the domain's own steps set (archiving, anonymising…)."""
     mapper: Any = sa_inspect(model)
     return {column.key for column in mapper.column_attrs
             if (getattr(column.columns[0], "info", None) or {}).get("domain_only")}
+
+
+def _numbers_in_range(validate: Callable[[Any], bool], value: Any) -> bool:
+    """A number filter takes numbers a column can hold (2^63 would overflow SQLite)."""
+    for part in str(value).split(","):
+        try:
+            number = Decimal(part.strip())
+        except InvalidOperation:
+            continue  # the filter's own validation refuses it
+        if not number.is_finite() or abs(number) > MAX_ID:
+            return False
+    return bool(validate(value))
+
+
+def _known_codes(codes: set[str], validate: Callable[[Any], bool], value: Any) -> bool:
+    parts = str(value).split(",")
+    return all(part in codes for part in parts) and bool(validate(value))
 
 
 class ScopedAjaxLoader(QueryAjaxModelLoader):
@@ -231,6 +270,8 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         try:
             value = column.type.python_type(pk)
         except (TypeError, ValueError):
+            return None
+        if isinstance(value, int) and record_id(value) is None:
             return None
         with db.session.no_autoflush:
             return self.get_query().filter(column == value).one_or_none()
@@ -256,7 +297,7 @@ class SecureView(DeclaredPermissions, BaseView):
         else their own, else the first; one outside the user's scope answers 404."""
         providers = list(db.session.scalars(select(Provider).where(
             access.row_filter(current_actor(), Provider)).order_by(Provider.name)))
-        chosen = request.values.get("provider", type=int) or (
+        chosen = arg_id("provider") or (
             current_user.provider_id or (providers[0].id if providers else None))
         provider = next((p for p in providers if p.id == chosen), None)
         if provider is None:
@@ -264,11 +305,14 @@ class SecureView(DeclaredPermissions, BaseView):
         return providers, provider
 
     def chosen_month(self, default: dt.date) -> tuple[int, int]:
-        """``?month=YYYY-MM`` as (year, month); ``default``'s month when absent or invalid."""
+        """``?month=YYYY-MM`` as (year, month); ``default``'s month when absent, invalid or
+        outside the years the service can hold records for (2000–2100)."""
         try:
             year, month = (int(x) for x in request.values.get("month", "").split("-"))
             dt.date(year, month, 1)
         except ValueError:
+            return default.year, default.month
+        if not 2000 <= year <= 2100:
             return default.year, default.month
         return year, month
 
@@ -325,10 +369,18 @@ class SecureModelView(DeclaredPermissions, ModelView):
         attr, _joins = sqla_tools.get_field_with_path(self.model, name)
         columns = getattr(getattr(attr, "property", None), "columns", None)
         enum_class = getattr(columns[0].type, "enum_class", None) if columns else None
+        column_type = columns[0].type if columns else None
+        if found and isinstance(column_type, Integer | Numeric):
+            for flt in found:
+                flt.validate = partial(_numbers_in_range, flt.validate)
         if found and enum_class is not None and hasattr(enum_class, "choices"):
+            codes = {member.value for member in enum_class}
             for flt in found:
                 if flt.options and not isinstance(flt, sqla_filters.FilterEmpty):
                     flt.options = enum_class.choices()  # lazy labels, rendered per request
+                    # An unknown code is refused like any bad filter value (a message, the
+                    # filter left out), never sent to the database.
+                    flt.validate = partial(_known_codes, codes, flt.validate)
         return found
 
     # -- permissions -------------------------------------------------------------------
@@ -380,6 +432,18 @@ class SecureModelView(DeclaredPermissions, ModelView):
             abort(403)
         return None
 
+    def _get_list_extra_args(self) -> Any:
+        """Page numbers, sizes and sort columns within what a list can have (a huge page
+        number would overflow the query's OFFSET)."""
+        args = super()._get_list_extra_args()
+        if not 0 <= (args.page or 0) <= MAX_PAGE:
+            args.page = 0
+        if args.page_size not in (None, 0, *self.page_size_options):
+            args.page_size = 0
+        if args.sort is not None and not 0 <= args.sort < 1000:
+            args.sort = None
+        return args
+
     def is_action_allowed(self, name: str) -> bool:
         """A bulk action runs only with the right its method declares (``@needs``)."""
         found = self._actions_data.get(name)
@@ -419,6 +483,8 @@ class SecureModelView(DeclaredPermissions, ModelView):
             (raw,) = sqla_tools.iterdecode(id)
             value = column.type.python_type(raw)
         except (ValueError, TypeError):
+            abort(404)
+        if isinstance(value, int) and record_id(value) is None:
             abort(404)
         obj = self.get_query().filter(column == value).one_or_none()
         if obj is None:
@@ -470,9 +536,11 @@ class SecureModelView(DeclaredPermissions, ModelView):
         typed = []
         for raw in ids:
             try:
-                typed.append(column.type.python_type(raw))
+                value = column.type.python_type(raw)
             except (TypeError, ValueError):
                 continue
+            if not isinstance(value, int) or record_id(value) is not None:
+                typed.append(value)
         ModelView.action_delete(self, typed)
 
     def get_export_value(self, model: Any, name: Any) -> Any:
@@ -575,7 +643,7 @@ class SecureModelView(DeclaredPermissions, ModelView):
         if request.method != "GET":
             return
         for field in form:
-            wanted = request.args.get(field.name, type=int)
+            wanted = record_id(request.args.get(field.name))
             if wanted is None or field.type.endswith("MultipleField"):
                 continue
             if getattr(field, "query", None) is not None:

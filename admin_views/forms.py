@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask import flash
 from flask_admin.contrib.sqla.form import AdminModelConverter
+from flask_admin.contrib.sqla.validators import Unique
 from flask_admin.form import BaseForm
 from flask_admin.model.form import converts
 from flask_babel import Domain
 from flask_wtf import FlaskForm
 from wtforms.fields import DateField
+from wtforms.validators import NumberRange
 from wtforms.widgets import DateInput
 
 from common.errors import RuleViolation, RuleViolations
@@ -41,6 +44,21 @@ class AdminForm(BaseForm, FlaskForm):
             return self._translations
 
 
+INTEGER_LIMIT = 2**31 - 1
+
+
+class _KnownCodesOnly:
+    """Run a validator that asks the database (Flask-Admin's Unique) only for one of the
+    enum's codes: an unknown one is left to the field's own "not a valid choice"."""
+
+    def __init__(self, validator: Any, codes: set[str]) -> None:
+        self.validator, self.codes = validator, codes
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if getattr(field.data, "value", field.data) in self.codes:
+            self.validator(form, field)
+
+
 class ModelConverter(AdminModelConverter):
     """Enum drop-downs show translated labels and store the stable code."""
 
@@ -50,7 +68,28 @@ class ModelConverter(AdminModelConverter):
         enum_class = getattr(column.type, "enum_class", None)
         if enum_class is not None and hasattr(enum_class, "choices"):
             field.kwargs["choices"] = enum_class.choices()
+            codes = {member.value for member in enum_class}
+            field.kwargs["validators"] = [
+                _KnownCodesOnly(v, codes) if isinstance(v, Unique) else v
+                for v in field.kwargs.get("validators", [])]
         return field
+
+    @converts("Integer")
+    def convert_integer(self, column: Any, field_args: Any, **extra: Any) -> Any:
+        """Whole numbers within what a database column holds; beyond it, a field error
+        instead of an overflow (2^63 in SQLite, 2^31 in PostgreSQL's INTEGER)."""
+        field_args["validators"].append(NumberRange(min=-INTEGER_LIMIT, max=INTEGER_LIMIT))
+        return super().handle_integer_types(column, field_args, **extra)
+
+    @converts("Numeric")
+    def convert_numeric(self, column: Any, field_args: Any, **extra: Any) -> Any:
+        """Amounts within the column's precision (Numeric(12, 2): below 10 000 000 000)."""
+        precision, scale = getattr(column.type, "precision", None), getattr(
+            column.type, "scale", None) or 0
+        if precision:
+            limit = Decimal(10) ** (precision - scale) - 1
+            field_args["validators"].append(NumberRange(min=-limit, max=limit))
+        return super().handle_decimal_types(column, field_args, **extra)
 
     @converts("Date")
     def convert_date(self, field_args: Any, **extra: Any) -> Any:

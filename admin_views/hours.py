@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 from admin_views.base import (
     SecureModelView,
     SecureView,
+    arg_id,
     current_actor,
     needs,
     pdf_download,
@@ -54,7 +55,7 @@ class ServiceEntryView(SecureModelView):
 
     def create_form(self, obj: Any = None) -> Any:
         form = super().create_form(obj)
-        wanted = request.args.get("pair", type=int)
+        wanted = arg_id("pair")
         if wanted and "pair" in form and request.method == "GET":
             form.pair.data = db.session.scalar(
                 select(Pair).where(Pair.id == wanted, access.row_filter(current_actor(), Pair)))

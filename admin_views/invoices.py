@@ -15,11 +15,13 @@ from sqlalchemy.orm import joinedload
 from admin_views.base import (
     SecureModelView,
     SecureView,
+    arg_id,
     current_actor,
     download,
     needs,
     pdf_download,
     perform,
+    record_id,
 )
 from admin_views.formatting import date_filter
 from common.clock import today
@@ -169,7 +171,7 @@ class InvoicingView(SecureView):
             .options(joinedload(Contract.municipality)))
             if invoicing.contract_covers(c, year, month)]
         municipalities = sorted({c.municipality for c in contracts}, key=lambda m: m.name)
-        municipality_id = request.args.get("municipality", type=int)
+        municipality_id = arg_id("municipality")
         if municipality_id:
             contracts = [c for c in contracts if c.municipality_id == municipality_id]
         blocks = []
@@ -186,7 +188,7 @@ class InvoicingView(SecureView):
     def issue(self) -> Any:
         _providers, provider, year, month = self._context()
         contract = db.session.scalar(select(Contract).where(
-            Contract.id == request.form.get("contract", type=int),
+            Contract.id == arg_id("contract"),
             Contract.provider_id == provider.id))
         if contract is None:
             abort(404)
@@ -211,7 +213,7 @@ class BudgetOverviewView(SecureView):
     @expose("/")
     @needs(access.LIST)
     def index(self) -> Any:
-        year = request.args.get("year", type=int) or today().year
+        year = record_id(request.args.get("year")) or today().year
         if not 2000 <= year <= 2100:
             year = today().year
         lines = budgets.overview(db.session(), year, access.row_filter(current_actor(), Programme),

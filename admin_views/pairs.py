@@ -12,7 +12,15 @@ from sqlalchemy.orm import joinedload
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
-from admin_views.base import SecureModelView, SecureView, current_actor, needs, perform
+from admin_views.base import (
+    SecureModelView,
+    SecureView,
+    arg_id,
+    current_actor,
+    needs,
+    perform,
+    record_id,
+)
 from admin_views.forms import YOUTH_LOOKUP, TranslatedForm
 from common.clock import today
 from common.enums import Achievement, ClosureKind, GoalArea, PairStatus
@@ -90,7 +98,7 @@ class PairView(SecureModelView):
     def _closure() -> pairs.Closure:
         form = request.form
         return pairs.Closure(
-            reason_id=form.get("closure_reason", type=int),
+            reason_id=record_id(form.get("closure_reason")),
             exit_note_mentor=form.get("exit_note_mentor", ""),
             exit_note_youth=form.get("exit_note_youth", ""),
             exit_note_parent=form.get("exit_note_parent", ""),
@@ -207,7 +215,7 @@ class PairingView(SecureView):
         referral = None
         ranked: list[Any] = []
         form = PairingForm()
-        referral_id = request.values.get("referral", type=int)
+        referral_id = arg_id("referral")
         if referral_id is not None:
             referral = next((r for r in waiting if r.id == referral_id), None)
             if referral is None:

@@ -12,7 +12,7 @@ from flask_admin import expose
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 
-from admin_views.base import SecureView, current_actor, download, needs
+from admin_views.base import SecureView, arg_id, current_actor, download, needs
 from common.clock import today
 from common.formatting import spreadsheet_safe
 from mentoring import access, reports
@@ -52,9 +52,9 @@ class ReportView(SecureView):
             start, end = end, start
         return reports.Filters(
             start=start, end=end,
-            municipality_id=request.args.get("municipality", type=int),
-            provider_id=request.args.get("provider", type=int),
-            programme_id=request.args.get("programme", type=int))
+            municipality_id=arg_id("municipality"),
+            provider_id=arg_id("provider"),
+            programme_id=arg_id("programme"))
 
     @expose("/")
     @needs(access.EXPORT)

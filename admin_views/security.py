@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import (
     Flask,
+    abort,
     current_app,
     g,
     make_response,
@@ -111,7 +112,16 @@ def _csrf_error(error: CSRFError) -> Any:
                            text=text), 400
 
 
+def _refuse_nul() -> None:
+    """No text of this service holds a NUL character, and PostgreSQL refuses to store one:
+    a request carrying one is refused as a whole before anything reads it."""
+    values = [*request.args.values(), *request.form.values(), request.path]
+    if any("\x00" in value for value in values):
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_refuse_nul)
     app.after_request(_headers)
     app.register_error_handler(CSRFError, _csrf_error)
     for code in ERRORS:

@@ -83,10 +83,11 @@ def record(
         record_id = ",".join(str(part) for part in identity) if identity else ""
     entry = AuditLog(
         user_id=actor.user_id if actor is not None else None,
-        ip=actor.ip if actor is not None else "",
+        # Bounded like their columns: an address or id taken from a request is not trusted.
+        ip=(actor.ip if actor is not None else "")[:45],
         action=action,
         model=model or (type(obj).__name__ if obj is not None else ""),
-        record_id=record_id,
+        record_id=record_id[:40],
         changes=changes or {},
     )
     db.add(entry)

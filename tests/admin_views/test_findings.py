@@ -17,7 +17,7 @@ from common.clock import today
 from models import AdditionalSupport, AuditLog, Mentor, Pair, ServiceEntry, User, Youth
 from tests.admin_views.test_hours_import import csv_file
 from tests.admin_views.test_hours_views import mentors_pair, signed_in
-from tests.conftest import Browser, IsolatedClient
+from tests.conftest import Browser, IsolatedClient, field_errors
 
 
 def test_2_a_social_worker_sees_no_selection_history_of_a_mentor(
@@ -140,3 +140,33 @@ def test_15_a_mentors_archive_button_is_for_those_who_may_edit(
     assert other.post("/admin/mentor/archive/", data={"id": mentor.id,
                                                      "archived": "1"}).status_code == 403
     assert db.session.get(User, demo_users["you@mentori.lv"].id) is not None
+
+
+def test_9_the_six_causes_of_500s_answer_with_messages(app: Flask, admin_browser: Any,
+                                                       db: Any) -> None:
+    huge = str(2**63)
+    answers = {
+        "enum filter": admin_browser.get("/admin/referral/?flt0_0=a"),
+        "enum filter export": admin_browser.get("/admin/referral/export/csv/?flt0_0=a"),
+        **{f"month {path}": admin_browser.get(f"{path}?month=9999-12") for path in (
+            "/admin/timesheet/", "/admin/timesheet/pdf/", "/admin/invoicing/",
+            "/admin/supervision-month/")},
+        "huge id": admin_browser.get(f"/admin/youth/details/?id={huge}"),
+        "huge page": admin_browser.get(f"/admin/youth/?page={huge}"),
+        "huge report filter": admin_browser.get(f"/admin/reports/?municipality={huge}"),
+        "huge number field": admin_browser.post("/admin/budget/new/", data={
+            "municipality": "1", "programme": "1", "year": huge, "amount": "1"}),
+        "unknown risk factor": admin_browser.post("/admin/risk_factor/new/",
+                                                  data={"code": "alien"}),
+    }
+    assert {name: r.status_code for name, r in answers.items() if r.status_code >= 500} == {}
+    assert answers["huge id"].status_code == 404
+    assert "Nederīga" in answers["unknown risk factor"].get_data(as_text=True)
+    assert field_errors(answers["huge number field"].get_data(as_text=True))  # at the field
+    rows = [["C-1", "01.10.2026", value, "study", "in_person", "jā", ""]
+            for value in ("inf", "1e309", "9" * 30)]
+    page = admin_browser.post("/admin/hours-import/", data={"file": csv_file(rows),
+                                                            "mode": "check"},
+                              content_type="multipart/form-data")
+    assert page.status_code == 200
+    assert page.get_data(as_text=True).count("Ievadiet ilgumu veselās minūtēs") == 3
