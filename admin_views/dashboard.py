@@ -29,6 +29,7 @@ TASK_LINKS = {
     "checks": lambda task: url_for("background_check.create_view", mentor=task.record_id),
     "agreements": lambda task: url_for("agreement.create_view", mentor=task.record_id),
     "referrals": lambda task: url_for("review.referral", referral_id=task.record_id),
+    "undelivered": lambda task: url_for("invoice.details_view", id=task.record_id),
 }
 
 

@@ -88,6 +88,7 @@ EXPORT_FORMATTERS: dict[type, Any] = {
 
 def register_template_filters(app: Flask) -> None:
     app.add_template_filter(date_filter, "date")
+    app.add_template_filter(lambda text: date_filter(dt.date.fromisoformat(text)), "isodate")
     app.add_template_filter(money_filter, "money")
     app.add_template_filter(percent_filter, "percent")
     app.add_template_filter(number_filter, "number")

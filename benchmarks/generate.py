@@ -165,7 +165,8 @@ def generate(db: Any, *, youths: int, months: int, entries: int, seed: int,
         pairs_per_provider[provider_of(y)] = pairs_per_provider.get(provider_of(y), 0) + 1
     for row in invoice_rows:
         total = amount * pairs_per_provider.get(row["provider_id"], 0)
-        row.update(net_amount=total, vat_amount=Decimal("0.00"), total_amount=total)
+        row.update(net_amount=total, vat_amount=Decimal("0.00"), total_amount=total,
+                   paid_amount=total)
     bulk(Invoice, invoice_rows)
     bulk(InvoiceSequence, [{"provider_id": p, "year": year, "last_number": n}
                            for (p, year), n in sequence.items()])

@@ -248,3 +248,13 @@ class InvoiceStatus(LabeledEnum):
     draft = "draft", _l("Draft")
     issued = "issued", _l("Issued")
     paid = "paid", _l("Paid")
+    credited = "credited", _l("Credited")
+
+
+class DeliveryChannel(LabeledEnum):
+    """How an issued invoice reached the municipality."""
+
+    e_address = "e_address", _l("Official e-address (e-adrese)")
+    peppol = "peppol", _l("Peppol access point")
+    email = "email", _l("E-mail")
+    paper = "paper", _l("On paper")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from babel.dates import format_date as babel_format_date
@@ -72,3 +72,16 @@ def spreadsheet_safe(value: Any) -> Any:
             and not _NUMBER.match(value):
         return "'" + value
     return value
+
+
+def parse_money(text: str) -> Decimal:
+    """An amount as people type it ("1 234,50", "1234.5", "529,18 €") in cents; ValueError
+    for anything that is not one."""
+    cleaned = text.replace("\u00a0", "").replace(" ", "").replace("€", "").replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not value.is_finite() or abs(value) >= Decimal("1e10"):
+        raise ValueError(text)
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -73,7 +73,7 @@ PERMISSIONS: dict[Role, dict[type, frozenset[str]]] = {
         Provider: READ, RiskFactor: READ, Youth: WRITE, Referral: WRITE | {DECIDE},
         ReferralStatusChange: READ, Pair: READ, Goal: READ, AdditionalSupport: READ,
         CheckIn: READ, SafetyConcern: READ | {EDIT}, Consent: WRITE | {WITHDRAW},
-        ServiceEntry: READ, Invoice: READ | {EDIT, RECORD_PAYMENT}, InvoiceLine: READ,
+        ServiceEntry: READ, Invoice: READ | {RECORD_PAYMENT}, InvoiceLine: READ,
         Mentor: READ,
     },
     Role.provider: {
@@ -83,7 +83,7 @@ PERMISSIONS: dict[Role, dict[type, frozenset[str]]] = {
         TrainingCourse: ALL, TrainingSession: ALL, Certificate: WRITE, Agreement: WRITE,
         BackgroundCheck: WRITE, Supervision: ALL, Pair: WRITE, Goal: ALL, CheckIn: WRITE,
         AdditionalSupport: ALL, ServiceEntry: ALL | {APPROVE},
-        Invoice: WRITE | {ISSUE, CREDIT}, InvoiceLine: READ, SafetyConcern: WRITE, Consent: READ,
+        Invoice: READ | {ISSUE, CREDIT}, InvoiceLine: READ, SafetyConcern: WRITE, Consent: READ,
         TimesheetSignoff: frozenset({LIST, VIEW, SIGN_OFF}),
     },
     Role.mentor: {
@@ -115,8 +115,7 @@ SENSITIVE_FOR: dict[type, dict[str, frozenset[Role]]] = {
 
 # Where a role may edit only some fields of a model it can edit.
 EDITABLE_FIELDS: dict[Role, dict[type, frozenset[str]]] = {
-    Role.municipality: {Invoice: frozenset({"status", "paid_on"}),
-                        SafetyConcern: frozenset({"actions_taken"})},
+    Role.municipality: {SafetyConcern: frozenset({"actions_taken"})},
     # Mentors log billable time; recording extra time as non-billable is the coordinator's.
     Role.mentor: {ServiceEntry: frozenset({"pair", "day", "minutes", "activity", "mode", "note"})},
 }
@@ -161,8 +160,7 @@ def can_change(actor: Actor | None, obj: Any) -> bool:
     if isinstance(obj, Consent) and obj.withdrawn_on is not None:
         return False  # a withdrawal stands; consent given again is a new record
     if isinstance(obj, Invoice) and obj.status != InvoiceStatus.draft:
-        # An issued invoice is immutable; the municipality only records the payment.
-        return role == Role.municipality and obj.status == InvoiceStatus.issued
+        return False  # issued means frozen: paid, delivered or credited on its page only
     return True
 
 

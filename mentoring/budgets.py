@@ -85,7 +85,7 @@ def overview(db: Session, year: int, scope: Any, today: dt.date) -> list[BudgetL
             select(Contract.programme_id,
                    func.coalesce(func.sum(Invoice.total_amount), 0),
                    func.coalesce(func.sum(case((Invoice.status == InvoiceStatus.paid,
-                                                Invoice.total_amount), else_=0)), 0))
+                                                Invoice.paid_amount), else_=0)), 0))
             .join(Contract, Contract.id == Invoice.contract_id)
             .where(Contract.programme_id.in_(ids), Invoice.year == year,
                    Invoice.status != InvoiceStatus.draft)

@@ -29,12 +29,12 @@ from common.enums import (
     ConsentMethod,
     ConsentPurpose,
     Decision,
+    DeliveryChannel,
     Education,
     EntryStatus,
     Gender,
     GoalArea,
     InterviewMode,
-    InvoiceStatus,
     Language,
     MentorStatus,
     Mode,
@@ -47,7 +47,7 @@ from common.enums import (
     SupportKind,
 )
 from common.months import add_months, month_start
-from mentoring import invoicing, pairs
+from mentoring import hours, invoicing, pairs, timesheets
 from mentoring.passwords import hash_password
 from models import (
     AdditionalSupport,
@@ -670,11 +670,22 @@ class _Demo:
             day += dt.timedelta(days=1)
 
     def invoice_past_months(self) -> None:
-        """Issue (and mark paid) every month before last month, so last month is left to do."""
+        """Close every past month (timesheets signed off once the logging deadline passed),
+        issue and deliver every month before last month and mark the older ones paid, so
+        last month is left to invoice."""
         t = self.today
         self.db.flush()
         last_month = month_start(t, 1)
         contracts = self.db.scalars(select(Contract).join(Programme).where(Programme.paid)).all()
+        actor = Actor.of(self.admin)
+        for provider_id in sorted({c.provider_id for c in contracts}):
+            for back in range(6, 0, -1):
+                start = month_start(t, back)
+                closes = hours.logging_deadline(start, 5)
+                if closes < t and not timesheets.build(
+                        self.db, provider_id, start.year, start.month).waiting:
+                    timesheets.sign_off(self.db, provider_id=provider_id, year=start.year,
+                                        month=start.month, actor=actor)
         for contract in contracts:
             for back in range(6, 1, -1):
                 start = month_start(t, back)
@@ -682,11 +693,14 @@ class _Demo:
                     continue
                 if not invoicing.billable_entries(self.db, contract, start.year, start.month):
                     continue
-                issued = month_start(t, back - 1) + dt.timedelta(days=4)
+                issued = month_start(t, back - 1) + dt.timedelta(days=7)  # after the 5th
                 invoice = invoicing.issue_invoice(
                     self.db, contract=contract, year=start.year, month=start.month,
-                    actor=Actor.of(self.admin), issued_on=issued,
+                    actor=actor, issued_on=issued,
                 )
+                invoicing.record_delivery(self.db, invoice, channel=DeliveryChannel.e_address,
+                                          delivered_on=issued, reference="",
+                                          actor=actor)
                 if back > 2:
-                    invoice.status = InvoiceStatus.paid
-                    invoice.paid_on = issued + dt.timedelta(days=20)
+                    invoicing.mark_paid(self.db, invoice, paid_on=issued + dt.timedelta(days=20),
+                                        amount=invoice.total_amount, actor=actor)

@@ -16,7 +16,6 @@ from lxml import etree
 
 from common.enums import InvoiceKind
 from common.formatting import round_money
-from common.months import month_bounds
 
 CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 PROFILE_ID = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
@@ -35,20 +34,6 @@ NS = {
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
 }
 _POSTCODE = re.compile(r"\bLV-?(\d{4})\b")
-
-
-def vat_category(invoice: Any) -> tuple[str, str]:
-    """The EN 16931 VAT category code (UNCL5305) and the exemption reason text.
-
-    A positive rate is standard-rated (``S``). At 0 % a VAT-registered provider's social
-    service is exempt (``E``) with the contract's note; a provider that is not a VAT payer
-    is outside the scope of VAT (``O``) and must not state a VAT number.
-    """
-    contract = invoice.contract
-    if contract.vat_rate > 0:
-        return "S", ""
-    note = contract.vat_exemption_note or "Not subject to VAT"
-    return ("E", note) if invoice.provider.vat_number else ("O", note)
 
 
 def split_address(text: str) -> tuple[str, str, str]:
@@ -129,15 +114,17 @@ def _tax_category(b: _Builder, parent: etree._Element, element: str, code: str,
 
 
 def ubl_xml(invoice: Any) -> bytes:
-    """The invoice or credit note as a Peppol BIS Billing 3.0 UBL 2.1 document (UTF-8)."""
+    """The invoice or credit note as a Peppol BIS Billing 3.0 UBL 2.1 document (UTF-8),
+    built from what was frozen on it at issue (``invoice.document``) and its lines."""
     credit = invoice.kind == InvoiceKind.credit_note
+    frozen = invoice.document
+    supplier, customer = frozen["supplier"], frozen["customer"]
+    vat, contract = frozen["vat"], frozen["contract"]
     root_ns = NS["cn"] if credit else NS["inv"]
     root = etree.Element(f"{{{root_ns}}}{'CreditNote' if credit else 'Invoice'}",
                          nsmap={None: root_ns, "cac": NS["cac"], "cbc": NS["cbc"]})
     b = _Builder(root)
-    contract = invoice.contract
-    provider, municipality = invoice.provider, invoice.municipality
-    code, reason = vat_category(invoice)
+    code, reason, rate = vat["category"], vat["reason"], Decimal(vat["rate"])
 
     b.add(root, "cbc:CustomizationID", CUSTOMIZATION_ID)
     b.add(root, "cbc:ProfileID", PROFILE_ID)
@@ -147,42 +134,42 @@ def ubl_xml(invoice: Any) -> bytes:
         b.add(root, "cbc:DueDate", invoice.due_on.isoformat())
     b.add(root, "cbc:CreditNoteTypeCode" if credit else "cbc:InvoiceTypeCode",
           CREDIT_NOTE_TYPE if credit else INVOICE_TYPE)
+    preceding = frozen.get("credited") if credit else frozen.get("supplements")
+    if preceding and not credit:
+        b.add(root, "cbc:Note", f"Papildu rēķins rēķinam {preceding['number']}")
     b.add(root, "cbc:DocumentCurrencyCode", CURRENCY)
-    b.add(root, "cbc:BuyerReference", contract.number)
-    first, after = month_bounds(dt.date(invoice.year, invoice.month, 1))
-    last = after - dt.timedelta(days=1)
+    b.add(root, "cbc:BuyerReference", contract["number"])
     period = b.add(root, "cac:InvoicePeriod")
-    b.add(period, "cbc:StartDate", first.isoformat())
-    b.add(period, "cbc:EndDate", last.isoformat())
-    if credit and invoice.credited_invoice is not None:
+    b.add(period, "cbc:StartDate", frozen["period"]["start"])
+    b.add(period, "cbc:EndDate", frozen["period"]["end"])
+    if preceding:  # BT-25: the credited invoice, or the one a supplementary invoice adds to
         reference = b.add(b.add(root, "cac:BillingReference"), "cac:InvoiceDocumentReference")
-        b.add(reference, "cbc:ID", invoice.credited_invoice.number)
-        b.add(reference, "cbc:IssueDate", invoice.credited_invoice.issued_on.isoformat())
-    b.add(b.add(root, "cac:ContractDocumentReference"), "cbc:ID", contract.number)
-    if contract.procurement:
+        b.add(reference, "cbc:ID", preceding["number"])
+        b.add(reference, "cbc:IssueDate", preceding["issued_on"])
+    b.add(b.add(root, "cac:ContractDocumentReference"), "cbc:ID", contract["number"])
+    if contract["procurement"]:
         procurement = b.add(root, "cac:AdditionalDocumentReference")
-        b.add(procurement, "cbc:ID", contract.procurement)
+        b.add(procurement, "cbc:ID", contract["procurement"])
         b.add(procurement, "cbc:DocumentDescription", "Iepirkums")
 
-    _party(b, root, "cac:AccountingSupplierParty", name=provider.name,
-           reg_number=provider.reg_number, address=provider.address,
-           vat_number=provider.vat_number if code != "O" else None,
-           email=provider.email, telephone=provider.phone)
-    _party(b, root, "cac:AccountingCustomerParty", name=municipality.name,
-           reg_number=municipality.reg_number, address=municipality.address, vat_number=None,
-           email=municipality.email, telephone=municipality.phone)
+    _party(b, root, "cac:AccountingSupplierParty", name=supplier["name"],
+           reg_number=supplier["reg_number"], address=supplier["address"],
+           vat_number=supplier["vat_number"] if code != "O" else None,
+           email=supplier["email"], telephone=supplier["phone"])
+    _party(b, root, "cac:AccountingCustomerParty", name=customer["name"],
+           reg_number=customer["reg_number"], address=customer["address"], vat_number=None,
+           email=customer["email"], telephone=customer["phone"])
 
     if credit:
-        terms = f"Kredītrēķins rēķinam {invoice.credited_invoice.number}" \
-            if invoice.credited_invoice is not None else "Kredītrēķins"
+        terms = f"Kredītrēķins rēķinam {preceding['number']}" if preceding else "Kredītrēķins"
         b.add(b.add(root, "cac:PaymentTerms"), "cbc:Note", terms)
     else:
         means = b.add(root, "cac:PaymentMeans")
         b.add(means, "cbc:PaymentMeansCode", SEPA_CREDIT_TRANSFER)
         b.add(means, "cbc:PaymentID", invoice.number)
         account = b.add(means, "cac:PayeeFinancialAccount")
-        b.add(account, "cbc:ID", provider.iban)
-        b.add(account, "cbc:Name", provider.name)
+        b.add(account, "cbc:ID", supplier["iban"])
+        b.add(account, "cbc:Name", supplier["name"])
         days = (invoice.due_on - invoice.issued_on).days
         b.add(b.add(root, "cac:PaymentTerms"), "cbc:Note", f"Apmaksas termiņš {days} dienas")
 
@@ -191,7 +178,7 @@ def ubl_xml(invoice: Any) -> bytes:
     subtotal = b.add(tax_total, "cac:TaxSubtotal")
     b.add(subtotal, "cbc:TaxableAmount", _amount(invoice.net_amount), currencyID=CURRENCY)
     b.add(subtotal, "cbc:TaxAmount", _amount(invoice.vat_amount), currencyID=CURRENCY)
-    _tax_category(b, subtotal, "cac:TaxCategory", code, contract.vat_rate, reason)
+    _tax_category(b, subtotal, "cac:TaxCategory", code, rate, reason)
 
     totals = b.add(root, "cac:LegalMonetaryTotal")
     for element, value in (("cbc:LineExtensionAmount", invoice.net_amount),
@@ -200,6 +187,7 @@ def ubl_xml(invoice: Any) -> bytes:
                            ("cbc:PayableAmount", invoice.total_amount)):
         b.add(totals, element, _amount(value), currencyID=CURRENCY)
 
+    month = dt.date.fromisoformat(frozen["period"]["start"])
     for number, line in enumerate(sorted(invoice.lines, key=lambda item: item.id or 0), 1):
         node = b.add(root, "cac:CreditNoteLine" if credit else "cac:InvoiceLine")
         b.add(node, "cbc:ID", str(number))
@@ -207,9 +195,10 @@ def ubl_xml(invoice: Any) -> bytes:
               _quantity(line.minutes), unitCode=HOUR)
         b.add(node, "cbc:LineExtensionAmount", _amount(line.amount), currencyID=CURRENCY)
         item = b.add(node, "cac:Item")
-        b.add(item, "cbc:Description", f"Mentora pakalpojums {first:%m.%Y}")
+        b.add(item, "cbc:Description", f"Mentora pakalpojums {month:%m.%Y}")
         b.add(item, "cbc:Name", f"Mentora pakalpojums: {line.description}")
-        _tax_category(b, item, "cac:ClassifiedTaxCategory", code, line.vat_rate, "")
+        # Every line carries the category's rate (BR-S-05, BR-E-05, BR-O-05).
+        _tax_category(b, item, "cac:ClassifiedTaxCategory", code, rate, "")
         price = b.add(node, "cac:Price")
         b.add(price, "cbc:PriceAmount", _amount(line.rate), currencyID=CURRENCY)
         b.add(price, "cbc:BaseQuantity", "1", unitCode=HOUR)

@@ -12,22 +12,27 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import Session, aliased, object_session
+from sqlalchemy.orm import Session, object_session
 
 from common.actor import Actor
-from common.enums import EntryStatus, InvoiceStatus, PairStatus, Role
+from common.enums import EntryStatus, PairStatus, Role
 from common.errors import RuleViolation, RuleViolations
 from common.formatting import format_minutes
 from common.i18n import _l
 from common.months import month_bounds
 from mentoring import audit, rules
-from models import Invoice, InvoiceLine, Pair, ServiceEntry, Youth
+from models import Pair, ServiceEntry, Youth
 from models.base import utcnow
 from models.consent import withdrawal_in_force
 
 LOGGABLE = (PairStatus.active, PairStatus.paused, PairStatus.completed, PairStatus.ended_early)
+
+
+def logging_deadline(month: dt.date, day: int) -> dt.date:
+    """The last day to log ``month``'s hours: ``day`` of the following month."""
+    return month_bounds(month)[1].replace(day=day)
 
 
 def used_minutes(db: Session, youth_id: int, programme_id: int, day: dt.date,
@@ -55,18 +60,6 @@ def remaining_minutes(db: Session, pair: Pair, day: dt.date) -> int | None:
     return max(cap - used_minutes(db, pair.youth_id, pair.programme_id, day), 0)
 
 
-def month_invoiced(db: Session, pair_id: int, day: dt.date) -> bool:
-    """Whether an issued invoice, not reversed by a credit note, bills this pair's month."""
-    credit = aliased(Invoice)
-    with db.no_autoflush:
-        return db.scalar(
-            select(InvoiceLine.id).join(Invoice, Invoice.id == InvoiceLine.invoice_id).where(
-                InvoiceLine.pair_id == pair_id, Invoice.year == day.year,
-                Invoice.month == day.month, Invoice.status != InvoiceStatus.draft,
-                Invoice.kind == "invoice",
-                ~exists().where(credit.credited_invoice_id == Invoice.id)).limit(1)) is not None
-
-
 def _lock_youth(db: Session, youth_id: int) -> None:
     # Serialises concurrent additions to one youth's month (SELECT … FOR UPDATE).
     with db.no_autoflush:
@@ -91,9 +84,6 @@ def check_entry(db: Session, entry: ServiceEntry) -> list[RuleViolation]:
         problems.append(RuleViolation(_l(
             "The youth's consent was withdrawn before this date: no hours after the "
             "withdrawal."), "day"))
-    if entry.status != EntryStatus.invoiced and month_invoiced(db, pair.id, entry.day):
-        problems.append(RuleViolation(
-            _l("This month is already invoiced for this pair."), "day"))
     cap = pair.programme.monthly_cap_minutes
     counts = entry.billable and entry.status != EntryStatus.rejected
     if cap is not None and counts:

@@ -27,7 +27,7 @@ def lines_csv(invoice: Any) -> str:
     issued = invoice.issued_on.isoformat() if invoice.issued_on else ""
     for number, line in enumerate(sorted(invoice.lines, key=lambda item: item.id), 1):
         data.append([spreadsheet_safe(cell) for cell in (
-            invoice.number or "", issued, period, invoice.contract.number, number,
+            invoice.number or "", issued, period, (invoice.document or {})["contract"]["number"], number,
             line.description, line.minutes, format_minutes(line.minutes),
             f"{line.rate:.2f}", f"{line.vat_rate:.2f}", f"{line.amount:.2f}")])
     return str(data.export("csv"))

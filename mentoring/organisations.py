@@ -85,7 +85,11 @@ def _contract(c: Contract) -> Iterator[RuleViolation]:
         yield RuleViolation(_l("The rate cannot be negative."), "hourly_rate")
     if c.vat_rate is not None and not Decimal(0) <= c.vat_rate <= Decimal(100):
         yield RuleViolation(_l("Enter a VAT rate from 0 to 100."), "vat_rate")
-    if c.vat_rate == 0 and not (c.vat_exemption_note or "").strip():
+    # Exempt (E) needs its reason on the invoice; a provider that is no VAT payer is outside
+    # the scope of VAT (O) and needs none of its own.
+    provider = c.provider
+    registered = provider is not None and bool(provider.vat_number)
+    if c.vat_rate == 0 and registered and not (c.vat_exemption_note or "").strip():
         yield RuleViolation(
             _l("A VAT-exempt contract needs the exemption note printed on invoices."),
             "vat_exemption_note",

@@ -32,6 +32,7 @@ from common.enums import EntryStatus, PairStatus, Role
 from common.i18n import gettext, ngettext
 from common.months import month_bounds
 from mentoring import tasks
+from mentoring.hours import logging_deadline
 from models import Pair, Programme, ReminderSent, ServiceEntry, User, Youth
 
 DAYS_BEFORE_DEADLINE = 3
@@ -57,11 +58,6 @@ class Outcome:
 
 def _digest(parts: list[str]) -> str:
     return hashlib.sha256("|".join(sorted(parts)).encode()).hexdigest()[:24]
-
-
-def deadline(month: dt.date, day: int) -> dt.date:
-    """The last day to log ``month``'s hours: ``day`` of the following month."""
-    return month_bounds(month)[1].replace(day=day)
 
 
 def _mentor_users(db: Session) -> dict[int, User]:
@@ -109,7 +105,7 @@ def before_deadline(db: Session, today: dt.date, mentors: dict[int, User]) -> li
                    Pair.starts_on < after,
                    (Pair.ended_on.is_(None)) | (Pair.ended_on >= first))
             .distinct()):
-        last_day = deadline(month, day)
+        last_day = logging_deadline(month, day)
         if last_day - dt.timedelta(days=DAYS_BEFORE_DEADLINE) <= today <= last_day:
             reminder = Reminder(mentors[mentor_id], "deadline", f"{month:%Y-%m}")
             reminder.lines = [(month, last_day)]

@@ -19,6 +19,7 @@ from common.actor import Actor
 from common.enums import (
     CheckResult,
     EntryStatus,
+    InvoiceStatus,
     MentorStatus,
     PairStatus,
     ReferralStatus,
@@ -33,6 +34,8 @@ from models import (
     Agreement,
     BackgroundCheck,
     CheckIn,
+    Invoice,
+    InvoiceDelivery,
     Mentor,
     Pair,
     Programme,
@@ -108,6 +111,9 @@ def build(db: Session, actor: Actor, today: dt.date, limit: int | None = None) -
         groups.append(_rows(db, "agreements", _l("Agreements expiring within 30 days"),
                             "date", _l("Ends"), _expiring_agreements(actor, today), limit,
                             today=today))
+    if access.can(actor, Invoice, access.ISSUE):
+        groups.append(_rows(db, "undelivered", _l("Issued invoices not recorded as delivered"),
+                            "date", _l("Issue date"), _undelivered(actor), limit))
     if access.can(actor, Referral, access.EDIT) and role != Role.provider:
         groups.append(_rows(db, "referrals",
                             _l("Referrals waiting for a decision longer than the target"),
@@ -221,6 +227,16 @@ def _expiring_agreements(actor: Actor, today: dt.date) -> Any:
                                            newer.signed.is_(True),
                                            newer.ends_on > Agreement.ends_on).exists())
             .order_by(Agreement.ends_on, Mentor.id))
+
+
+def _undelivered(actor: Actor) -> Any:
+    """Issued invoices and credit notes with no delivery recorded, oldest first (a paid
+    invoice has plainly arrived; a credited one is delivered through its credit note)."""
+    return (select(Invoice.id, Invoice.number, Invoice.issued_on)
+            .where(access.row_filter(actor, Invoice), Invoice.status == InvoiceStatus.issued,
+                   ~select(InvoiceDelivery.id).where(InvoiceDelivery.invoice_id == Invoice.id)
+                   .exists())
+            .order_by(Invoice.issued_on, Invoice.id))
 
 
 def _late_referrals(db: Session, actor: Actor, today: dt.date) -> Any:

@@ -3,7 +3,7 @@
 from models.audit import AuditLog
 from models.base import Base, db
 from models.entry_month import EntryMonth
-from models.invoice import Invoice, InvoiceLine, InvoiceSequence
+from models.invoice import Invoice, InvoiceDelivery, InvoiceLine, InvoiceSequence
 from models.mentor import (
     Agreement,
     BackgroundCheck,
@@ -32,7 +32,7 @@ from models.consent import Consent
 
 __all__ = [
     "AdditionalSupport", "Agreement", "AuditLog", "BackgroundCheck", "Base", "Budget",
-    "Certificate", "CheckIn", "ClosureReason", "Consent", "Contract", "EntryMonth", "Goal", "Interview", "Invoice", "InvoiceLine", "InvoiceSequence",
+    "Certificate", "CheckIn", "ClosureReason", "Consent", "Contract", "EntryMonth", "Goal", "Interview", "Invoice", "InvoiceDelivery", "InvoiceLine", "InvoiceSequence",
     "Locality", "Mentor", "MentorStatusChange", "Municipality", "Pair", "PairStatusChange", "Programme", "Provider",
     "Referral", "ReferralStatusChange", "ReminderSent", "RiskFactor", "SafetyConcern",
     "SafetyConcernEvent", "ServiceEntry", "SignInAttempt", "Supervision",

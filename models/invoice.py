@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from common.enums import InvoiceKind, InvoiceStatus
+from common.enums import DeliveryChannel, InvoiceKind, InvoiceStatus
 from common.i18n import _l
-from models.base import CreatedAt, Model, enum_column, label
+from models.base import CreatedAt, Model, enum_column, label, utcnow
 from models.organisation import Contract, Municipality, Provider
 from models.pair import Pair
 
@@ -24,6 +36,9 @@ class Invoice(CreatedAt, Model):
         CheckConstraint(
             "kind != 'credit_note' OR credited_invoice_id IS NOT NULL", name="credit_refers"
         ),
+        # One credit note per invoice, whatever happens in parallel.
+        UniqueConstraint("credited_invoice_id"),
+        CheckConstraint("status != 'paid' OR paid_amount IS NOT NULL", name="paid_amount"),
         Index("ix_invoice_period", "contract_id", "year", "month"),
     )
 
@@ -55,6 +70,25 @@ class Invoice(CreatedAt, Model):
     issued_on: Mapped[dt.date | None] = mapped_column(index=True, info=label(_l("Issue date")))
     due_on: Mapped[dt.date | None] = mapped_column(info=label(_l("Due date")))
     paid_on: Mapped[dt.date | None] = mapped_column(info=label(_l("Paid on")))
+    paid_amount: Mapped[Decimal | None] = mapped_column(
+        Numeric(12, 2), info=label(_l("Amount paid")))
+    supplements_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invoice.id", ondelete="RESTRICT"), index=True,
+        info=label(_l("Supplements invoice")))
+    # Issued before the month was closed (logging deadline, sign-off): why.
+    early_issue_reason: Mapped[str] = mapped_column(
+        Text, default="", server_default="", info=label(_l("Reason for issuing early")))
+    # What the documents show, as of the issue (parties, identifiers, addresses, IBAN,
+    # contract, VAT category, rate and reason, terms): they are built from this only, so a
+    # later change of the contract or the provider never reaches an issued invoice.
+    document: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON, info=label(_l("Document as issued")))
+    # The e-invoice as issued, and the PDF as first produced from ``document``: served as
+    # they are, byte for byte.
+    xml_file: Mapped[bytes | None] = mapped_column(
+        LargeBinary, deferred=True, info=label(_l("E-invoice (XML)")))
+    pdf_file: Mapped[bytes | None] = mapped_column(
+        LargeBinary, deferred=True, info=label(_l("Invoice (PDF)")))
     net_amount: Mapped[Decimal] = mapped_column(
         Numeric(12, 2), default=Decimal("0.00"), info=label(_l("Amount without VAT"))
     )
@@ -69,8 +103,14 @@ class Invoice(CreatedAt, Model):
     municipality: Mapped[Municipality] = relationship(info=label(_l("Municipality")))
     contract: Mapped[Contract] = relationship(info=label(_l("Contract")))
     credited_invoice: Mapped[Invoice | None] = relationship(
-        remote_side=[id], info=label(_l("Credited invoice"))
+        remote_side=[id], foreign_keys=[credited_invoice_id], info=label(_l("Credited invoice"))
     )
+    supplements: Mapped[Invoice | None] = relationship(
+        remote_side=[id], foreign_keys=[supplements_id], info=label(_l("Supplements invoice"))
+    )
+    deliveries: Mapped[list[InvoiceDelivery]] = relationship(
+        back_populates="invoice", order_by="InvoiceDelivery.delivered_on",
+        info=label(_l("Deliveries")))
     lines: Mapped[list[InvoiceLine]] = relationship(
         back_populates="invoice", info=label(_l("Lines"))
     )
@@ -105,6 +145,32 @@ class InvoiceLine(Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class InvoiceDelivery(Model):
+    """How and when an issued invoice or credit note reached the municipality."""
+
+    __tablename__ = "invoice_delivery"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(
+        ForeignKey("invoice.id", ondelete="CASCADE"), index=True, info=label(_l("Invoice")))
+    channel: Mapped[DeliveryChannel] = mapped_column(
+        enum_column(DeliveryChannel, "channel"), info=label(_l("Delivered by")))
+    delivered_on: Mapped[dt.date] = mapped_column(info=label(_l("Delivered on")))
+    reference: Mapped[str] = mapped_column(
+        String(200), default="", info=label(_l("Reference (message or tracking number)")))
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL"), index=True,
+        info=label(_l("Recorded by")))
+    recorded_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, info=label(_l("Recorded at")))
+
+    invoice: Mapped[Invoice] = relationship(back_populates="deliveries",
+                                            info=label(_l("Invoice")))
+
+    def __str__(self) -> str:
+        return f"{self.channel.label} {self.delivered_on:%d.%m.%Y}"
 
 
 class InvoiceSequence(Model):

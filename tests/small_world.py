@@ -198,6 +198,7 @@ def build(db: Session) -> dict[str, int]:
         ids[name] = _add(db, Invoice, **invoice, number=number, kind=kind, month=month,
                          status=status, issued_on=D(2026, month + 1, 3),
                          paid_on=D(2026, month + 1, 20) if status == InvoiceStatus.paid else None,
+                         paid_amount=Decimal(total) if status == InvoiceStatus.paid else None,
                          net_amount=Decimal(total), total_amount=Decimal(total),
                          credited_invoice_id=ids[credited] if credited else None)
     password = hash_password(DEMO_PASSWORD)

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from common.actor import Actor
 from mentoring import access
-from models import AuditLog
+from common.enums import EntryStatus
+from models import AuditLog, ServiceEntry
 from tests.admin_views.test_declared_permissions import admin_routes
 
 MAX_CANDIDATES = 8  # records tried per endpoint until one answers (a draft has no PDF…)
@@ -36,6 +37,20 @@ def audited_routes(app: Flask) -> list[tuple[Any, Any, str]]:
     return found
 
 
+def _confirmation(db: Any) -> str:
+    """The confirmation before issuing: a contract and a month with hours to bill."""
+    entry = db.session.scalar(select(ServiceEntry).where(
+        ServiceEntry.status == EntryStatus.approved, ServiceEntry.billable.is_(True),
+        ServiceEntry.invoice_id.is_(None)).order_by(ServiceEntry.id))
+    pair = entry.pair
+    return (f"?provider={pair.provider_id}&contract={pair.contract_id}"
+            f"&month={entry.day:%Y-%m}")
+
+
+# Pages opened with parameters of their own rather than a record's id.
+PARAMETERS = {"/admin/invoicing/confirm/": _confirmation}
+
+
 def candidate_urls(db: Any, rule: Any, view: Any, method: str) -> list[str]:
     """URLs that open the endpoint, newest records first; the bare page too for a custom
     view. Records no one may open for editing any more (billed hours…) are left out."""
@@ -45,6 +60,8 @@ def candidate_urls(db: Any, rule: Any, view: Any, method: str) -> list[str]:
     if method == "edit_view":
         records = [r for r in records if access.can_change(Actor.system(), r)]
     urls = [] if rule.arguments or isinstance(view, ModelView) else [rule.rule]
+    if rule.rule in PARAMETERS:
+        urls.append(rule.rule + PARAMETERS[rule.rule](db))
     for record in records:
         values = {a: "csv" if a == "export_type" else record.id for a in rule.arguments}
         path = rule.build(values, append_unknown=False)[1]

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models import AuditLog, Invoice
 from tests.admin_views.test_hours_views import signed_in
@@ -16,6 +16,11 @@ from tests.conftest import today
 from tests.mentoring.test_budgets import world  # noqa: F401  (fixture)
 from tests.mentoring.test_einvoice import issued  # noqa: F401  (fixture)
 from tests.mentoring.test_invoicing import billing  # noqa: F401  (fixture)
+
+
+def money_input(amount: Any) -> str:
+    """An amount as an accountant types it: comma decimals."""
+    return f"{amount:.2f}".replace(".", ",")
 
 
 def reload(db: Any, invoice: Any) -> Invoice:
@@ -27,16 +32,28 @@ def test_municipality_marks_an_invoice_paid(app: Flask, db: Any, issued: Any) ->
     browser = signed_in(app, "liepaja@mentori.lv")
     page = browser.get(f"/admin/invoice/details/?id={issued.id}").get_data(as_text=True)
     assert 'name="paid_on"' in page
+    assert 'name="paid_amount"' in page
+    short = browser.post("/admin/invoice/paid/", data={
+        "id": issued.id, "paid_on": today().isoformat(),
+        "paid_amount": money_input(issued.total_amount - 1)}, follow_redirects=True)
+    assert "nesakrīt ar rēķina summu" in short.get_data(as_text=True)
+    assert reload(db, issued).status == "issued"
     response = browser.post("/admin/invoice/paid/", data={
-        "id": issued.id, "paid_on": today().isoformat()}, follow_redirects=True)
+        "id": issued.id, "paid_on": today().isoformat(),
+        "paid_amount": money_input(issued.total_amount)}, follow_redirects=True)
     assert "apmaksāts" in response.get_data(as_text=True)
     invoice = reload(db, issued)
     assert invoice.status == "paid" and invoice.paid_on == today()
+    assert invoice.paid_amount == invoice.total_amount
     assert db.session.scalar(select(AuditLog).where(
         AuditLog.action == "invoice.paid", AuditLog.record_id == str(invoice.id)))
     again = browser.post("/admin/invoice/paid/", data={
-        "id": issued.id, "paid_on": today().isoformat()})
-    assert again.status_code == 403  # paid: nothing left to change
+        "id": issued.id, "paid_on": today().isoformat(),
+        "paid_amount": money_input(issued.total_amount)}, follow_redirects=True)
+    assert "tikai izrakstītu, vēl neapmaksātu" in again.get_data(as_text=True)
+    assert 'name="paid_on"' not in again.get_data(as_text=True)  # paid: nothing left to do
+    assert db.session.scalar(select(func.count()).select_from(AuditLog).where(
+        AuditLog.action == "invoice.paid", AuditLog.record_id == str(invoice.id))) == 1
 
 
 @pytest.mark.parametrize(("paid_on", "message"), [
@@ -50,8 +67,9 @@ def test_bad_payment_dates_change_nothing(app: Flask, db: Any, issued: Any, paid
     value = {"future": (today() + dt.timedelta(days=1)).isoformat(),
              "before": (issued.issued_on - dt.timedelta(days=1)).isoformat()}.get(paid_on, paid_on)
     browser = signed_in(app, "liepaja@mentori.lv")
-    response = browser.post("/admin/invoice/paid/", data={"id": issued.id, "paid_on": value},
-                            follow_redirects=True)
+    response = browser.post("/admin/invoice/paid/", data={
+        "id": issued.id, "paid_on": value, "paid_amount": money_input(issued.total_amount)},
+        follow_redirects=True)
     assert message in response.get_data(as_text=True)
     invoice = reload(db, issued)
     assert invoice.status == "issued" and invoice.paid_on is None

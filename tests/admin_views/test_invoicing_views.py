@@ -26,8 +26,15 @@ def test_preview_issue_and_credit(app: Flask, db: Any, billing: dict[str, Any]) 
     browser = signed_in(app, "you@mentori.lv")
     page = browser.get(f"/admin/invoicing/?month={month(billing)}").get_data(as_text=True)
     assert "43,51" in page  # the by-hand total of the fixture's hours
-    form = re.findall(rf'name="contract" value="{billing["contract"].id}">(.*?)</form>', page,
-                      re.S)[0]
+    link = re.search(rf'href="(/admin/invoicing/confirm/\?[^"]*contract={billing["contract"].id}'
+                     rf'[^"]*)"', page).group(1).replace("&amp;", "&")
+    before = invoices(db)
+    confirm = browser.get(link).get_data(as_text=True)
+    assert invoices(db) == before  # the confirmation issues nothing
+    assert "nevar mainīt" in confirm and "43,51" in confirm and "Izrakstīt tagad" in confirm
+    for pair in billing["pairs"]:
+        assert pair.youth.case_number in confirm
+    form = confirm[confirm.index('action="/admin/invoicing/issue/"'):]
     fingerprint = re.search(r'name="fingerprint" value="(\w+)"', form).group(1)
     entry_ids = invoicing.preview(db.session, billing["contract"], billing["year"],
                                   billing["month"]).entry_ids
@@ -41,8 +48,11 @@ def test_preview_issue_and_credit(app: Flask, db: Any, billing: dict[str, Any]) 
     issued = browser.post("/admin/invoicing/issue/", data={
         "month": month(billing), "contract": billing["contract"].id,
         "fingerprint": fingerprint})
-    assert issued.status_code == 302 and invoices(db) == before + 1
+    assert invoices(db) == before + 1
     invoice = db.session.scalars(select(Invoice).order_by(Invoice.id.desc())).first()
+    # It lands on the invoice just issued, not on an emptied preview.
+    assert issued.status_code == 302
+    assert issued.headers["Location"].endswith(f"/admin/invoice/details/?id={invoice.id}")
     assert invoice.total_amount == sum(line.amount for line in invoice.lines)
     # Issued: no path changes it — the edit form refuses, a direct POST too.
     assert browser.get(f"/admin/invoice/edit/?id={invoice.id}").status_code == 403

@@ -40,12 +40,15 @@ def test_sign_off_waits_for_approvals_then_prints(app: Flask, db: Any, demo_user
     assert waiting and f"{waiting} ieraksti gaida apstiprinājumu" in page
     refused = coordinator.post("/admin/timesheet/sign/", data={"month": month})
     assert refused.status_code == 302
-    assert db.session.scalar(select(TimesheetSignoff)) is None
+    this_month = select(TimesheetSignoff).where(TimesheetSignoff.provider_id == provider.id,
+                                                TimesheetSignoff.year == today().year,
+                                                TimesheetSignoff.month == today().month)
+    assert db.session.scalar(this_month) is None
     ids = db.session.scalars(select(ServiceEntry.id).join(Pair).where(
         Pair.provider_id == provider.id, ServiceEntry.status == EntryStatus.logged)).all()
     coordinator.post("/admin/service_entry/action/", data={"action": "approve", "rowid": ids})
     coordinator.post("/admin/timesheet/sign/", data={"month": month})
-    signoff = db.session.scalar(select(TimesheetSignoff))
+    signoff = db.session.scalar(this_month)
     assert signoff.provider_id == provider.id and signoff.signed_by.email == "you@mentori.lv"
     pdf = coordinator.get(f"/admin/timesheet/pdf/?month={month}")
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")

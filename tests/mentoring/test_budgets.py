@@ -72,14 +72,15 @@ def world(db: Any, demo_users: Any) -> dict[str, Any]:
             "kind": InvoiceKind.invoice}
     rows = [
         ("T-1", 8, InvoiceStatus.paid, Decimal("300.00"), dt.date(YEAR, 9, 20)),
-        ("T-2", 9, InvoiceStatus.issued, Decimal("150.00"), None),
+        ("T-2", 9, InvoiceStatus.credited, Decimal("150.00"), None),
         ("T-3", 9, InvoiceStatus.draft, None, None),
     ]
     for number, month, status, total, paid_on in rows:
         s.execute(insert(Invoice).values(
             **head, number=number if status != InvoiceStatus.draft else None, month=month,
             status=status, issued_on=dt.date(YEAR, month + 1, 2) if total else None,
-            due_on=None, paid_on=paid_on, net_amount=total or Decimal("77.00"),
+            due_on=None, paid_on=paid_on, paid_amount=total if paid_on else None,
+            net_amount=total or Decimal("77.00"),
             total_amount=total or Decimal("77.00")))
     credited = s.scalar(select(Invoice.id).where(Invoice.number == "T-2"))
     s.execute(insert(Invoice).values(

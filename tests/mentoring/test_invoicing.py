@@ -180,7 +180,8 @@ def test_concurrent_issues_never_share_skip_or_double_bill(db: Any,
                 barrier.wait()
                 invoice = invoicing.issue_invoice(session, contract=contract, year=year,
                                                   month=month, actor=Actor.system(),
-                                                  issued_on=dt.date(year, month, 28))
+                                                  issued_on=billing["day"]
+                                                  + dt.timedelta(days=35))
                 session.commit()
                 results.append(invoice.number)
             except RuleViolation:

@@ -8,12 +8,19 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
-from common.enums import CheckInChannel, CheckInContact, ConcernCategory, Severity
+from common.enums import (
+    CheckInChannel,
+    CheckInContact,
+    ConcernCategory,
+    DeliveryChannel,
+    Severity,
+)
 from mentoring import safety, tasks
 from models import (
     Agreement,
     BackgroundCheck,
     CheckIn,
+    InvoiceDelivery,
     Pair,
     Programme,
     ServiceEntry,
@@ -41,10 +48,10 @@ def labels(group: Any) -> list[str]:
 # Who gets which lists: coordinators the pair work, social workers decisions and safety.
 KEYS = {
     "admin@w.lv": ["concerns", "check_ins", "entries", "ending", "idle", "supervision",
-                   "checks", "agreements", "referrals"],
+                   "checks", "agreements", "undelivered", "referrals"],
     "alfa@w.lv": ["concerns", "referrals"],
     "v1@w.lv": ["concerns", "check_ins", "entries", "ending", "idle", "supervision", "checks",
-                "agreements"],
+                "agreements", "undelivered"],
     "mn1@w.lv": [],
 }
 
@@ -169,6 +176,20 @@ def test_referrals_waiting_longer_than_the_target(db: Any, world: dict[str, int]
                        .values(decision_target_days=13))
     assert labels(groups(db, world, "alfa@w.lv")["referrals"]) == ["C-3"]
     assert groups(db, world, "alfa@w.lv")["referrals"].tasks[0].record_id == world["r3"]
+
+
+def test_issued_invoices_not_yet_delivered(db: Any, world: dict[str, int]) -> None:
+    # i1 issued and i3 (its credit note) issued, neither delivered; i2 paid, so it arrived.
+    assert labels(groups(db, world, "v1@w.lv")["undelivered"]) == ["PIR-2026-0001",
+                                                                   "PIR-2026-0003"]
+    assert "undelivered" not in groups(db, world, "v2@w.lv") or \
+        labels(groups(db, world, "v2@w.lv")["undelivered"]) == []
+    db.session.add(InvoiceDelivery(invoice_id=world["i1"], channel=DeliveryChannel.e_address,
+                                   delivered_on=D(2026, 4, 4), reference="EA-1"))
+    db.session.flush()
+    found = groups(db, world, "v1@w.lv")["undelivered"]
+    assert labels(found) == ["PIR-2026-0003"] and found.tasks[0].record_id == world["i3"]
+    assert "undelivered" not in groups(db, world, "alfa@w.lv")  # the recipient does not issue
 
 
 def test_a_safety_concern_shows_at_once_to_the_youths_social_service(
