@@ -11,8 +11,8 @@ from flask_admin.contrib.sqla import ModelView
 from sqlalchemy import func, select
 
 from common.actor import Actor
-from mentoring import access
 from common.enums import EntryStatus
+from mentoring import access
 from models import AuditLog, ServiceEntry
 from tests.admin_views.test_declared_permissions import admin_routes
 

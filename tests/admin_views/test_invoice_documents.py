@@ -29,7 +29,7 @@ from models import (
 )
 from tests.admin_views.test_hours_views import signed_in
 from tests.mentoring.test_einvoice import NS, en16931_findings, issued, parse, text  # noqa: F401
-from tests.mentoring.test_frozen_invoices import after_close, late_entry
+from tests.mentoring.test_frozen_invoices import late_entry
 from tests.mentoring.test_invoicing import billing  # noqa: F401  (fixture)
 
 DOCUMENTS = ("pdf", "xml", "csv")

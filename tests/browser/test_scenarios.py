@@ -109,8 +109,17 @@ def test_coordinator_issues_the_invoice_and_downloads_pdf_and_xml(
         page: Any, server: Server, language: str) -> None:
     sign_in(page, "you@mentori.lv" if language == "lv" else "hoh@mentori.lv", language)
     page.goto("/admin/invoicing/")
-    page.locator("form[action*='/issue/'] button").first.click()
+    # Two clicks from the month to the issued invoice: the confirmation shows the exact
+    # lines and total first, since an issued invoice cannot be taken back.
+    page.locator("a[href*='/invoicing/confirm/']").first.click()
+    page.wait_for_url("**/admin/invoicing/confirm/**")
+    total = page.inner_text("tfoot tr:last-child td")
+    assert page.locator("tbody tr").count() >= 1
+    if page.locator("#early_reason").count():  # the month is not closed for this provider
+        page.fill("#early_reason", "Pārbaude")
+    page.locator("form[action*='/issue/'] button").click()
     page.wait_for_url("**/admin/invoice/details/**")
+    assert " ".join(total.split()) in " ".join(text_of(page).split())
     pdf = page.request.get(page.get_attribute("a[href*='/invoice/pdf/']", "href"))
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
     xml = page.request.get(page.get_attribute("a[href*='/invoice/xml/']", "href"))
