@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 
 from flask import (
     abort,
+    current_app,
     after_this_request,
     flash,
     g,
@@ -33,6 +34,8 @@ from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_admin.contrib.sqla import tools as sqla_tools
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
 from sqlalchemy import Integer, Numeric, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
@@ -46,6 +49,7 @@ from common.formatting import spreadsheet_safe
 from common.i18n import _
 from mentoring import access, archive, audit, documents
 from models import Provider, db
+from models.base import Model
 from models.base import CheckedSession
 
 
@@ -187,6 +191,29 @@ def perform(action: Callable[[], T], *, done: Any = None, form: Any = None,
     return Outcome(True, value)
 
 
+def endpoint_of(model: type) -> str | None:
+    """The endpoint of the model's screen, if it has one."""
+    for view in getattr(current_app.extensions.get("admin", [None])[0], "_views", []):
+        if isinstance(view, ModelView) and view.model is model:
+            return str(view.endpoint)
+    return None
+
+
+def record_link(record: Any, text: str | None = None) -> Any:
+    """``record`` as a link to its page if the signed-in user may open it (the policy and
+    their scope, one query), else as text."""
+    label = text if text is not None else str(record)
+    model = type(record)
+    endpoint = endpoint_of(model)
+    actor = current_actor()
+    if endpoint is None or not access.can(actor, model, access.VIEW) or db.session.scalar(
+            select(model.id).where(model.id == record.id, access.row_filter(actor, model))
+    ) is None:
+        return label
+    return Markup('<a href="{}">{}</a>').format(
+        url_for(f"{endpoint}.details_view", id=record.id), label)
+
+
 def download(body: bytes | str, filename: str, mimetype: str, inline: bool = False) -> Any:
     """A file response; ``inline`` lets the browser show a PDF instead of saving it."""
     response = make_response(body)
@@ -292,12 +319,13 @@ class SecureView(DeclaredPermissions, BaseView):
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         abort(403)
 
-    def chosen_provider(self) -> tuple[list[Provider], Provider]:
+    def chosen_provider(self, default: int | None = None) -> tuple[list[Provider], Provider]:
         """The providers this user may pick from, and the one asked for (``?provider=``),
-        else their own, else the first; one outside the user's scope answers 404."""
+        else ``default``, else their own, else the first; one outside the user's scope
+        answers 404."""
         providers = list(db.session.scalars(select(Provider).where(
             access.row_filter(current_actor(), Provider)).order_by(Provider.name)))
-        chosen = arg_id("provider") or (
+        chosen = arg_id("provider") or default or (
             current_user.provider_id or (providers[0].id if providers else None))
         provider = next((p for p in providers if p.id == chosen), None)
         if provider is None:
@@ -346,6 +374,16 @@ class SecureModelView(DeclaredPermissions, ModelView):
     column_type_formatters_export = EXPORT_FORMATTERS
     create_modal = False
     edit_modal = False
+
+    # -- links between records ---------------------------------------------------------
+    @pass_context
+    def get_detail_value(self, context: Any, model: Any, name: str) -> Any:
+        """A related record shows as a link to its page when the reader may open it."""
+        if name not in self.column_formatters and "." not in name:
+            value = getattr(model, name, None)
+            if isinstance(value, Model):
+                return record_link(value)
+        return super().get_detail_value(context, model, name)
 
     #: Loader options added to every query, so related labels load in the same query.
     query_options: tuple[Any, ...] = ()

@@ -22,7 +22,9 @@ from mentoring.dashboard import Dashboard
 TASK_LINKS = {
     "concerns": lambda task: url_for("safety_concern.details_view", id=task.record_id),
     "check_ins": lambda task: url_for("check_in.create_view", pair=task.record_id),
-    "entries": lambda task: url_for("service_entry.index_view", search=task.label),
+    "entries": lambda task: url_for("service_entry.index_view", pair=task.record_id,
+                                    waiting=1),
+    "pairing": lambda task: url_for("pairing.index", referral=task.record_id),
     "ending": lambda task: url_for("pair.details_view", id=task.record_id),
     "idle": lambda task: url_for("pair.details_view", id=task.record_id),
     "supervision": lambda task: url_for("mentor.details_view", id=task.record_id),

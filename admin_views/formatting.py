@@ -51,6 +51,19 @@ def _enum(view: Any, value: enum.Enum, name: str) -> str:
     return str(getattr(value, "label", value.name))
 
 
+# How a status reads at a glance: what waits for someone stands out.
+STATUS_STYLES = {"logged": "warning", "new": "warning", "in_review": "warning",
+                 "approved": "success", "accepted": "success", "active": "success",
+                 "paid": "success", "rejected": "danger", "ended_early": "danger",
+                 "invoiced": "secondary", "credited": "secondary", "withdrawn": "secondary"}
+
+
+def status_badge(value: enum.Enum) -> Markup:
+    code = str(getattr(value, "value", value))
+    return Markup('<span class="badge badge-{}">{}</span>').format(
+        STATUS_STYLES.get(code, "light"), getattr(value, "label", code))
+
+
 def _bool(view: Any, value: bool, name: str) -> Markup:
     text = _("Yes") if value else _("No")
     return Markup('<span class="badge badge-{}">{}</span>').format(
@@ -90,6 +103,9 @@ def register_template_filters(app: Flask) -> None:
     app.add_template_filter(date_filter, "date")
     app.add_template_filter(lambda text: date_filter(dt.date.fromisoformat(text)), "isodate")
     app.add_template_filter(money_filter, "money")
+    app.add_template_filter(lambda d: formatting.format_month(d, locale()), "month")
+    app.add_template_filter(lambda d: formatting.format_month(d, locale(), long=True),
+                            "month_name")
     app.add_template_filter(percent_filter, "percent")
     app.add_template_filter(number_filter, "number")
     app.add_template_filter(formatting.format_minutes, "hours")

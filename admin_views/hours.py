@@ -22,9 +22,10 @@ from admin_views.base import (
     pdf_download,
     perform,
 )
+from admin_views.formatting import status_badge
 from admin_views.forms import TranslatedForm
 from common.clock import today
-from common.enums import PairStatus
+from common.enums import EntryStatus, PairStatus
 from common.i18n import _, _l, ngettext
 from mentoring import access, documents, hours, hours_import, timesheets
 from models import Pair, Provider, ServiceEntry, TimesheetSignoff, db
@@ -52,6 +53,19 @@ class ServiceEntryView(SecureModelView):
         joinedload(ServiceEntry.logged_by),
         joinedload(ServiceEntry.approved_by),
     )
+
+    column_formatters = {"status": lambda v, c, m, n: status_badge(m.status)}
+
+    def scoped(self, query: Any) -> Any:
+        """The work list a task opens: ``?pair=`` one pair's entries, ``?waiting=1`` only
+        those waiting for approval (the task's count is the list's rows)."""
+        query = super().scoped(query)
+        pair_id = arg_id("pair") if request.endpoint == "service_entry.index_view" else None
+        if pair_id:
+            query = query.filter(ServiceEntry.pair_id == pair_id)
+        if request.args.get("waiting") == "1":
+            query = query.filter(ServiceEntry.status == EntryStatus.logged)
+        return query
 
     def create_form(self, obj: Any = None) -> Any:
         form = super().create_form(obj)

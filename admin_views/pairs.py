@@ -27,7 +27,7 @@ from common.enums import Achievement, ClosureKind, GoalArea, PairStatus
 from common.i18n import _, _l
 from common.months import add_months
 from mentoring import access, checkins, pairing, pairs
-from models import AdditionalSupport, CheckIn, Goal, Mentor, Pair, SafetyConcern, db
+from models import AdditionalSupport, CheckIn, Goal, Mentor, Pair, Referral, SafetyConcern, db
 
 PAIR_LABEL = (joinedload(Pair.youth), joinedload(Pair.mentor))
 
@@ -210,12 +210,16 @@ class PairingView(SecureView):
     @expose("/", methods=("GET", "POST"))
     @needs(access.CREATE)
     def index(self) -> Any:
-        providers, provider = self.chosen_provider()
+        referral_id = arg_id("referral")
+        # A task line names only the referral: its provider is the one to pair for.
+        of_referral = db.session.scalar(select(Referral.provider_id).where(
+            Referral.id == referral_id, access.row_filter(current_actor(), Referral))) \
+            if referral_id else None
+        providers, provider = self.chosen_provider(default=of_referral)
         waiting = pairs.waiting_referrals(db.session(), provider.id)
         referral = None
         ranked: list[Any] = []
         form = PairingForm()
-        referral_id = arg_id("referral")
         if referral_id is not None:
             referral = next((r for r in waiting if r.id == referral_id), None)
             if referral is None:

@@ -18,7 +18,7 @@ from admin_views.forms import YOUTH_LOOKUP
 from common.clock import today
 from common.errors import RuleViolation
 from common.i18n import _, _l
-from mentoring import access, consents, referrals
+from mentoring import access, cases, consents, referrals
 from models import Consent, Referral, ReferralStatusChange, Youth, db
 
 
@@ -39,12 +39,13 @@ class YouthView(SecureModelView):
     column_formatters = {"consent_withdrawn_on": _withdrawn}
 
     def details_context(self, model: Youth) -> dict[str, Any]:
+        """The youth's page is their case: everything about it the reader may see."""
+        actor = current_actor()
         return {
-            "consents": db.session.scalars(
-                select(Consent).where(Consent.youth_id == model.id,
-                                      access.row_filter(current_actor(), Consent))
-                .order_by(Consent.given_on, Consent.id)).all(),
-            "can_add_consent": access.can(current_actor(), Consent, access.CREATE),
+            "case": cases.youth_case(db.session(), actor, model, today()),
+            "can_add_consent": access.can(actor, Consent, access.CREATE),
+            "can_decide": access.can(actor, Referral, access.DECIDE),
+            "today_date": today(),
         }
 
     @expose("/subject/")

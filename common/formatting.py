@@ -27,6 +27,15 @@ def format_date(value: dt.date | None, locale: str = "lv") -> str:
     return babel_format_date(value, "d MMM yyyy", locale=locale)
 
 
+def format_month(value: dt.date | None, locale: str = "lv", long: bool = False) -> str:
+    """A calendar month: ``11.2026`` in tables, ``novembris 2026`` in titles (``long``)."""
+    if value is None:
+        return ""
+    if long:
+        return babel_format_date(value, "LLLL yyyy", locale=locale)
+    return value.strftime("%m.%Y")
+
+
 def format_money(amount: Decimal | None, locale: str = "lv") -> str:
     """``1 234,50 €`` in Latvian, ``€1,234.50`` in English."""
     if amount is None:
@@ -53,12 +62,17 @@ def round_money(amount: Decimal) -> Decimal:
 
 
 def format_minutes(minutes: int | None) -> str:
-    """``2:45`` — hours and minutes, the way timesheets are read."""
+    """``2 h 45 min``, ``20 h``, ``45 min`` — a duration, never a clock time (the same
+    abbreviations in Latvian and English)."""
     if minutes is None:
         return ""
-    sign = "-" if minutes < 0 else ""
+    sign = "−" if minutes < 0 else ""
     hours, rest = divmod(abs(minutes), 60)
-    return f"{sign}{hours}:{rest:02d}"
+    if not rest:
+        return f"{sign}{hours}\u00a0h"
+    if not hours:
+        return f"{sign}{rest}\u00a0min"
+    return f"{sign}{hours}\u00a0h {rest}\u00a0min"
 
 
 _NUMBER = re.compile(r"^-?\d[\d\s.,]*$")

@@ -91,8 +91,8 @@ def check_entry(db: Session, entry: ServiceEntry) -> list[RuleViolation]:
         used = used_minutes(db, pair.youth_id, pair.programme_id, entry.day, exclude_id=entry.id)
         if used + entry.minutes > cap:
             problems.append(RuleViolation(_l(
-                "This would exceed the monthly cap of %(cap)s h: %(left)s h are still "
-                "available in that month. Record extra time as non-billable.",
+                "This would exceed the monthly cap of %(cap)s: %(left)s are still available "
+                "in that month.",
                 cap=format_minutes(cap), left=format_minutes(max(cap - used, 0))), "minutes"))
     return problems
 

@@ -160,12 +160,12 @@ def waiting_referrals(db: Session, provider_id: int) -> list[Referral]:
     return list(db.scalars(
         select(Referral).where(
             Referral.provider_id == provider_id, Referral.status == ReferralStatus.accepted,
-            Referral.id.not_in(_not_waiting()))
+            Referral.id.not_in(not_waiting_for_a_mentor()))
         .order_by(Referral.received_on, Referral.id)
     ))
 
 
-def _not_waiting() -> Any:
+def not_waiting_for_a_mentor() -> Any:
     """Referrals with an open pair, or a closed one without a rematch accepted (a pair whose
     rematch a later pair took up is outweighed by that later pair)."""
     return select(Pair.referral_id).where(

@@ -30,6 +30,7 @@ from common.i18n import _l
 from mentoring import access, checkins
 from mentoring.aggregates import days_between
 from mentoring.dashboard import compliance_month, ending_without_evaluation, missed_supervision
+from mentoring.pairs import not_waiting_for_a_mentor
 from models import (
     Agreement,
     BackgroundCheck,
@@ -90,6 +91,9 @@ def build(db: Session, actor: Actor, today: dt.date, limit: int | None = None) -
         groups.append(_overdue_check_ins(db, pairs, today, limit))
     if access.can(actor, ServiceEntry, access.EDIT):
         groups.append(_waiting_entries(db, pairs, limit))
+    if access.can(actor, Pair, access.CREATE) and role != Role.municipality:
+        groups.append(_rows(db, "pairing", _l("Youths waiting for a mentor"), "date",
+                            _l("Waiting since"), _waiting_for_a_mentor(actor), limit))
     if access.can(actor, Pair, access.EDIT):
         groups.append(_rows(db, "ending", _l("Pairs ending within 30 days without an evaluation"),
                             "date", _l("Planned end"), ending_without_evaluation(pairs, today),
@@ -227,6 +231,17 @@ def _expiring_agreements(actor: Actor, today: dt.date) -> Any:
                                            newer.signed.is_(True),
                                            newer.ends_on > Agreement.ends_on).exists())
             .order_by(Agreement.ends_on, Mentor.id))
+
+
+def _waiting_for_a_mentor(actor: Actor) -> Any:
+    """Accepted referrals with no open pair (the pairing list), oldest decision first."""
+    since = func.coalesce(Referral.decided_on, Referral.received_on)
+    return (select(Referral.id, Youth.case_number, since)
+            .join(Youth, Youth.id == Referral.youth_id)
+            .where(access.row_filter(actor, Referral), Referral.provider_id.is_not(None),
+                   Referral.status == ReferralStatus.accepted,
+                   Referral.id.not_in(not_waiting_for_a_mentor()))
+            .order_by(since, Referral.id))
 
 
 def _undelivered(actor: Actor) -> Any:

@@ -24,7 +24,7 @@ def signed(app: Flask, email: str) -> Browser:
 def test_report_page_and_exports(app: Flask, world: dict) -> None:  # noqa: F811
     browser = signed(app, "admin@w.lv")
     page = browser.get(f"/admin/reports/?report=hours&{PERIOD}").get_data(as_text=True)
-    assert "<td class=\"\">Pirmais</td>" in page and "9:15" in page and "250,00" in page
+    assert "<td class=\"\">Pirmais</td>" in page and "9 h 15 min" in page and "250,00" in page
     response = browser.get(f"/admin/reports/?report=hours&{PERIOD}&export=csv")
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))

@@ -58,7 +58,7 @@ def test_cap_boundary(db: Any, pair: Pair) -> None:
     with pytest.raises(RuleViolations) as caught:
         log(db, pair, day, 15)
     assert {v.field for v in caught.value.violations} == {"minutes"}
-    assert "0:00" in str(caught.value)
+    assert "pieejamas 0 h" in str(caught.value)
 
 
 def test_cap_refuses_half_hour_over_and_says_what_is_left(db: Any, pair: Pair) -> None:
@@ -66,7 +66,7 @@ def test_cap_refuses_half_hour_over_and_says_what_is_left(db: Any, pair: Pair) -
     fill(db, pair, day, 19 * 60 + 45)
     with pytest.raises(RuleViolations) as caught:
         log(db, pair, day, 30)
-    assert "0:15" in str(caught.value)
+    assert "pieejamas 15 min" in str(caught.value)
     db.session.rollback()
 
 

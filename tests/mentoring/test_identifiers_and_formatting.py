@@ -83,7 +83,10 @@ def test_money_rounds_half_up(amount: Decimal, rounded: Decimal) -> None:
     assert formatting.round_money(amount) == rounded
 
 
-@pytest.mark.parametrize(("minutes", "text"), [(0, "0:00"), (45, "0:45"), (1200, "20:00")])
+@pytest.mark.parametrize(("minutes", "text"), [
+    (0, "0\u00a0h"), (45, "45\u00a0min"), (1200, "20\u00a0h"), (750, "12\u00a0h 30\u00a0min"),
+    (-90, "−1\u00a0h 30\u00a0min"),
+])
 def test_minutes_read_as_hours(minutes: int, text: str) -> None:
     assert formatting.format_minutes(minutes) == text
 

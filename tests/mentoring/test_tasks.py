@@ -23,6 +23,7 @@ from models import (
     InvoiceDelivery,
     Pair,
     Programme,
+    Referral,
     ServiceEntry,
 )
 from tests import small_world
@@ -47,10 +48,10 @@ def labels(group: Any) -> list[str]:
 
 # Who gets which lists: coordinators the pair work, social workers decisions and safety.
 KEYS = {
-    "admin@w.lv": ["concerns", "check_ins", "entries", "ending", "idle", "supervision",
+    "admin@w.lv": ["concerns", "check_ins", "entries", "pairing", "ending", "idle", "supervision",
                    "checks", "agreements", "undelivered", "referrals"],
     "alfa@w.lv": ["concerns", "referrals"],
-    "v1@w.lv": ["concerns", "check_ins", "entries", "ending", "idle", "supervision", "checks",
+    "v1@w.lv": ["concerns", "check_ins", "entries", "pairing", "ending", "idle", "supervision", "checks",
                 "agreements", "undelivered"],
     "mn1@w.lv": [],
 }
@@ -176,6 +177,19 @@ def test_referrals_waiting_longer_than_the_target(db: Any, world: dict[str, int]
                        .values(decision_target_days=13))
     assert labels(groups(db, world, "alfa@w.lv")["referrals"]) == ["C-3"]
     assert groups(db, world, "alfa@w.lv")["referrals"].tasks[0].record_id == world["r3"]
+
+
+def test_youths_waiting_for_a_mentor(db: Any, world: dict[str, int]) -> None:
+    # Every accepted referral of the small world has its pair: nobody waits.
+    assert labels(groups(db, world, "v1@w.lv")["pairing"]) == []
+    db.session.execute(update(Referral).where(Referral.id == world["r3"]).values(
+        status="accepted", decided_on=D(2026, 6, 10), provider_id=world["v1"]))
+    found = groups(db, world, "v1@w.lv")["pairing"]
+    assert labels(found) == ["C-3"] and found.tasks[0].detail == D(2026, 6, 10)
+    assert found.tasks[0].record_id == world["r3"] and found.total == 1
+    assert labels(groups(db, world, "admin@w.lv")["pairing"]) == ["C-3"]
+    assert labels(groups(db, world, "v2@w.lv")["pairing"]) == []  # another provider's
+    assert "pairing" not in groups(db, world, "alfa@w.lv")  # social workers do not pair
 
 
 def test_issued_invoices_not_yet_delivered(db: Any, world: dict[str, int]) -> None:
