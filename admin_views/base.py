@@ -16,8 +16,8 @@ from typing import Any, Generic, TypeVar
 
 from flask import (
     abort,
-    current_app,
     after_this_request,
+    current_app,
     flash,
     g,
     has_request_context,
@@ -49,8 +49,7 @@ from common.formatting import spreadsheet_safe
 from common.i18n import _
 from mentoring import access, archive, audit, documents
 from models import Provider, db
-from models.base import Model
-from models.base import CheckedSession
+from models.base import CheckedSession, Model
 
 
 def current_actor() -> Actor:

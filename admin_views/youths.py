@@ -9,7 +9,6 @@ from flask import redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from admin_views import subject

@@ -1,8 +1,10 @@
 def test_x(app, db, demo_users):
-    from tests.admin_views.test_hours_views import signed_in
-    from models import Pair
-    from sqlalchemy import select
     import re
+
+    from sqlalchemy import select
+
+    from models import Pair
+    from tests.admin_views.test_hours_views import signed_in
     p = db.session.scalar(select(Pair).where(Pair.status=="active").order_by(Pair.id))
     for who in ("liepaja@mentori.lv", "you@mentori.lv", "admin@mentori.lv", "mentors@mentori.lv"):
         r = signed_in(app, who).get(f"/admin/youth/details/?id={p.youth_id}")
