@@ -15,6 +15,7 @@ from admin_views.base import DeclaredPermissions, current_actor, needs
 from admin_views.dashboard import TasksView, home_charts, task_url
 from admin_views.security import csp_nonce
 from common.clock import today
+from common.enums import Role
 from common.i18n import _l
 from config import ROOT
 from mentoring import access, dashboard, reminders, tasks
@@ -61,10 +62,13 @@ class HomeView(DeclaredPermissions, AdminIndexView):
     @expose("/")
     @needs(access.SIGNED_IN)
     def index(self) -> Any:
-        board = dashboard.build(db.session(), current_actor(), today())
+        actor = current_actor()
+        board = dashboard.build(db.session(), actor, today())
         return self.render("mentoring/home.html", board=board, charts=home_charts(board),
-                           task_groups=tasks.build(db.session(), current_actor(), today(),
-                                                   limit=HOME_TASKS))
+                           task_groups=tasks.build(db.session(), actor, today(),
+                                                   limit=HOME_TASKS),
+                           can_find_youth=access.can(actor, Youth, access.LIST)
+                           and access.role_of(actor) != Role.mentor)
 
 
 def reminder_links(app_url: str) -> reminders.Links:

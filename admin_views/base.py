@@ -726,6 +726,11 @@ class SecureModelView(DeclaredPermissions, ModelView):
         return "archived" in domain_only(self.model) and self.allowed("archive_view") \
             and access.can_change(current_actor(), model)
 
+    def work_list(self, rows: Any) -> dict[str, Any] | None:
+        """On a list opened as a work list, the bulk action at hand for its ``rows``:
+        ``action``, ``ids``, ``title``, ``button`` and ``confirm`` (override)."""
+        return None
+
     def details_context(self, model: Any) -> dict[str, Any]:
         """What the details template shows beside the record's columns (override)."""
         return {}

@@ -67,6 +67,19 @@ class ServiceEntryView(SecureModelView):
             query = query.filter(ServiceEntry.status == EntryStatus.logged)
         return query
 
+    def work_list(self, rows: Any) -> dict[str, Any] | None:
+        """The waiting entries a task opened: approve them all in one step."""
+        waiting = [row.id for row in rows or [] if row.status == EntryStatus.logged]
+        if request.args.get("waiting") != "1" or not waiting \
+                or not access.can(current_actor(), ServiceEntry, access.APPROVE):
+            return None
+        return {"action": "approve", "ids": waiting,
+                "title": ngettext("%(num)d entry waits for your approval.",
+                                  "%(num)d entries wait for your approval.", len(waiting)),
+                "button": ngettext("Approve this entry", "Approve these %(num)d entries",
+                                   len(waiting)),
+                "confirm": _("Approve the selected entries?")}
+
     def create_form(self, obj: Any = None) -> Any:
         form = super().create_form(obj)
         wanted = arg_id("pair")
