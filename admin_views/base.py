@@ -722,6 +722,10 @@ class SecureModelView(DeclaredPermissions, ModelView):
             _("Archived: left out of lists and choices, kept with its history.") if archived
             else _("Back in the lists."))
 
+    def can_edit_record(self, model: Any) -> bool:
+        """Whether the edit form is offered for this record (the policy and its state)."""
+        return bool(self.can_edit) and access.can_change(current_actor(), model)
+
     def can_archive(self, model: Any) -> bool:
         return "archived" in domain_only(self.model) and self.allowed("archive_view") \
             and access.can_change(current_actor(), model)

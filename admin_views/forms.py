@@ -6,9 +6,10 @@ from decimal import Decimal
 from typing import Any
 
 from flask import flash
+from flask_admin.contrib.sqla.fields import QuerySelectField
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.contrib.sqla.validators import Unique
-from flask_admin.form import BaseForm
+from flask_admin.form import BaseForm, Select2Field
 from flask_admin.model.form import converts
 from flask_babel import Domain
 from flask_wtf import FlaskForm
@@ -59,12 +60,57 @@ class _KnownCodesOnly:
             self.validator(form, field)
 
 
+BLANK = "__None"  # what Flask-Admin's fields take for "nothing chosen"; never shown
+
+
+def _blank_as_empty(choices: Any) -> Any:
+    for choice in choices:
+        if choice[0] == BLANK:
+            yield ("", _l("— choose —"), *choice[2:])
+        else:
+            yield choice
+
+
+def _empty_as_blank(valuelist: Any) -> Any:
+    return [BLANK if v == "" else v for v in valuelist] if valuelist else valuelist
+
+
+class ChoiceField(Select2Field):
+    """A drop-down whose empty choice is an empty value labelled "— choose —"."""
+
+    def iter_choices(self) -> Any:
+        return _blank_as_empty(super().iter_choices())
+
+    def process_formdata(self, valuelist: Any) -> None:
+        super().process_formdata(_empty_as_blank(valuelist))
+
+
+class RecordField(QuerySelectField):
+    """A related record's drop-down, with the same empty choice."""
+
+    def iter_choices(self) -> Any:
+        return _blank_as_empty(super().iter_choices())
+
+    def process_formdata(self, valuelist: Any) -> None:
+        super().process_formdata(_empty_as_blank(valuelist))
+
+
 class ModelConverter(AdminModelConverter):
-    """Enum drop-downs show translated labels and store the stable code."""
+    """Enum drop-downs show translated labels and store the stable code; no field shows
+    Flask-Admin's internal "__None"."""
+
+    def _model_select_field(self, prop: Any, multiple: Any, remote_model: Any,
+                            **kwargs: Any) -> Any:
+        field = super()._model_select_field(prop, multiple, remote_model, **kwargs)
+        if getattr(field, "field_class", None) is QuerySelectField:
+            field.field_class = RecordField
+        return field
 
     @converts("sqlalchemy.sql.sqltypes.Enum")
     def convert_enum(self, column: Any, field_args: Any, **extra: Any) -> Any:
         field = super().convert_enum(column, field_args, **extra)
+        if field.field_class is Select2Field:
+            field.field_class = ChoiceField
         enum_class = getattr(column.type, "enum_class", None)
         if enum_class is not None and hasattr(enum_class, "choices"):
             field.kwargs["choices"] = enum_class.choices()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from sqlalchemy.orm import joinedload
 from wtforms import PasswordField
-from wtforms.validators import Optional
+from wtforms.validators import DataRequired, Optional
 
 from admin_views.base import FormRejected, SecureModelView
 from common.errors import RuleViolation
@@ -34,6 +35,16 @@ class UserView(SecureModelView):
         )
     }
     query_options = (joinedload(User.municipality), joinedload(User.provider))
+
+    def create_form(self, obj: Any = None) -> Any:
+        """A new user's role is chosen, never defaulted (it decides everything they see)."""
+        form = super().create_form(obj)
+        if "role" in form:
+            form.role.allow_blank = True
+            form.role.validators = [DataRequired(), *form.role.validators]
+            if request.method == "GET":
+                form.role.data = None
+        return form
 
     def on_model_change(self, form: Any, model: User, is_created: bool) -> None:
         password = form.new_password.data
