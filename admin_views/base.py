@@ -45,7 +45,7 @@ from admin_views.formatting import EXPORT_FORMATTERS, LIST_FORMATTERS
 from admin_views.forms import AdminForm, ModelConverter, show_violations
 from common.actor import Actor
 from common.errors import RuleViolation
-from common.formatting import spreadsheet_safe
+from common.formatting import format_minutes, spreadsheet_safe
 from common.i18n import _
 from mentoring import access, archive, audit, documents
 from models import Provider, db
@@ -230,6 +230,14 @@ class FormRejected(Exception):
     """Raised after rule violations were put on the form's fields; nothing is stored."""
 
 
+def duration_columns(model: type) -> dict[str, Any]:
+    """Columns of minutes, with the label they read under when shown as hours."""
+    mapper: Any = sa_inspect(model)
+    return {prop.key: prop.columns[0].info.get("shown", prop.key)
+            for prop in mapper.column_attrs
+            if prop.key == "minutes" or prop.key.endswith("_minutes")}
+
+
 def model_labels(model: type) -> dict[str, Any]:
     """Translated labels of every column and relationship, from their ``info``."""
     mapper: Any = sa_inspect(model)
@@ -382,12 +390,29 @@ class SecureModelView(DeclaredPermissions, ModelView):
             value = getattr(model, name, None)
             if isinstance(value, Model):
                 return record_link(value)
+        if name in self._durations:
+            return format_minutes(getattr(model, name, None))
         return super().get_detail_value(context, model, name)
+
+    @pass_context
+    def get_list_value(self, context: Any, model: Any, name: str) -> Any:
+        if name in self._durations and name not in self.column_formatters:
+            return format_minutes(getattr(model, name, None))
+        return super().get_list_value(context, model, name)
+
+    def get_column_name(self, field: str) -> Any:
+        """Lists and records' pages show minutes as hours, under the label that says so
+        (forms keep the label in minutes, which is what they take). Lazy: translated when
+        shown."""
+        if field in self._durations:
+            return self._durations[field]
+        return super().get_column_name(field)
 
     #: Loader options added to every query, so related labels load in the same query.
     query_options: tuple[Any, ...] = ()
 
     def __init__(self, model: type, **kwargs: Any) -> None:
+        self._durations = duration_columns(model)
         labels = model_labels(model)
         # A path such as "provider.name" reads as the relationship it goes through.
         for name in [*(self.column_filters or ()), *(self.column_list or ()),

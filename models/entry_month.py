@@ -30,7 +30,7 @@ class EntryMonth(Model):
         enum_column(EntryStatus, "status"), primary_key=True, info=label(_l("Status"))
     )
     billable: Mapped[bool] = mapped_column(primary_key=True, info=label(_l("Billable")))
-    minutes: Mapped[int] = mapped_column(default=0, info=label(_l("Minutes")))
+    minutes: Mapped[int] = mapped_column(default=0, info=label(_l("Minutes"), shown=_l("Hours")))
     entries: Mapped[int] = mapped_column(default=0, info=label(_l("Entries")))
 
 

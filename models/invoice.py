@@ -133,7 +133,7 @@ class InvoiceLine(Model):
         ForeignKey("pair.id", ondelete="RESTRICT"), index=True, info=label(_l("Pair"))
     )
     description: Mapped[str] = mapped_column(String(200), info=label(_l("Description")))
-    minutes: Mapped[int] = mapped_column(info=label(_l("Minutes")))
+    minutes: Mapped[int] = mapped_column(info=label(_l("Minutes"), shown=_l("Hours")))
     rate: Mapped[Decimal] = mapped_column(Numeric(12, 2), info=label(_l("Rate")))
     vat_rate: Mapped[Decimal] = mapped_column(
         Numeric(5, 2), default=Decimal("0"), info=label(_l("VAT rate (%)"))

@@ -145,13 +145,14 @@ class Programme(Model):
     min_months: Mapped[int] = mapped_column(default=3, info=label(_l("Pair length from (months)")))
     max_months: Mapped[int | None] = mapped_column(info=label(_l("Pair length to (months)")))
     monthly_cap_minutes: Mapped[int | None] = mapped_column(
-        info=label(_l("Billable minutes per youth per month"))
+        info=label(_l("Billable minutes per youth per month"),
+                   shown=_l("Billable hours per youth per month"))
     )
     min_meetings_per_month: Mapped[int | None] = mapped_column(
         info=label(_l("Minimum meetings per month"))
     )
     min_meeting_minutes: Mapped[int | None] = mapped_column(
-        info=label(_l("Minimum meeting length (minutes)"))
+        info=label(_l("Minimum meeting length (minutes)"), shown=_l("Minimum meeting length"))
     )
     supervision_per_month: Mapped[int | None] = mapped_column(
         info=label(_l("Supervisions per month"))

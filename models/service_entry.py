@@ -35,7 +35,8 @@ class ServiceEntry(CreatedAt, Model):
         ForeignKey("pair.id", ondelete="RESTRICT"), index=True, info=label(_l("Pair"))
     )
     day: Mapped[dt.date] = mapped_column(index=True, info=label(_l("Date")))
-    minutes: Mapped[int] = mapped_column(info=label(_l("Duration (minutes)")))
+    minutes: Mapped[int] = mapped_column(info=label(_l("Duration (minutes)"),
+                                                               shown=_l("Duration")))
     activity: Mapped[Activity] = mapped_column(
         enum_column(Activity, "activity"), info=label(_l("Activity"))
     )
