@@ -131,6 +131,9 @@ VIEWS: list[tuple[Any, type, Any, Any, str]] = [
 ]
 
 
+people.VIEW_NAMES.update({model.__name__: name for _view, model, name, *_ in VIEWS})
+
+
 def init_admin(app: Flask) -> Admin:
     app.add_template_global(task_url, "task_url")
     admin = Admin(

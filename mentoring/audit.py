@@ -11,6 +11,8 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from common.actor import Actor
+from common.enums import MentorStatus, PairStatus, ReferralStatus
+from common.i18n import _l
 from models import AuditLog
 
 # Personal codes never appear in the log in full.
@@ -92,3 +94,48 @@ def record(
     )
     db.add(entry)
     return entry
+
+
+# -- reading the log ------------------------------------------------------------------
+ACTIONS: dict[str, Any] = {
+    "create": _l("Created"), "update": _l("Changed"), "delete": _l("Deleted"),
+    "read": _l("Opened"), "export": _l("Exported"), "lookup": _l("Looked up"),
+    "archived": _l("Archived"), "restored": _l("Brought back from the archive"),
+    "sign_in": _l("Signed in"), "sign_out": _l("Signed out"),
+    "sign_in.failed": _l("Sign-in failed: wrong password"),
+    "sign_in.failed_code": _l("Sign-in failed: wrong code"),
+    "sign_in.blocked": _l("Sign-in blocked after failed attempts"),
+    "two_factor.enabled": _l("Two-factor sign-in turned on"),
+    "two_factor.disabled": _l("Two-factor sign-in turned off"),
+    "two_factor.new_codes": _l("New recovery codes"),
+    "user.created": _l("User created"), "user.deactivated": _l("User deactivated"),
+    "user.password_set": _l("Password set"),
+    "concern.raised": _l("Safety concern raised"), "concern.updated": _l("Safety concern updated"),
+    "concern.closed": _l("Safety concern closed"),
+    "consent.given": _l("Consent given"), "consent.withdrawn": _l("Consent withdrawn"),
+    "entry.approved": _l("Hours approved"), "entry.rejected": _l("Hours rejected"),
+    "invoice.issued": _l("Invoice issued"), "invoice.credited": _l("Invoice credited"),
+    "invoice.paid": _l("Invoice marked paid"), "invoice.delivered": _l("Delivery recorded"),
+    "timesheet.signed": _l("Timesheet signed off"),
+    "subject_access.export": _l("Data subject export"),
+    "youth.anonymised": _l("Youth anonymised"),
+}
+# Status changes are logged as "<record>.<new status>".
+STATUS_ACTIONS: dict[str, tuple[Any, type[enum.Enum]]] = {
+    "referral": (_l("Referral"), ReferralStatus), "mentor": (_l("Mentor"), MentorStatus),
+    "pair": (_l("Pair"), PairStatus),
+}
+
+
+def action_label(code: str) -> str:
+    """The action of a log row in the reader's language (an unknown code as it is)."""
+    if code in ACTIONS:
+        return str(ACTIONS[code])
+    record, _, status = code.partition(".")
+    if record in STATUS_ACTIONS:
+        name, statuses = STATUS_ACTIONS[record]
+        try:
+            return f"{name}: {getattr(statuses(status), 'label', status)}"
+        except ValueError:
+            pass
+    return code
