@@ -109,3 +109,4 @@ def register_template_filters(app: Flask) -> None:
     app.add_template_filter(percent_filter, "percent")
     app.add_template_filter(number_filter, "number")
     app.add_template_filter(formatting.format_minutes, "hours")
+    app.add_template_filter(lambda m: formatting.format_decimal_hours(m, locale()), "h")

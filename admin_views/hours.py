@@ -166,7 +166,8 @@ class TimesheetView(SecureView):
 
     def _sheet(self) -> tuple[list[Provider], Provider, Any]:
         providers, provider = self.chosen_provider()
-        year, month = self.chosen_month(today())
+        year, month = self.chosen_month(timesheets.month_to_sign(db.session(), provider.id,
+                                                                 today()))
         return providers, provider, timesheets.build(db.session(), provider.id, year, month)
 
     @expose("/")

@@ -43,6 +43,13 @@ def format_money(amount: Decimal | None, locale: str = "lv") -> str:
     return format_currency(amount, "EUR", locale=locale)
 
 
+def format_decimal_hours(minutes: int | None, locale: str = "lv") -> str:
+    """``2,5`` — hours as a number, for dense tables whose heading says "h"."""
+    if minutes is None:
+        return ""
+    return format_decimal(Decimal(minutes) / 60, "#,##0.##", locale=locale)
+
+
 def format_number(value: Decimal | float | None, locale: str = "lv") -> str:
     """``5,5`` in Latvian, ``5.5`` in English; at most one decimal."""
     if value is None:

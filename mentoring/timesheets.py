@@ -51,12 +51,26 @@ class Timesheet:
     signoff: TimesheetSignoff | None
 
     @property
+    def first(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    @property
     def days(self) -> list[int]:
         return list(range(1, calendar.monthrange(self.year, self.month)[1] + 1))
 
     @property
     def waiting(self) -> int:
         return sum(r.waiting for r in self.rows)
+
+
+def month_to_sign(db: Session, provider_id: int, today: dt.date) -> dt.date:
+    """The month a coordinator opens the timesheet on: last month while it waits for the
+    sign-off, else this month."""
+    last = month_bounds(today)[0] - dt.timedelta(days=1)
+    signed = db.scalar(select(TimesheetSignoff.id).where(
+        TimesheetSignoff.provider_id == provider_id, TimesheetSignoff.year == last.year,
+        TimesheetSignoff.month == last.month).limit(1))
+    return today if signed is not None else last
 
 
 def build(db: Session, provider_id: int, year: int, month: int) -> Timesheet:

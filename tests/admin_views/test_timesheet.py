@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import Flask
@@ -62,3 +63,32 @@ def test_other_roles_and_providers_are_kept_out(app: Flask, db: Any, demo_users:
                       data={"provider": provider.id}).status_code == 404
     assert signed_in(app, "mentors@mentori.lv").get("/admin/timesheet/").status_code == 403
     assert signed_in(app, "liepaja@mentori.lv").get("/admin/timesheet/").status_code == 403
+
+
+def test_it_opens_on_the_month_waiting_for_sign_off_and_prints_every_column(
+        app: Flask, db: Any, demo_users: Any) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    provider = db.session.scalar(select(Provider).where(Provider.invoice_prefix == "YOU"))
+    last = today().replace(day=1) - dt.timedelta(days=1)
+    coordinator = signed_in(app, "you@mentori.lv")
+    signed = db.session.scalar(select(TimesheetSignoff).where(
+        TimesheetSignoff.provider_id == provider.id, TimesheetSignoff.year == last.year,
+        TimesheetSignoff.month == last.month))
+    opened = coordinator.get("/admin/timesheet/").get_data(as_text=True)
+    expected = today() if signed else last
+    assert f'value="{expected:%Y-%m}"' in opened
+    if signed:  # withdrawn by hand: last month waits again, and the page opens on it
+        db.session.delete(signed)
+        db.session.commit()
+        assert f'value="{last:%Y-%m}"' in coordinator.get("/admin/timesheet/").get_data(
+            as_text=True)
+    pdf = coordinator.get(f"/admin/timesheet/pdf/?month={last:%Y-%m}").data
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    for heading in ("Apmaksājams", "Limits", "Cits", "Tikšanās", "Gaida"):
+        assert heading in text, heading  # the last columns are not cut off
+    assert f"Stundu uzskaites tabula: {last:%m}" not in text  # the month by its name
+    from babel.dates import format_date
+    assert format_date(last, "LLLL yyyy", locale="lv") in text
