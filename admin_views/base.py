@@ -768,9 +768,18 @@ class SecureModelView(DeclaredPermissions, ModelView):
         """What the create template shows beside the form (override)."""
         return {}
 
+    #: Columns a record's page leaves out while they are empty (e.g. a pair's closure).
+    details_hidden_when_empty: tuple[str, ...] = ()
+
     def render(self, template: str, **kwargs: Any) -> Any:
         if template == self.details_template and kwargs.get("model") is not None:
-            kwargs.update(self.details_context(kwargs["model"]))
+            model = kwargs["model"]
+            if self.details_hidden_when_empty and "details_columns" in kwargs:
+                kwargs["details_columns"] = [
+                    (c, name) for c, name in kwargs["details_columns"]
+                    if c not in self.details_hidden_when_empty
+                    or getattr(model, c, None) not in (None, "", False)]
+            kwargs.update(self.details_context(model))
         elif template == self.create_template:
             kwargs.update(self.create_context())
         return super().render(template, **kwargs)

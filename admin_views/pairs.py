@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.validators import DataRequired, Length, NumberRange, StopValidation
 
 from admin_views.base import (
     SecureModelView,
@@ -43,6 +43,10 @@ class PairView(SecureModelView):
         "exit_note_youth", "exit_note_parent", "rematch_offered", "rematch_accepted",
         "created_at",
     )
+    details_hidden_when_empty = (
+        "ended_on", "closure_kind", "closure_reason", "end_reason", "evaluation_summary",
+        "youth_feedback", "exit_note_mentor", "exit_note_youth", "exit_note_parent",
+        "rematch_offered", "rematch_accepted")
     column_export_list = column_details_list
     form_columns = ("starts_on", "planned_end_on")
     column_filters = ("status", "starts_on", "provider.name")
@@ -81,6 +85,8 @@ class PairView(SecureModelView):
                                             access.row_filter(actor, SafetyConcern))
                 .order_by(SafetyConcern.raised_on.desc())).all(),
             "can_complete": pair.status == PairStatus.active,
+            # The evaluation opens by itself only when the planned end is near.
+            "ending_soon": (pair.planned_end_on - today()).days <= 30,
             "achievements": Achievement.choices(),
             "areas": GoalArea.choices(),
             "check_in_due": due[0].due_on if due else None,
@@ -193,8 +199,17 @@ class AdditionalSupportView(SecureModelView):
     query_options = tuple(joinedload(AdditionalSupport.pair).options(o) for o in PAIR_LABEL)
 
 
+class MentorChoice(RadioField):
+    """Nothing chosen reads as such, not as an invalid choice."""
+
+    def pre_validate(self, form: Any) -> None:
+        if not self.raw_data:
+            raise StopValidation(str(_l("Choose a mentor from the list.")))
+        super().pre_validate(form)
+
+
 class PairingForm(TranslatedForm):
-    mentor = RadioField(_l("Mentor"), coerce=int, validate_choice=True)
+    mentor = MentorChoice(_l("Mentor"), coerce=int, validate_choice=True)
     starts_on = DateField(_l("Start"), validators=[DataRequired()], default=today)
     planned_end_on = DateField(_l("Planned end"), validators=[DataRequired()])
     goal_area = SelectField(_l("Area"), choices=GoalArea.choices())

@@ -243,6 +243,14 @@ def register(db: Session, intake: Intake, *, actor: Actor) -> Referral:
     )
     if not created:
         problems += check_no_other_open_referral(db, referral)
+    elif youth.birth_date is not None and youth.first_name and youth.last_name:
+        # The youth's own rules (personal code against the birth date…) together with the
+        # rest, so a form shows every error at once.
+        with db.no_autoflush:
+            rules.normalise(youth)
+            known = {(v.field, str(v.message)) for v in problems}
+            problems += [v for v in rules.record_problems(youth)
+                         if (v.field, str(v.message)) not in known]
     if problems:
         _discard(db, referral, youth if created else None)
         raise RuleViolations(problems)

@@ -72,9 +72,14 @@ def dates_in_range(obj: Any) -> Iterator[RuleViolation]:
             yield RuleViolation(_l("The date is too far in the past."), attr.key)
 
 
+def record_problems(obj: Any) -> list[RuleViolation]:
+    """Every record rule ``obj`` breaks, to be shown together with a form's other errors."""
+    return [*dates_in_range(obj), *(v for fn in _CHECKERS.get(type(obj), []) for v in fn(obj))]
+
+
 def check_record(obj: Any) -> None:
     """Raise ``RuleViolations`` when ``obj`` breaks any record rule; return quietly otherwise."""
-    problems = [*dates_in_range(obj), *(v for fn in _CHECKERS.get(type(obj), []) for v in fn(obj))]
+    problems = record_problems(obj)
     if problems:
         raise RuleViolations(problems)
 

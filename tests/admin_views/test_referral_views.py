@@ -71,6 +71,20 @@ def test_missing_consent_is_refused_with_a_translated_message(app: Flask, db: An
     assert counts(db) == before
 
 
+def test_every_intake_error_shows_at_once(app: Flask, db: Any, demo_users: Any) -> None:
+    """The missing consent does not hide the personal code that contradicts the birth date."""
+    from mentoring.demo import personal_code
+
+    browser = staff(app)
+    before = counts(db)
+    data = intake_data(db, personal_code=personal_code(dt.date(2009, 1, 2), 7))
+    del data["consent_guardian"]
+    page = browser.post("/admin/intake/", data=data).get_data(as_text=True)
+    assert "Nepilngadīgam jaunietim nepieciešama vecāka vai aizbildņa piekrišana." in page
+    assert "Personas kods neatbilst dzimšanas datumam." in page
+    assert counts(db) == before
+
+
 def test_age_outside_the_range_is_refused_at_the_field(app: Flask, db: Any,
                                                        demo_users: Any) -> None:
     browser = staff(app)
