@@ -24,7 +24,7 @@ from admin_views.base import (
 from common.clock import today
 from common.enums import MentorStatus
 from common.i18n import _, _l
-from mentoring import access, documents, mentors
+from mentoring import access, cases, documents, mentors
 from models import (
     Agreement,
     BackgroundCheck,
@@ -70,9 +70,11 @@ class MentorView(SecureModelView):
         """The selection block (eligibility, next steps, status history) only for those the
         policy lets see a mentor's selection: not social workers, who see name and provider."""
         actor = current_actor()
+        way = {"way": cases.mentor_way(db.session(), actor, model, today()),
+               "today_date": today()}
         if not access.can(actor, MentorStatusChange, access.LIST):
-            return {}
-        return {"unmet": mentors.unmet_requirements(model, model.programme),
+            return way
+        return {**way, "unmet": mentors.unmet_requirements(model, model.programme),
                 "next_steps": sorted(mentors.TRANSITIONS[MentorStatus(model.status)],
                                      key=list(MentorStatus).index),
                 "history": db.session.scalars(

@@ -17,7 +17,14 @@ from common.months import month_bounds
 from mentoring import access, checkins
 from models import (
     AdditionalSupport,
+    Agreement,
+    BackgroundCheck,
+    Certificate,
     CheckIn,
+    Interview,
+    Mentor,
+    Supervision,
+    TrainingSession,
     Consent,
     Goal,
     InvoiceLine,
@@ -159,3 +166,49 @@ def _months(db: Session, pairs: Any) -> dict[int, list[MonthHours]]:
     return {pair_id: sorted(months.values(), key=lambda m: m.month, reverse=True)
             for pair_id, months in found.items()}
 
+
+
+@dataclass
+class MentorWay:
+    mentor: Mentor
+    interviews: list[Interview] | None
+    training: list[TrainingSession] | None
+    certificates: list[Certificate] | None
+    agreements: list[Agreement] | None
+    checks: list[BackgroundCheck] | None
+    supervisions: list[Supervision] | None
+    pairs: list[PairCase] | None
+
+
+def mentor_way(db: Session, actor: Actor, mentor: Mentor, today: dt.date) -> MentorWay:
+    """The mentor's way through selection, training, certificate, agreement, checks,
+    supervision and pairs, each part as ``actor`` may see it (``None`` when hidden)."""
+
+    def of(model: Any, *where: Any, order: Any, options: tuple[Any, ...] = ()) -> Any:
+        if not _visible(actor, model):
+            return None
+        return list(db.scalars(select(model).where(*where, access.row_filter(actor, model))
+                               .options(*options).order_by(order)))
+
+    pairs = of(Pair, Pair.mentor_id == mentor.id, order=Pair.starts_on.desc(),
+               options=(joinedload(Pair.youth), joinedload(Pair.programme)))
+    months = _months(db, pairs) if pairs else {}
+    return MentorWay(
+        mentor=mentor,
+        interviews=of(Interview, Interview.mentor_id == mentor.id, order=Interview.held_on),
+        training=of(TrainingSession, TrainingSession.attendees.any(Mentor.id == mentor.id),
+                    order=TrainingSession.held_on,
+                    options=(joinedload(TrainingSession.course),
+                             joinedload(TrainingSession.topic))),
+        certificates=of(Certificate, Certificate.mentor_id == mentor.id,
+                        order=Certificate.issued_on),
+        agreements=of(Agreement, Agreement.mentor_id == mentor.id, order=Agreement.starts_on),
+        checks=of(BackgroundCheck, BackgroundCheck.mentor_id == mentor.id,
+                  order=BackgroundCheck.checked_on),
+        supervisions=of(Supervision, Supervision.attendees.any(Mentor.id == mentor.id),
+                        order=Supervision.held_on.desc()),
+        pairs=[PairCase(pair=p, goals=[], months=months.get(p.id, [])[:1], check_ins=[],
+                        next_check_in=None, cap=p.programme.monthly_cap_minutes,
+                        min_meetings=p.programme.min_meetings_per_month)
+               for p in pairs] if pairs is not None else None,
+    )
