@@ -16,11 +16,13 @@ PAGES = {
     "liepaja@mentori.lv": ["/admin/", "/admin/intake/", "/admin/review/", "/admin/youth/",
                            "/admin/referral/", "/admin/invoice/", "/admin/budget-overview/",
                            "/admin/reports/", "/admin/tasks/", "/admin/safety_concern/details/?id=1",
-                           "/admin/consent/"],
+                           "/admin/consent/", "/admin/youth/details/?id=1"],
     "you@mentori.lv": ["/admin/", "/admin/pairing/", "/admin/pair/", "/admin/service_entry/",
                        "/admin/timesheet/", "/admin/invoicing/", "/admin/mentor/",
                        "/admin/supervision-month/", "/admin/hours-import/", "/admin/tasks/",
-                       "/admin/pair/details/?id=1", "/admin/safety_concern/new/?pair=1"],
+                       "/admin/pair/details/?id=1", "/admin/safety_concern/new/?pair=1",
+                       "/admin/youth/details/?id=1", "/admin/mentor/details/?id=1",
+                       "/admin/service_entry/?pair=1&waiting=1"],
     "mentors@mentori.lv": ["/admin/", "/admin/service_entry/new/", "/admin/pair/"],
 }
 CASES = [(email, url) for email, urls in PAGES.items() for url in urls]
