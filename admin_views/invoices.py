@@ -178,21 +178,25 @@ class InvoiceView(SecureModelView):
                         f"{invoice_files.file_stem(invoice)}.csv", "text/csv; charset=utf-8")
 
     column_list = (
-        "number", "kind", "provider", "municipality", "year", "month", "issued_on", "due_on",
+        "number", "kind", "provider", "municipality", "month", "issued_on", "due_on",
         "total_amount", "status", "paid_on", "files",
     )
-    column_labels = {"files": _l("Files")}
-    column_formatters = {"files": lambda v, c, m, n: Markup(
+    column_labels = {"files": _l("Files"), "month": _l("Service month")}
+    column_formatters = {"month": lambda v, c, m, n: f"{m.month:02d}.{m.year:04d}",
+                         "files": lambda v, c, m, n: Markup(
         '<a href="{}">PDF</a> · <a href="{}">XML</a> · <a href="{}">CSV</a>').format(
             url_for(".pdf_view", id=m.id), url_for(".xml_view", id=m.id),
             url_for(".csv_view", id=m.id)) if m.number else ""}
     column_formatters_export = {"files": lambda v, c, m, n: ""}
     column_details_list = (
-        "number", "kind", "provider", "municipality", "contract", "credited_invoice", "year",
-        "month", "issued_on", "due_on", "net_amount", "vat_amount", "total_amount", "status",
-        "paid_on",
+        "number", "kind", "provider", "municipality", "contract", "credited_invoice",
+        "supplements", "month", "issued_on", "due_on", "net_amount", "vat_amount",
+        "total_amount", "status", "paid_on", "paid_amount", "early_issue_reason",
     )
-    column_export_list = column_details_list
+    column_formatters_detail = {"month": lambda v, c, m, n: f"{m.month:02d}.{m.year:04d}"}
+    column_export_list = ("number", "kind", "provider", "municipality", "contract", "year",
+                          "month", "issued_on", "due_on", "net_amount", "vat_amount",
+                          "total_amount", "status", "paid_on", "paid_amount")
     form_columns = (
         "provider", "municipality", "contract", "year", "month", "due_on", "status", "paid_on",
     )
