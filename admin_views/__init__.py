@@ -8,7 +8,17 @@ from flask import Flask, current_app, url_for
 from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.theme import Bootstrap4Theme
 
-from admin_views import hours, invoices, mentors, organisations, pairs, people, safety, youths
+from admin_views import (
+    hours,
+    invoices,
+    mentor_log,
+    mentors,
+    organisations,
+    pairs,
+    people,
+    safety,
+    youths,
+)
 from admin_views import referrals as referral_views
 from admin_views import reports as report_views
 from admin_views.base import DeclaredPermissions, current_actor, needs
@@ -18,7 +28,7 @@ from common.clock import today
 from common.enums import Role
 from common.i18n import _l
 from config import ROOT
-from mentoring import access, dashboard, reminders, tasks
+from mentoring import access, dashboard, mentor_home, reminders, tasks
 from models import (
     AdditionalSupport,
     Agreement,
@@ -63,6 +73,9 @@ class HomeView(DeclaredPermissions, AdminIndexView):
     @needs(access.SIGNED_IN)
     def index(self) -> Any:
         actor = current_actor()
+        if access.role_of(actor) == Role.mentor:
+            return self.render("mentoring/mentor_home.html",
+                               board=mentor_home.home(db.session(), actor, today()))
         board = dashboard.build(db.session(), actor, today())
         return self.render("mentoring/home.html", board=board, charts=home_charts(board),
                            task_groups=tasks.build(db.session(), actor, today(),
@@ -145,6 +158,8 @@ def init_admin(app: Flask) -> Admin:
         csp_nonce_generator=csp_nonce,
     )
     admin.add_view(TasksView(name=_l("My tasks"), endpoint="tasks", url="/admin/tasks"))
+    admin.add_view(mentor_log.MentorLogView(name=_l("Log a meeting"), endpoint="mentor_log",
+                                            url="/admin/log"))
     admin.add_view(referral_views.IntakeView(
         name=_l("New referral"), category=_l("Referrals"), endpoint="intake",
         url="/admin/intake"))

@@ -14,4 +14,14 @@
       window.modelActions.execute(target.getAttribute('data-action'));
     }
   });
+  // The mentor's log form: a new date shows the hours left in that date's month.
+  document.addEventListener('change', function (event) {
+    var input = event.target;
+    if (!input.matches('input[data-reload-on-change]') || !input.value) { return; }
+    var url = new URL(window.location.href);
+    url.searchParams.set('day', input.value);
+    var pair = document.querySelector('input[name="pair"]:checked');
+    if (pair) { url.searchParams.set('pair', pair.value); }
+    window.location.assign(url.toString());
+  });
 }());

@@ -24,11 +24,13 @@ def test_every_role_gets_its_dashboard(app: Flask, demo_users: Any, email: str) 
     response = signed_in(app, email).get("/admin/")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
+    if email.startswith("mentors"):  # a mentor's home is made for logging, not figures
+        assert "Reģistrēt tikšanos" in page and 'role="img"' not in page
+        assert "Nosūtījumi pēc statusa" not in page and "Mentoru atlases gaita" not in page
+        return
     assert 'role="img"' in page and "Aktīvie mentorpāri" in page
     if email.startswith("ogre") or email.startswith("talanti"):
         assert "LIE-" not in page  # nothing of Liepāja's youths reaches Ogre
-    if email.startswith("mentors"):
-        assert "Nosūtījumi pēc statusa" not in page and "Mentoru atlases gaita" not in page
 
 
 def test_figures_on_the_page_for_a_municipality(app: Flask, db: Any, world: dict) -> None:  # noqa: F811
