@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from wtforms import IntegerField, RadioField, TextAreaField
 from wtforms.fields import DateField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -19,9 +21,10 @@ from common.enums import Activity, Mode, Role
 from common.formatting import format_minutes
 from common.i18n import _, _l
 from mentoring import access, hours, mentor_home
-from models import ServiceEntry, db
+from models import Pair, ServiceEntry, db
 
 DURATIONS = (30, 45, 60, 90, 120, 150, 180)
+PAGE = 30
 OTHER = 0
 
 
@@ -94,3 +97,22 @@ class MentorLogView(SecureView):
                            today=today(), yesterday=today() - dt.timedelta(days=1), chosen=chosen,
                            left=mentor_home.left_in_month(db.session(), chosen, day)
                            if chosen is not None else None)
+
+
+    @expose("/entries/")
+    @needs(access.LIST)
+    def entries(self) -> Any:
+        """Own entries as cards, newest first: status, a rejection's reason, and the change
+        still possible while an entry waits for approval."""
+        actor = current_actor()
+        page = max(min(request.args.get("page", 0, type=int), 10_000), 0)
+        rows = list(db.session.scalars(
+            select(ServiceEntry).where(access.row_filter(actor, ServiceEntry))
+            .options(joinedload(ServiceEntry.pair).joinedload(Pair.youth))
+            .order_by(ServiceEntry.day.desc(), ServiceEntry.id.desc())
+            .offset(page * PAGE).limit(PAGE + 1)))
+        return self.render("mentoring/mentor_entries.html", entries=rows[:PAGE], page=page,
+                           more=len(rows) > PAGE,
+                           changeable={e.id for e in rows[:PAGE]
+                                       if access.can_change(actor, e)
+                                       and access.can(actor, ServiceEntry, access.EDIT)})

@@ -81,3 +81,22 @@ def test_hours_left_follow_the_chosen_date_and_the_cap_refuses(app: Flask, db: A
         "other_minutes": now_left + 15, "activity": "study", "mode": "in_person"})
     text = refused.get_data(as_text=True)
     assert "pārsniegts mēneša limits" in text and "non-billable" not in text
+
+
+def test_own_entries_as_cards_only_own_and_changeable_while_waiting(
+        app: Flask, db: Any, demo_users: Any) -> None:
+    pair = own_pair(db)
+    mine = db.session.scalars(select(ServiceEntry).where(ServiceEntry.pair_id == pair.id)
+                              .order_by(ServiceEntry.day.desc(), ServiceEntry.id.desc())).all()
+    foreign = db.session.scalar(select(ServiceEntry).join(Pair).where(
+        Pair.mentor_id != pair.mentor_id))
+    page = signed_in(app, "mentors@mentori.lv").get("/admin/log/entries/").get_data(
+        as_text=True)
+    shown = set(map(int, re.findall(r'/admin/service_entry/details/\?id=(\d+)', page)))
+    assert shown and shown <= {e.id for e in mine} and foreign.id not in shown
+    for entry in mine[:30]:
+        changeable = f"/admin/service_entry/edit/?id={entry.id}\"" in page
+        assert changeable == (entry.status == EntryStatus.logged), entry.status
+    other = signed_in(app, "hoh@mentori.lv").get("/admin/log/entries/").get_data(as_text=True)
+    assert not shown & set(map(int, re.findall(r'/admin/service_entry/details/\?id=(\d+)',
+                                               other)))  # another provider sees none of them

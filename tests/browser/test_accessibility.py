@@ -23,7 +23,8 @@ PAGES = {
                        "/admin/pair/details/?id=1", "/admin/safety_concern/new/?pair=1",
                        "/admin/youth/details/?id=1", "/admin/mentor/details/?id=1",
                        "/admin/service_entry/?pair=1&waiting=1"],
-    "mentors@mentori.lv": ["/admin/", "/admin/service_entry/new/", "/admin/pair/", "/admin/log/"],
+    "mentors@mentori.lv": ["/admin/", "/admin/service_entry/new/", "/admin/pair/", "/admin/log/",
+                           "/admin/log/entries/"],
 }
 CASES = [(email, url) for email, urls in PAGES.items() for url in urls]
 

@@ -42,3 +42,11 @@ def test_a_mentor_logs_a_meeting_in_four_taps(page: Any, server: Server, languag
     assert server.query("SELECT count(*) FROM service_entry")[0][0] == before + 1
     assert taps <= 4 + (0 if page.locator("input[name=pair]").count() <= 1 else 1)
     no_sideways_scroll(page)
+
+
+def test_the_mentors_pages_fit_the_phone(page: Any, server: Server) -> None:
+    sign_in(page, "mentors@mentori.lv", "lv")
+    page.set_viewport_size(PHONE)
+    for url in ("/admin/", "/admin/log/", "/admin/log/entries/"):
+        page.goto(url)
+        no_sideways_scroll(page)
