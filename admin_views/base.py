@@ -205,9 +205,10 @@ def record_link(record: Any, text: str | None = None) -> Any:
     model = type(record)
     endpoint = endpoint_of(model)
     actor = current_actor()
-    if endpoint is None or not access.can(actor, model, access.VIEW) or db.session.scalar(
-            select(model.id).where(model.id == record.id, access.row_filter(actor, model))
-    ) is None:
+    if endpoint is None or not hasattr(model, "id") or not access.can(actor, model, access.VIEW):
+        return label
+    if db.session.scalar(select(model.id).where(
+            model.id == record.id, access.row_filter(actor, model))) is None:
         return label
     return Markup('<a href="{}">{}</a>').format(
         url_for(f"{endpoint}.details_view", id=record.id), label)

@@ -71,11 +71,14 @@ class MentorLogView(SecureView):
             form.pair.data = wanted if wanted in {p.id for p in pairs} else (
                 pairs[0].id if len(pairs) == 1 else None)
             try:
-                form.day.data = dt.date.fromisoformat(request.args.get("day", ""))
+                asked = dt.date.fromisoformat(request.args.get("day", ""))
             except ValueError:
-                form.day.data = today()
+                asked = today()
+            # A day a meeting can have been on: not ahead, not before the service's years.
+            form.day.data = asked if dt.date(2000, 1, 1) <= asked <= today() else today()
         chosen = next((p for p in pairs if p.id == form.pair.data), None)
-        day = form.day.data if isinstance(form.day.data, dt.date) else today()
+        day = form.day.data if isinstance(form.day.data, dt.date) \
+            and dt.date(2000, 1, 1) <= form.day.data <= dt.date(2100, 12, 1) else today()
         if request.method == "POST" and form.validate():
             minutes = form.duration()
             if not minutes:

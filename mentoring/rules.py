@@ -73,8 +73,13 @@ def dates_in_range(obj: Any) -> Iterator[RuleViolation]:
 
 
 def record_problems(obj: Any) -> list[RuleViolation]:
-    """Every record rule ``obj`` breaks, to be shown together with a form's other errors."""
-    return [*dates_in_range(obj), *(v for fn in _CHECKERS.get(type(obj), []) for v in fn(obj))]
+    """Every record rule ``obj`` breaks, to be shown together with a form's other errors.
+    A date outside the service's years is reported alone: the other rules would compute
+    months and periods from it."""
+    out_of_range = list(dates_in_range(obj))
+    if out_of_range:
+        return out_of_range
+    return [v for fn in _CHECKERS.get(type(obj), []) for v in fn(obj)]
 
 
 def check_record(obj: Any) -> None:

@@ -100,3 +100,15 @@ def test_own_entries_as_cards_only_own_and_changeable_while_waiting(
     other = signed_in(app, "hoh@mentori.lv").get("/admin/log/entries/").get_data(as_text=True)
     assert not shown & set(map(int, re.findall(r'/admin/service_entry/details/\?id=(\d+)',
                                                other)))  # another provider sees none of them
+
+
+def test_odd_dates_never_break_the_form(app: Flask, db: Any, demo_users: Any) -> None:
+    mentor = signed_in(app, "mentors@mentori.lv")
+    for day in ("9999-12-31", "0001-01-01", "2026-02-31", "x"):
+        page = mentor.get(f"/admin/log/?day={day}")
+        assert page.status_code == 200 and f'value="{today().isoformat()}"' in page.get_data(
+            as_text=True), day
+    refused = mentor.post("/admin/log/", data={
+        "pair": own_pair(db).id, "day": "9999-12-31", "minutes": 60, "activity": "study",
+        "mode": "in_person"})
+    assert refused.status_code == 200 and "Reģistrēt tikšanos" in refused.get_data(as_text=True)

@@ -173,7 +173,7 @@ def test_late_hours_go_on_a_supplementary_invoice_within_the_cap(
     db.session.rollback()
 
 
-def credit_in_parallel(db: Any, invoice_id: int, actor_id: int, on: dt.date) -> list[str]:
+def credit_in_parallel(db: Any, invoice_id: int, on: dt.date) -> list[str]:
     results: list[str] = []
     barrier = threading.Barrier(2)
     engine = db.engine
@@ -209,7 +209,7 @@ def test_two_parallel_credit_requests_give_one_credit_note(
     billed = db.session.scalars(select(ServiceEntry.id).where(
         ServiceEntry.invoice_id == issued.id)).all()
     assert len(billed) == 4
-    results = credit_in_parallel(db, issued.id, billing["actor"].id, issued.issued_on)
+    results = credit_in_parallel(db, issued.id, issued.issued_on)
     notes = db.session.scalars(select(Invoice).where(
         Invoice.credited_invoice_id == issued.id)).all()
     assert len(notes) == 1, results
