@@ -27,7 +27,7 @@ from admin_views.forms import TranslatedForm
 from common.clock import today
 from common.enums import EntryStatus, PairStatus
 from common.i18n import _, _l, ngettext
-from mentoring import access, documents, hours, hours_import, timesheets
+from mentoring import access, audit, documents, hours, hours_import, timesheets
 from models import Pair, Provider, ServiceEntry, TimesheetSignoff, db
 
 
@@ -93,7 +93,12 @@ class ServiceEntryView(SecureModelView):
             model.logged_by_id = current_user.id
             if access.editable_fields(current_actor(), ServiceEntry) is not None:
                 model.billable = True
+        reason = model.rejection_reason
+        resubmitted = not is_created and hours.send_back_if_rejected(model)
         super().on_model_change(form, model, is_created)
+        if resubmitted:
+            audit.record(db.session(), current_actor(), "entry.resubmitted", model,
+                         changes={"reason": reason})
 
     def create_context(self) -> dict[str, Any]:
         open_pairs = db.session.scalars(

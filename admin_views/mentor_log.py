@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -17,15 +17,20 @@ from admin_views.base import SecureView, current_actor, needs, perform
 from admin_views.formatting import date_filter
 from admin_views.forms import TranslatedForm
 from common.clock import today
-from common.enums import Activity, Mode, Role
+from common.enums import Activity, EntryStatus, Mode, Role
 from common.formatting import format_minutes
 from common.i18n import _, _l
 from mentoring import access, hours, mentor_home
-from models import Pair, ServiceEntry, db
+from models import Mentor, Pair, ServiceEntry, Youth, db
 
 DURATIONS = (30, 45, 60, 90, 120, 150, 180)
 PAGE = 30
 OTHER = 0
+
+
+def youth_label(youth: Youth) -> str:
+    """What a mentor's screens call a youth: first name and initial."""
+    return f"{youth.first_name} {youth.last_name[:1]}."
 
 
 class LogForm(TranslatedForm):
@@ -40,6 +45,15 @@ class LogForm(TranslatedForm):
                           validators=[DataRequired(_l("Choose what you did."))])
     mode = RadioField(_l("Where"), choices=Mode.choices(), default=Mode.in_person.value)
     note = TextAreaField(_l("Note (optional)"), validators=[Length(max=2000)])
+
+    def fill(self, entry: ServiceEntry) -> None:
+        """The form as the entry was saved."""
+        if entry.minutes in DURATIONS:
+            self.minutes.data = entry.minutes
+        else:
+            self.minutes.data, self.other_minutes.data = OTHER, entry.minutes
+        self.activity.data, self.mode.data = entry.activity.value, entry.mode.value
+        self.note.data = entry.note
 
     def duration(self) -> int | None:
         if self.minutes.data and self.minutes.data != OTHER:
@@ -59,23 +73,56 @@ class MentorLogView(SecureView):
     @expose("/", methods=("GET", "POST"))
     @needs(access.CREATE)
     def index(self) -> Any:
+        return self._log_form(None)
+
+    @expose("/<int:entry_id>/", methods=("GET", "POST"))
+    @needs(access.EDIT)
+    def edit(self, entry_id: int) -> Any:
+        """An own entry on the same form, while it waits for approval or after a rejection
+        (corrected, it goes back to the coordinator)."""
+        entry = self._own_entry(entry_id)
+        if not access.can_change(current_actor(), entry):
+            flash(_("This entry can no longer be changed: it is approved or invoiced."), "error")
+            return redirect(url_for(".entries"))
+        return self._log_form(entry)
+
+    @expose("/<int:entry_id>/delete", methods=("POST",))
+    @needs(access.DELETE)
+    def delete(self, entry_id: int) -> Any:
+        entry = self._own_entry(entry_id)
+        perform(lambda: hours.delete_entry(db.session(), entry, actor=current_actor()),
+                done=_("The entry was deleted."))
+        return redirect(url_for(".entries"))
+
+    def _own_entry(self, entry_id: int) -> ServiceEntry:
+        entry = db.session.scalar(select(ServiceEntry).where(
+            ServiceEntry.id == entry_id, access.row_filter(current_actor(), ServiceEntry)))
+        if entry is None:
+            abort(404)
+        return entry
+
+    def _log_form(self, entry: ServiceEntry | None) -> Any:
         actor = current_actor()
         pairs = mentor_home.own_active_pairs(db.session(), actor)
+        if entry is not None and entry.pair not in pairs:
+            pairs.append(entry.pair)
         form = LogForm()
-        form.pair.choices = [(p.id, f"{p.youth.first_name} {p.youth.last_name[:1]}.")
-                             for p in pairs]
+        form.pair.choices = [(p.id, youth_label(p.youth)) for p in pairs]
         form.minutes.choices = [(m, format_minutes(m)) for m in DURATIONS] + [
             (OTHER, str(_("Other")))]
         if request.method == "GET":
             wanted = request.args.get("pair", type=int)
-            form.pair.data = wanted if wanted in {p.id for p in pairs} else (
+            default = entry.pair_id if entry is not None else (
                 pairs[0].id if len(pairs) == 1 else None)
+            form.pair.data = wanted if wanted in {p.id for p in pairs} else default
             try:
                 asked = dt.date.fromisoformat(request.args.get("day", ""))
             except ValueError:
-                asked = today()
+                asked = entry.day if entry is not None else today()
             # A day a meeting can have been on: not ahead, not before the service's years.
             form.day.data = asked if dt.date(2000, 1, 1) <= asked <= today() else today()
+            if entry is not None:
+                form.fill(entry)
         chosen = next((p for p in pairs if p.id == form.pair.data), None)
         day = form.day.data if isinstance(form.day.data, dt.date) \
             and dt.date(2000, 1, 1) <= form.day.data <= dt.date(2100, 12, 1) else today()
@@ -84,23 +131,41 @@ class MentorLogView(SecureView):
             if not minutes:
                 form.minutes.errors = [*form.minutes.errors, str(_("Choose how long it was."))]
             elif chosen is not None:
+                values = {"pair": chosen, "day": form.day.data, "minutes": minutes,
+                          "activity": Activity(form.activity.data),
+                          "mode": Mode(form.mode.data), "note": form.note.data or ""}
+                rejected = entry is not None and entry.status == EntryStatus.rejected
                 outcome = perform(
-                    lambda: hours.log_entry(
-                        db.session(), pair=chosen, actor=actor, day=form.day.data,
-                        minutes=minutes, activity=Activity(form.activity.data),
-                        mode=Mode(form.mode.data), note=form.note.data or ""),
-                    done=_("Logged: %(minutes)s on %(date)s.", minutes=format_minutes(minutes),
-                           date=date_filter(form.day.data)),
+                    (lambda: hours.log_entry(db.session(), actor=actor, **values))
+                    if entry is None else
+                    (lambda: hours.change_entry(db.session(), entry, actor=actor, **values)),
+                    done=_("Corrected and sent back to your coordinator for approval.")
+                    if rejected else
+                    _("Logged: %(minutes)s on %(date)s.", minutes=format_minutes(minutes),
+                      date=date_filter(form.day.data)) if entry is None else _("Saved."),
                     form=form)
                 if outcome.ok:
-                    return redirect(url_for("admin.index"))
+                    return redirect(url_for("admin.index") if entry is None
+                                    else url_for(".entries"))
         if request.method == "POST" and form.errors:
             flash(_("Check the marked fields."), "error")
+        here = {"entry_id": entry.id} if entry is not None else {}
         return self.render("mentoring/mentor_log.html", form=form, pairs=pairs, day=day,
-                           today=today(), yesterday=today() - dt.timedelta(days=1), chosen=chosen,
-                           left=mentor_home.left_in_month(db.session(), chosen, day)
+                           entry=entry, here=here, today=today(),
+                           yesterday=today() - dt.timedelta(days=1), chosen=chosen,
+                           left=mentor_home.left_in_month(db.session(), chosen, day,
+                                                          without=entry)
                            if chosen is not None else None)
 
+    @expose("/me/")
+    @needs(access.OWN_RECORD, Mentor)
+    def me(self) -> Any:
+        """*Mani dati*: own training, certificates, agreement and statement validity, and
+        supervision — read from the mentor's own record only."""
+        record = mentor_home.own_record(db.session(), current_actor(), today())
+        if record is None:
+            abort(404)
+        return self.render("mentoring/mentor_me.html", record=record, today=today())
 
     @expose("/entries/")
     @needs(access.LIST)

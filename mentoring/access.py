@@ -58,8 +58,9 @@ RECORD_PAYMENT = "record_payment"  # of an issued invoice, by its recipient
 WITHDRAW = "withdraw"  # a consent
 SIGN_OFF = "sign_off"  # a month's timesheet
 SUBJECT_EXPORT = "subject_export"  # everything about one person (administrators)
+OWN_RECORD = "own_record"  # a mentor's own training, supervision, agreement and statement
 NAMED_ACTIONS = (APPROVE, DECIDE, ISSUE, CREDIT, RECORD_PAYMENT, WITHDRAW, SIGN_OFF,
-                 SUBJECT_EXPORT)
+                 SUBJECT_EXPORT, OWN_RECORD)
 # Needs no right on a model, only a signed-in user (the home and task pages).
 SIGNED_IN = "signed_in"
 READ = frozenset({LIST, VIEW, EXPORT})
@@ -88,8 +89,10 @@ PERMISSIONS: dict[Role, dict[type, frozenset[str]]] = {
     },
     Role.mentor: {
         Pair: frozenset({LIST, VIEW}), Goal: frozenset({LIST, VIEW}),
-        ServiceEntry: frozenset({LIST, VIEW, CREATE, EDIT}),
+        ServiceEntry: frozenset({LIST, VIEW, CREATE, EDIT, DELETE}),
         SafetyConcern: frozenset({LIST, VIEW, CREATE}),
+        # Their own record only, on their own page ("Mani dati"): no register of mentors.
+        Mentor: frozenset({OWN_RECORD}),
     },
 }
 
@@ -154,7 +157,8 @@ def can_change(actor: Actor | None, obj: Any) -> bool:
         if obj.status == EntryStatus.invoiced:
             return False  # billed hours are locked for everyone
         if role == Role.mentor:
-            return obj.status == EntryStatus.logged  # mentors only until approved
+            # Mentors until approved; a rejected entry is corrected and sent back.
+            return obj.status in (EntryStatus.logged, EntryStatus.rejected)
     if isinstance(obj, SafetyConcern) and obj.closed_on is not None:
         return False  # a closed concern is history; a new one is raised if needed
     if isinstance(obj, Consent) and obj.withdrawn_on is not None:
@@ -337,13 +341,16 @@ def matrix_markdown() -> str:
             rights = "".join(letter for action, letter in letters if can(actor, model, action))
             named = [action for action in NAMED_ACTIONS if can(actor, model, action)]
             if named and role != Role.admin:
-                rights += " +" + ", +".join(named)
+                rights = f"{rights} +" if rights else "+"
+                rights += ", +".join(named)
             hidden = sorted(name for name, roles in SENSITIVE_FOR.get(model, {}).items()
                             if role not in roles)
             cell = rights or "—"
-            if rights and role != Role.admin:
+            if rights == f"+{OWN_RECORD}":
+                cell += " (own record)"
+            elif rights and role != Role.admin:
                 cell += f" ({SCOPE_WORDS[role]})"
-            if rights and hidden:
+            if rights and hidden and (can(actor, model, LIST) or can(actor, model, VIEW)):
                 cell += "; hidden: " + ", ".join(hidden)
             cells.append(cell)
         lines.append(f"| {model.__name__} | " + " | ".join(cells) + " |")

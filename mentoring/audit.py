@@ -114,6 +114,7 @@ ACTIONS: dict[str, Any] = {
     "concern.closed": _l("Safety concern closed"),
     "consent.given": _l("Consent given"), "consent.withdrawn": _l("Consent withdrawn"),
     "entry.approved": _l("Hours approved"), "entry.rejected": _l("Hours rejected"),
+    "entry.resubmitted": _l("Hours corrected and sent back for approval"),
     "invoice.issued": _l("Invoice issued"), "invoice.credited": _l("Invoice credited"),
     "invoice.paid": _l("Invoice marked paid"), "invoice.delivered": _l("Delivery recorded"),
     "timesheet.signed": _l("Timesheet signed off"),

@@ -22,7 +22,7 @@ from common.errors import RuleViolation, RuleViolations
 from common.formatting import format_minutes
 from common.i18n import _l
 from common.months import month_bounds
-from mentoring import audit, rules
+from mentoring import access, audit, rules
 from models import Pair, ServiceEntry, Youth
 from models.base import utcnow
 from models.consent import withdrawal_in_force
@@ -52,12 +52,14 @@ def used_minutes(db: Session, youth_id: int, programme_id: int, day: dt.date,
         return int(db.scalar(query) or 0)
 
 
-def remaining_minutes(db: Session, pair: Pair, day: dt.date) -> int | None:
-    """Billable minutes still available in ``day``'s month; ``None`` when there is no cap."""
+def remaining_minutes(db: Session, pair: Pair, day: dt.date,
+                      exclude_id: int | None = None) -> int | None:
+    """Billable minutes still available in ``day``'s month (besides entry ``exclude_id``,
+    the one being changed); ``None`` when there is no cap."""
     cap = pair.programme.monthly_cap_minutes
     if cap is None:
         return None
-    return max(cap - used_minutes(db, pair.youth_id, pair.programme_id, day), 0)
+    return max(cap - used_minutes(db, pair.youth_id, pair.programme_id, day, exclude_id), 0)
 
 
 def _lock_youth(db: Session, youth_id: int) -> None:
@@ -111,6 +113,44 @@ def log_entry(db: Session, *, pair: Pair, actor: Actor, day: dt.date, minutes: i
     db.flush()
     audit.record(db, actor, "create", entry, changes=audit.snapshot(entry))
     return entry
+
+
+def change_entry(db: Session, entry: ServiceEntry, *, actor: Actor, pair: Pair, day: dt.date,
+                 minutes: int, activity: Any, mode: Any, note: str = "") -> None:
+    """Change an entry ``actor`` may still change (a mentor: their own, until approved); every
+    rule is checked at flush, and a rejected entry so corrected goes back for approval."""
+    if not access.can_change(actor, entry):
+        raise RuleViolations([RuleViolation(
+            _l("This entry can no longer be changed: it is approved or invoiced."))])
+    entry.pair, entry.day, entry.minutes = pair, day, minutes
+    entry.activity, entry.mode, entry.note = activity, mode, note
+    changes = audit.changes(entry)
+    reason = entry.rejection_reason
+    resubmitted = send_back_if_rejected(entry)
+    db.flush()
+    audit.record(db, actor, "update", entry, changes=changes)
+    if resubmitted:
+        audit.record(db, actor, "entry.resubmitted", entry, changes={"reason": reason})
+
+
+def send_back_if_rejected(entry: ServiceEntry) -> bool:
+    """A rejected entry that was corrected waits for approval again (its reason is kept in
+    the audit). Returns whether it was sent back."""
+    if entry.status != EntryStatus.rejected:
+        return False
+    entry.status = EntryStatus.logged
+    entry.rejection_reason = ""
+    return True
+
+
+def delete_entry(db: Session, entry: ServiceEntry, *, actor: Actor) -> None:
+    """Delete an entry not yet approved (or rejected); the audit keeps what it was."""
+    if not access.can_change(actor, entry) or entry.status == EntryStatus.invoiced:
+        raise RuleViolations([RuleViolation(
+            _l("This entry can no longer be deleted: it is approved or invoiced."))])
+    audit.record(db, actor, "delete", entry, changes=audit.snapshot(entry))
+    db.delete(entry)
+    db.flush()
 
 
 def approve(db: Session, entries: list[ServiceEntry], *, actor: Actor) -> int:

@@ -11,10 +11,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from common.actor import Actor
-from common.enums import EntryStatus, Mode, PairStatus
+from common.enums import CheckResult, EntryStatus, Mode, PairStatus
 from common.months import month_bounds
 from mentoring import access, checkins, hours
-from models import Pair, SafetyConcern, ServiceEntry
+from models import (
+    Agreement,
+    BackgroundCheck,
+    Certificate,
+    Mentor,
+    Pair,
+    SafetyConcern,
+    ServiceEntry,
+    Supervision,
+    TrainingSession,
+)
 
 RECENT = 5
 
@@ -86,9 +96,80 @@ def home(db: Session, actor: Actor, today: dt.date) -> MentorHome:
     return MentorHome(cards=cards, recent=recent, concerns=concerns)
 
 
-def left_in_month(db: Session, pair: Pair, day: dt.date) -> int | None:
-    """Billable minutes still available for ``pair`` in ``day``'s month (paid programmes;
-    a volunteer programme bills nothing)."""
+def left_in_month(db: Session, pair: Pair, day: dt.date,
+                  without: ServiceEntry | None = None) -> int | None:
+    """Billable minutes still available for ``pair`` in ``day``'s month besides the entry
+    being changed (paid programmes; a volunteer programme bills nothing)."""
     if not pair.programme.paid:
         return None
-    return hours.remaining_minutes(db, pair, day)
+    return hours.remaining_minutes(db, pair, day, without.id if without is not None else None)
+
+
+SOON = dt.timedelta(days=60)
+
+
+@dataclass
+class Validity:
+    """An agreement's or a statement's dates, and whether it runs out soon."""
+    starts_on: dt.date
+    ends_on: dt.date
+    today: dt.date
+
+    @property
+    def expired(self) -> bool:
+        return self.ends_on < self.today
+
+    @property
+    def ending_soon(self) -> bool:
+        return not self.expired and self.ends_on - self.today <= SOON
+
+
+@dataclass
+class OwnRecord:
+    mentor: Mentor
+    training: list[TrainingSession]
+    certificates: list[Certificate]
+    agreement: Validity | None  # the latest signed one
+    statement: Validity | None  # the latest statement without records
+    supervisions: list[Supervision]
+    supervision_per_month: int | None
+    supervised_this_month: int
+
+
+def own_record(db: Session, actor: Actor, today: dt.date) -> OwnRecord | None:
+    """The signed-in mentor's own training, certificates, agreement, Punishment Register
+    statement and supervision (``None`` for anyone without a mentor record of their own)."""
+    if actor.mentor_id is None or not access.can(actor, Mentor, access.OWN_RECORD):
+        return None
+    mentor = db.get(Mentor, actor.mentor_id)
+    if mentor is None:
+        return None
+    agreement = db.scalars(
+        select(Agreement).where(Agreement.mentor_id == mentor.id, Agreement.signed.is_(True))
+        .order_by(Agreement.ends_on.desc())).first()
+    statement = db.scalars(
+        select(BackgroundCheck).where(BackgroundCheck.mentor_id == mentor.id,
+                                      BackgroundCheck.result == CheckResult.clear)
+        .order_by(BackgroundCheck.valid_until.desc())).first()
+    supervisions = list(db.scalars(
+        select(Supervision).where(Supervision.attendees.any(Mentor.id == mentor.id))
+        .order_by(Supervision.held_on.desc()).limit(12)))
+    first, after = month_bounds(today)
+    programme = mentor.programme
+    return OwnRecord(
+        mentor=mentor,
+        training=list(db.scalars(
+            select(TrainingSession).where(TrainingSession.attendees.any(Mentor.id == mentor.id))
+            .options(joinedload(TrainingSession.course), joinedload(TrainingSession.topic))
+            .order_by(TrainingSession.held_on))),
+        certificates=list(db.scalars(
+            select(Certificate).where(Certificate.mentor_id == mentor.id)
+            .options(joinedload(Certificate.course)).order_by(Certificate.issued_on))),
+        agreement=Validity(agreement.starts_on, agreement.ends_on, today)
+        if agreement is not None else None,
+        statement=Validity(statement.checked_on, statement.valid_until, today)
+        if statement is not None else None,
+        supervisions=supervisions,
+        supervision_per_month=programme.supervision_per_month if programme else None,
+        supervised_this_month=sum(first <= s.held_on < after for s in supervisions),
+    )
