@@ -772,14 +772,19 @@ class SecureModelView(DeclaredPermissions, ModelView):
     #: Columns a record's page leaves out while they are empty (e.g. a pair's closure).
     details_hidden_when_empty: tuple[str, ...] = ()
 
+    def details_hidden(self, model: Any) -> set[str]:
+        """Columns that mean nothing for this record and are left off its page (override)."""
+        return set()
+
     def render(self, template: str, **kwargs: Any) -> Any:
         if template == self.details_template and kwargs.get("model") is not None:
             model = kwargs["model"]
-            if self.details_hidden_when_empty and "details_columns" in kwargs:
+            if "details_columns" in kwargs:
+                hidden = self.details_hidden(model)
                 kwargs["details_columns"] = [
                     (c, name) for c, name in kwargs["details_columns"]
-                    if c not in self.details_hidden_when_empty
-                    or getattr(model, c, None) not in (None, "", False)]
+                    if c not in hidden and (c not in self.details_hidden_when_empty
+                                            or getattr(model, c, None) not in (None, "", False))]
             kwargs.update(self.details_context(model))
         elif template == self.create_template:
             kwargs.update(self.create_context())

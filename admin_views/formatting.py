@@ -64,11 +64,15 @@ def status_badge(value: enum.Enum) -> Markup:
         STATUS_STYLES.get(code, "light"), getattr(value, "label", code))
 
 
-def _bool(view: Any, value: bool, name: str) -> Markup:
+def yes_no(value: bool) -> Markup:
     text = _("Yes") if value else _("No")
     return Markup('<span class="badge badge-{}">{}</span>').format(
         "success" if value else "secondary", text
     )
+
+
+def _bool(view: Any, value: bool, name: str) -> Markup:
+    return yes_no(value)
 
 
 def _bool_export(view: Any, value: bool, name: str) -> str:

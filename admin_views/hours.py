@@ -22,10 +22,10 @@ from admin_views.base import (
     pdf_download,
     perform,
 )
-from admin_views.formatting import status_badge
+from admin_views.formatting import status_badge, yes_no
 from admin_views.forms import TranslatedForm
 from common.clock import today
-from common.enums import EntryStatus, PairStatus
+from common.enums import EntryStatus, PairStatus, Role
 from common.i18n import _, _l, ngettext
 from mentoring import access, audit, documents, hours, hours_import, timesheets
 from models import Pair, Provider, ServiceEntry, TimesheetSignoff, db
@@ -49,12 +49,20 @@ class ServiceEntryView(SecureModelView):
     query_options = (
         joinedload(ServiceEntry.pair).joinedload(Pair.youth),
         joinedload(ServiceEntry.pair).joinedload(Pair.mentor),
+        joinedload(ServiceEntry.pair).joinedload(Pair.programme),
         joinedload(ServiceEntry.invoice),
         joinedload(ServiceEntry.logged_by),
         joinedload(ServiceEntry.approved_by),
     )
 
-    column_formatters = {"status": lambda v, c, m, n: status_badge(m.status)}
+    column_formatters = {
+        "status": lambda v, c, m, n: status_badge(m.status),
+        # A volunteer programme bills nothing: its hours are not labelled billable.
+        "billable": lambda v, c, m, n: (yes_no(m.billable) if m.pair.programme.paid else ""),
+    }
+
+    def details_hidden(self, model: ServiceEntry) -> set[str]:
+        return set() if model.pair.programme.paid else {"billable"}
 
     def scoped(self, query: Any) -> Any:
         """The work list a task opens: ``?pair=`` one pair's entries, ``?waiting=1`` only
@@ -144,6 +152,10 @@ class HoursImportView(SecureView):
     """Import a month's entries from a spreadsheet: check first, import only if all rows pass."""
 
     model = ServiceEntry
+
+    def is_visible(self) -> bool:
+        """In the coordinators' menu; a mentor logs a meeting on the phone form instead."""
+        return self.is_accessible() and access.role_of(current_actor()) != Role.mentor
 
     @expose("/", methods=("GET", "POST"))
     @needs(access.CREATE)

@@ -80,6 +80,7 @@ class PairView(SecureModelView):
             "unplanned_reasons": pairs.closure_reasons(db.session(), ClosureKind.unplanned),
             "earlier": pairs.earlier_pairs(db.session(), pair, access.row_filter(actor, Pair)),
             "can_raise_concern": access.can(actor, SafetyConcern, access.CREATE),
+            "can_check_in": access.can(actor, CheckIn, access.CREATE),
             "concerns": db.session.scalars(
                 select(SafetyConcern).where(SafetyConcern.pair_id == pair.id,
                                             access.row_filter(actor, SafetyConcern))

@@ -344,7 +344,8 @@ def earlier_pairs(db: Session, pair: Pair, scope: Any) -> list[Pair]:
 
 
 def monthly_figures(db: Session, pair: Pair) -> list[dict[str, Any]]:
-    """Per calendar month: billable and other minutes, and in-person meetings, in SQL."""
+    """Per calendar month (its first day): billable and other minutes, and in-person
+    meetings, in SQL."""
     month = func.strftime("%Y-%m", ServiceEntry.day) if db.get_bind().dialect.name == "sqlite" \
         else func.to_char(ServiceEntry.day, "YYYY-MM")
     rows = db.execute(
@@ -356,7 +357,7 @@ def monthly_figures(db: Session, pair: Pair) -> list[dict[str, Any]]:
         .group_by(month).order_by(month)
     ).all()
     cap = pair.programme.monthly_cap_minutes
-    return [{"month": m, "billable": b or 0, "other": o or 0, "meetings": n, "cap": cap,
+    return [{"month": dt.date(int(m[:4]), int(m[5:7]), 1), "billable": b or 0, "other": o or 0, "meetings": n, "cap": cap,
              "over": cap is not None and (b or 0) > cap} for m, b, o, n in rows]
 
 

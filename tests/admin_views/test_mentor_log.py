@@ -249,3 +249,21 @@ def test_editing_a_rejected_entry_anywhere_sends_it_back(app: Flask, db: Any,
     assert coordinator.post(url, data=data).status_code == 302
     db.session.expire_all()
     assert db.session.get(ServiceEntry, entry.id).status == EntryStatus.logged
+
+
+def test_volunteer_hours_are_not_labelled_billable(app: Flask, db: Any, demo_users: Any,
+                                                   admin_browser: Any) -> None:
+    from models import Programme
+
+    volunteer = db.session.scalar(select(ServiceEntry).join(Pair).join(
+        Programme, Programme.id == Pair.programme_id).where(Programme.paid.is_(False)))
+    paid = db.session.scalar(select(ServiceEntry).join(Pair).join(
+        Programme, Programme.id == Pair.programme_id).where(Programme.paid.is_(True)))
+    label = "Apmaksājams"
+    assert label in admin_browser.get(
+        f"/admin/service_entry/details/?id={paid.id}").get_data(as_text=True)
+    assert label not in admin_browser.get(
+        f"/admin/service_entry/details/?id={volunteer.id}").get_data(as_text=True)
+    pair_page = admin_browser.get(
+        f"/admin/pair/details/?id={volunteer.pair_id}").get_data(as_text=True)
+    assert "Apmaksājamās stundas" not in pair_page
