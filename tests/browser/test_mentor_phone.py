@@ -4,12 +4,14 @@ targets are 44 px; a first visit of the home transfers at most 150 KB."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser.conftest import Server, sign_in
+from tests.browser.conftest import AXE, Server, sign_in
+from tests.browser.test_accessibility import serious_violations
 
 PHONE = {"width": 390, "height": 844}
 
@@ -149,3 +151,38 @@ def test_installable_and_what_a_first_visit_transfers(page: Any, server: Server)
     page.wait_for_load_state("networkidle")
     print(f"then the log form: {sum(sizes) / 1024:.0f} KB in {len(sizes)} responses")
     assert sum(sizes) <= 30 * 1024
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed: run `npm ci` (make install)")
+def test_the_phone_pages_pass_axe_at_390_px(axe_page: Any, server: Server) -> None:
+    sign_in(axe_page, "mentors@mentori.lv", "lv")
+    axe_page.set_viewport_size(PHONE)
+    axe_page.goto("/admin/log/entries/")
+    change = axe_page.evaluate("""() => Array.from(document.querySelectorAll('a'))
+        .map(a => a.getAttribute('href')).find(h => /^\\/admin\\/log\\/\\d+\\/$/.test(h))""")
+    assert change, "an entry still waiting for approval to change"
+    found = {}
+    for url in ("/admin/", "/admin/log/", "/admin/log/entries/", "/admin/log/me/", change,
+                "/admin/pair/details/?id=1", "/admin/service_entry/"):
+        axe_page.goto(url)
+        violations = serious_violations(axe_page)
+        if violations:
+            found[url] = violations
+    assert found == {}
+
+
+def test_the_hours_left_follow_a_back_dated_entrys_month(page: Any, server: Server) -> None:
+    sign_in(page, "mentors@mentori.lv", "en")
+    page.set_viewport_size(PHONE)
+    page.goto("/admin/log/")
+    if not page.locator("input[name=pair]:checked").count():
+        page.locator("input[name=pair] + label").first.click()
+    this_month = page.inner_text("#hours-left")
+    day = page.get_attribute("#day", "value")
+    earlier = (dt.date.fromisoformat(day).replace(day=1) - dt.timedelta(days=1)).replace(day=15)
+    page.fill("#day", earlier.isoformat())
+    page.dispatch_event("#day", "change")
+    page.wait_for_url(f"**day={earlier.isoformat()}**")
+    shown = page.inner_text("#hours-left")
+    assert earlier.strftime("%B") in shown and shown != this_month
+    assert page.locator("input[name=pair]:checked").count() == 1  # the chosen pair is kept
