@@ -23,6 +23,7 @@ from common.formatting import format_minutes
 from common.i18n import _l
 from common.months import month_bounds
 from mentoring import access, audit, rules
+from mentoring.workdays import Calendar
 from models import Pair, ServiceEntry, Youth
 from models.base import utcnow
 from models.consent import withdrawal_in_force
@@ -30,9 +31,11 @@ from models.consent import withdrawal_in_force
 LOGGABLE = (PairStatus.active, PairStatus.paused, PairStatus.completed, PairStatus.ended_early)
 
 
-def logging_deadline(month: dt.date, day: int) -> dt.date:
-    """The last day to log ``month``'s hours: ``day`` of the following month."""
-    return month_bounds(month)[1].replace(day=day)
+def logging_deadline(month: dt.date, day: int, calendar: Calendar | None = None) -> dt.date:
+    """The last day to log ``month``'s hours: ``day`` of the following month, or the next
+    working day when that is a day off (with a ``calendar``)."""
+    deadline = month_bounds(month)[1].replace(day=day)
+    return calendar.on_or_after(deadline) if calendar is not None else deadline
 
 
 def used_minutes(db: Session, youth_id: int, programme_id: int, day: dt.date,

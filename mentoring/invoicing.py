@@ -24,7 +24,7 @@ from common.errors import RuleViolation, RuleViolations
 from common.formatting import format_money, round_money
 from common.i18n import _l
 from common.months import month_bounds
-from mentoring import audit, einvoice, rules
+from mentoring import audit, einvoice, rules, workdays
 from mentoring.hours import logging_deadline
 from models import (
     Budget,
@@ -255,7 +255,9 @@ def close_problems(db: Session, contract: Contract, year: int, month: int,
     deadline not yet passed, the coordinator's timesheet not signed off."""
     first = dt.date(year, month, 1)
     problems = []
-    deadline = logging_deadline(first, contract.programme.hours_deadline_day)
+    nominal = logging_deadline(first, contract.programme.hours_deadline_day)
+    deadline = logging_deadline(first, contract.programme.hours_deadline_day,
+                                workdays.calendar(db, nominal, nominal))
     if on <= deadline:
         problems.append(RuleViolation(_l(
             "Mentors may still log this month's hours until %(date)s.",

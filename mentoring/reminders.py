@@ -31,7 +31,7 @@ from common.actor import Actor
 from common.enums import EntryStatus, PairStatus, Role
 from common.i18n import gettext, ngettext
 from common.months import month_bounds
-from mentoring import tasks
+from mentoring import tasks, workdays
 from mentoring.hours import logging_deadline
 from models import Pair, Programme, ReminderSent, ServiceEntry, User, Youth
 
@@ -97,6 +97,7 @@ def before_deadline(db: Session, today: dt.date, mentors: dict[int, User]) -> li
     """Mentors with a pair in last month, in the days up to that month's logging deadline."""
     month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     first, after = month_bounds(month)
+    calendar = workdays.calendar(db, after, after)
     found: dict[int, Reminder] = {}
     for mentor_id, day in db.execute(
             select(Pair.mentor_id, Programme.hours_deadline_day)
@@ -105,7 +106,7 @@ def before_deadline(db: Session, today: dt.date, mentors: dict[int, User]) -> li
                    Pair.starts_on < after,
                    (Pair.ended_on.is_(None)) | (Pair.ended_on >= first))
             .distinct()):
-        last_day = logging_deadline(month, day)
+        last_day = logging_deadline(month, day, calendar)
         if last_day - dt.timedelta(days=DAYS_BEFORE_DEADLINE) <= today <= last_day:
             reminder = Reminder(mentors[mentor_id], "deadline", f"{month:%Y-%m}")
             reminder.lines = [(month, last_day)]

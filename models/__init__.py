@@ -18,6 +18,7 @@ from models.mentor import (
 )
 from models.organisation import Budget, Contract, Locality, Municipality, Programme, Provider
 from models.pair import AdditionalSupport, CheckIn, ClosureReason, Goal, Pair, PairStatusChange
+from models.recruitment import CalendarDay, PublicSubmission, RecruitmentRound
 from models.referral import Referral, ReferralStatusChange
 from models.reminder import ReminderSent
 from models.safety import SafetyConcern, SafetyConcernEvent
@@ -32,9 +33,9 @@ from models.consent import Consent
 
 __all__ = [
     "AdditionalSupport", "Agreement", "AuditLog", "BackgroundCheck", "Base", "Budget",
-    "Certificate", "CheckIn", "ClosureReason", "Consent", "Contract", "EntryMonth", "Goal", "Interview", "Invoice", "InvoiceDelivery", "InvoiceLine", "InvoiceSequence",
+    "CalendarDay", "Certificate", "CheckIn", "ClosureReason", "Consent", "Contract", "EntryMonth", "Goal", "Interview", "Invoice", "InvoiceDelivery", "InvoiceLine", "InvoiceSequence",
     "Locality", "Mentor", "MentorStatusChange", "Municipality", "Pair", "PairStatusChange", "Programme", "Provider",
-    "Referral", "ReferralStatusChange", "ReminderSent", "RiskFactor", "SafetyConcern",
+    "PublicSubmission", "RecruitmentRound", "Referral", "ReferralStatusChange", "ReminderSent", "RiskFactor", "SafetyConcern",
     "SafetyConcernEvent", "ServiceEntry", "SignInAttempt", "Supervision",
     "TimesheetSignoff", "TrainingCourse", "TrainingSession", "TrainingTopic", "User", "Youth", "db",
     "youth_risk_factor",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     CheckConstraint,
@@ -22,6 +23,9 @@ from common.i18n import _l
 from models.base import CreatedAt, Model, Versioned, enum_column, label, utcnow
 from models.organisation import Locality, Programme, Provider
 from models.user import User
+
+if TYPE_CHECKING:
+    from models.recruitment import RecruitmentRound
 
 
 class Mentor(Versioned, CreatedAt, Model):
@@ -84,8 +88,15 @@ class Mentor(Versioned, CreatedAt, Model):
     )
     archived: Mapped[bool] = mapped_column(default=False, index=True, info=label(
         _l("Archived"), sensitive=True, domain_only=True))
+    round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recruitment_round.id", ondelete="SET NULL"), index=True,
+        info=label(_l("Recruitment round")))
+    applied_online: Mapped[bool] = mapped_column(default=False, info=label(
+        _l("Applied with the public form"), domain_only=True))
 
     provider: Mapped[Provider] = relationship(info=label(_l("Provider")))
+    recruitment_round: Mapped[RecruitmentRound | None] = relationship(
+        info=label(_l("Recruitment round")))
     programme: Mapped[Programme | None] = relationship(info=label(_l("Programme")))
     locality: Mapped[Locality | None] = relationship(info=label(_l("Residence"), sensitive=True))
     history: Mapped[list[MentorStatusChange]] = relationship(

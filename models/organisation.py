@@ -138,6 +138,8 @@ class Programme(Model):
     self_referral_min_age: Mapped[int | None] = mapped_column(
         info=label(_l("Self-referral from age"))
     )
+    request_slug: Mapped[str | None] = mapped_column(String(60), unique=True, info=label(
+        _l("Public request form address")))
     min_mentor_age: Mapped[int] = mapped_column(default=20, info=label(_l("Minimum mentor age")))
     mentor_older_than_youth: Mapped[bool] = mapped_column(
         default=True, info=label(_l("Mentor strictly older than youth"))

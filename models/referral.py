@@ -68,6 +68,8 @@ class Referral(Versioned, CreatedAt, Model):
     chosen_by: Mapped[ChosenBy | None] = mapped_column(
         enum_column(ChosenBy, "chosen_by"), info=label(_l("Provider chosen by"))
     )
+    via_web_form: Mapped[bool] = mapped_column(default=False, info=label(
+        _l("Sent with the public request form"), domain_only=True))
 
     youth: Mapped[Youth] = relationship(info=label(_l("Youth")))
     programme: Mapped[Programme] = relationship(info=label(_l("Programme")))
