@@ -70,13 +70,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     rules.install(CheckedSession)
 
-    from admin_views import assets, auth, init_admin, reminder_links, security
+    from admin_views import assets, auth, init_admin, public, reminder_links, security
     from admin_views.formatting import register_template_filters
     from mentoring.cli import register_cli
 
     auth.init_app(app)
     security.init_app(app)
     assets.init_app(app)
+    public.init_app(app)
     init_admin(app)
     register_template_filters(app)
     register_cli(app, reminder_links)

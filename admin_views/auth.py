@@ -28,6 +28,7 @@ from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from common.actor import Actor
+from common.clock import today
 from common.enums import Language, Role
 from common.i18n import _, _l
 from mentoring import audit, signin
@@ -121,6 +122,15 @@ def _pending_user() -> User | None:
     return user
 
 
+def _login_page(form: Any) -> Any:
+    """The sign-in form, with the public forms open today (people without an account)."""
+    from admin_views.public import open_forms
+
+    rounds, requests = open_forms(today())
+    return render_template("mentoring/login.html", form=form, open_rounds=rounds,
+                           request_forms=requests)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     if current_user.is_authenticated:
@@ -148,7 +158,7 @@ def login() -> Any:
             db.session.commit()
             # One message for every failure: it must not tell which e-mails exist.
             flash(_("Wrong e-mail or password."), "error")
-            return render_template("mentoring/login.html", form=form)
+            return _login_page(form)
         db.session.commit()
         target = request.args.get("next")
         if needs_code:
@@ -159,7 +169,7 @@ def login() -> Any:
                 return redirect(url_for("auth.two_factor"))
             return redirect(url_for("auth.two_factor_setup"))
         return _complete_sign_in(user, target)
-    return render_template("mentoring/login.html", form=form)
+    return _login_page(form)
 
 
 def _blocked(form: Any, wait: int, template: str) -> Any:

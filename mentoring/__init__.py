@@ -13,6 +13,7 @@ from mentoring import (  # noqa: F401  (each registers its record rules)
     mentors,
     organisations,
     pairs,
+    recruitment,
     referrals,
     safety,
     users,

@@ -35,6 +35,7 @@ from models import (
     Pair,
     Programme,
     Provider,
+    RecruitmentRound,
     Referral,
     ReferralStatusChange,
     RiskFactor,
@@ -86,6 +87,7 @@ PERMISSIONS: dict[Role, dict[type, frozenset[str]]] = {
         AdditionalSupport: ALL, ServiceEntry: ALL | {APPROVE},
         Invoice: READ | {ISSUE, CREDIT}, InvoiceLine: READ, SafetyConcern: WRITE, Consent: READ,
         TimesheetSignoff: frozenset({LIST, VIEW, SIGN_OFF}),
+        RecruitmentRound: WRITE,
     },
     Role.mentor: {
         Pair: frozenset({LIST, VIEW}), Goal: frozenset({LIST, VIEW}),
@@ -292,6 +294,7 @@ _PROVIDER_SCOPES: dict[type, Callable[[Any], ColumnElement[bool]]] = {
         select(Invoice.id).where(Invoice.provider_id == p)
     ),
     TimesheetSignoff: lambda p: TimesheetSignoff.provider_id == p,
+    RecruitmentRound: lambda p: RecruitmentRound.provider_id == p,
 }
 
 _MENTOR_SCOPES: dict[type, Callable[[Any], ColumnElement[bool]]] = {

@@ -54,6 +54,7 @@ from models import (
     Agreement,
     BackgroundCheck,
     Budget,
+    CalendarDay,
     Certificate,
     CheckIn,
     ClosureReason,
@@ -69,6 +70,7 @@ from models import (
     PairStatusChange,
     Programme,
     Provider,
+    RecruitmentRound,
     Referral,
     ReferralStatusChange,
     RiskFactor,
@@ -270,7 +272,7 @@ class _Demo:
         programme = self.add(Programme(
             name="Liepājas mentora pakalpojums", municipality=city, paid=True,
             min_youth_age=13, max_youth_age=25, self_referral_min_age=15, min_mentor_age=20,
-            mentor_older_than_youth=True, min_months=3, max_months=5,
+            request_slug="liepaja", mentor_older_than_youth=True, min_months=3, max_months=5,
             monthly_cap_minutes=20 * 60, mentor_capacity=3, training_attendance_percent=80,
         ))
         self.add(Budget(municipality=city, programme=programme, year=t.year,
@@ -407,6 +409,7 @@ class _Demo:
         mentors = [self.mentor(provider, course, places[i % len(places)], stage,
                                experienced=i % 3 != 0) for i, stage in enumerate(stages)]
         self.mentor_user(mentors[0], "mentors.ogre@mentori.lv")
+        self.rounds(provider, programme, course, mentors[8:12])
         for month in range(1, 7):
             held = month_start(t, month) + dt.timedelta(days=14)
             self.add(Supervision(
@@ -416,6 +419,37 @@ class _Demo:
         self.youths_and_pairs(county, programme, places, [contract],
                               [m for m in mentors if m.status == MentorStatus.active], "OGR",
                               SCHOOLS_OGRE, count=10)
+
+    def rounds(self, provider: Provider, programme: Programme, course: TrainingCourse,
+               candidates: list[Mentor]) -> None:
+        """Talantu kalve's autumn round, its candidates still in selection (a decision now
+        overdue), and the next round, open for applications at /pieteikums/talantu-kalve."""
+        t = self.today
+        day = dt.timedelta(days=1)
+        contact = "Līga Koordinatore, tālr. 26 123 456, info@talantukalve.lv"
+        controller = "Biedrība “Talantu kalve”, Brīvības iela 8, Ogre, info@talantukalve.lv"
+        earlier = self.add(RecruitmentRound(
+            provider=provider, programme=programme, title="Mentoru atlase (rudens)",
+            slug="talantu-kalve-rudens", applications_until=t - 60 * day,
+            interviews_from=t - 60 * day, interviews_until=t - 54 * day,
+            training_course=course, training_from=t - 51 * day, training_until=t - 49 * day,
+            pairing_month=(t - 30 * day).replace(day=1), mentoring_starts_on=t - 30 * day,
+            supervision_until=t + 150 * day, contact=contact, data_controller=controller))
+        for mentor in candidates:
+            mentor.recruitment_round = earlier
+        # The working-day calendar's moved days, as an administrator records a government
+        # order (an example: a Monday given off, the Saturday after it worked instead).
+        monday = t + dt.timedelta(days=(7 - t.weekday()) % 7 + 35)
+        self.add(CalendarDay(day=monday, working=False, note="Pārceltā brīvdiena (piemērs)"))
+        self.add(CalendarDay(day=monday + 5 * day, working=True,
+                             note="Pārceltā darba sestdiena (piemērs)"))
+        self.add(RecruitmentRound(
+            provider=provider, programme=programme, title="Mentoru atlase (pavasaris)",
+            slug="talantu-kalve", applications_until=t + 30 * day,
+            interviews_from=t + 30 * day, interviews_until=t + 36 * day,
+            training_from=t + 39 * day, training_until=t + 41 * day,
+            pairing_month=(t + 45 * day).replace(day=1), mentoring_starts_on=t + 60 * day,
+            supervision_until=t + 240 * day, contact=contact, data_controller=controller))
 
     def sessions(self, course: TrainingCourse) -> None:
         """The course's sessions, two a day, one topic each."""

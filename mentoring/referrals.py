@@ -185,6 +185,8 @@ class Intake:
     referrer_contact: str = ""
     needs: str = ""
     risk_factors: list[RiskFactor] = field(default_factory=list)
+    consent_method: ConsentMethod = ConsentMethod.written
+    via_web_form: bool = False  # the youth's own request with the public form
 
 
 def register(db: Session, intake: Intake, *, actor: Actor) -> Referral:
@@ -240,6 +242,7 @@ def register(db: Session, intake: Intake, *, actor: Actor) -> Referral:
         source=intake.source, referrer_institution=intake.referrer_institution,
         referrer_name=intake.referrer_name, referrer_contact=intake.referrer_contact,
         received_on=intake.received_on, needs=intake.needs, status=S.new,
+        via_web_form=intake.via_web_form,
     )
     if not created:
         problems += check_no_other_open_referral(db, referral)
@@ -265,17 +268,44 @@ def register(db: Session, intake: Intake, *, actor: Actor) -> Referral:
     db.flush()
     db.add(ReferralStatusChange(referral=referral, from_status=None, to_status=S.new,
                                 changed_by_id=actor.user_id))
+    # A public form's content stays out of the audit: it keeps that a request came.
+    content = (lambda obj: {"via": "web_form"}) if intake.via_web_form else audit.snapshot
     if created:
-        audit.record(db, actor, "create", youth, changes=audit.snapshot(youth))
-    audit.record(db, actor, "create", referral, changes=audit.snapshot(referral))
+        audit.record(db, actor, "create", youth, changes=content(youth))
+    audit.record(db, actor, "create", referral, changes=content(referral))
     for ticked, giver in ((intake.consent_youth, ConsentGiver.youth),
                           (intake.consent_guardian, ConsentGiver.parent)):
         if ticked:
             consents.record(db, youth, given_by=giver, purpose=ConsentPurpose.service,
-                            method=ConsentMethod.written, given_on=intake.received_on,
+                            method=intake.consent_method, given_on=intake.received_on,
                             actor=actor)
     db.flush()
     return referral
+
+
+def too_young_to_ask(programme: Programme, birth_date: dt.date, day: dt.date) -> bool:
+    """Whether a youth born on ``birth_date`` is under the programme's self-referral age
+    (or the programme takes no self-referrals): someone else refers them."""
+    minimum = programme.self_referral_min_age
+    return minimum is None or age_on(birth_date, day) < minimum
+
+
+def request_support(db: Session, programme: Programme, *, first_name: str, last_name: str,
+                    birth_date: dt.date, phone: str, email: str, help_with: str,
+                    parent_name: str, parent_contact: str, actor: Actor,
+                    today: dt.date) -> Referral:
+    """A youth's own request with the public form: a *new* self-referral in the
+    programme's municipality's queue, marked as coming from the web form. Every rule of
+    an intake holds; the caller has checked ``too_young_to_ask``. Flushes."""
+    parent_email = parent_contact.strip() if "@" in parent_contact else ""
+    return register(db, Intake(
+        municipality=programme.municipality, programme=programme,
+        source=ReferralSource.self_referral, received_on=today,
+        first_name=first_name, last_name=last_name, birth_date=birth_date, phone=phone.strip(),
+        email=email.strip(), guardian_name=parent_name.strip(),
+        guardian_phone="" if parent_email else parent_contact.strip(),
+        guardian_email=parent_email, consent_youth=True, needs=help_with.strip(),
+        consent_method=ConsentMethod.electronic, via_web_form=True), actor=actor)
 
 
 def _discard(db: Session, referral: Referral, youth: Youth | None) -> None:

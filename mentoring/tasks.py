@@ -27,7 +27,7 @@ from common.enums import (
     Severity,
 )
 from common.i18n import _l
-from mentoring import access, checkins
+from mentoring import access, checkins, recruitment
 from mentoring.aggregates import days_between
 from mentoring.dashboard import compliance_month, ending_without_evaluation, missed_supervision
 from mentoring.pairs import not_waiting_for_a_mentor
@@ -40,6 +40,7 @@ from models import (
     Mentor,
     Pair,
     Programme,
+    RecruitmentRound,
     Referral,
     SafetyConcern,
     ServiceEntry,
@@ -106,6 +107,13 @@ def build(db: Session, actor: Actor, today: dt.date, limit: int | None = None) -
             db, "supervision", _l("Mentors who missed the month's supervision"), "text",
             _l("Month"), missed_supervision(access.row_filter(actor, Mentor), month).add_columns(
                 literal(f"{month:%m.%Y}")), limit))
+    if access.can(actor, RecruitmentRound, access.EDIT):
+        late = recruitment.overdue(db, access.row_filter(actor, RecruitmentRound), today)
+        groups.append(TaskGroup(
+            key="recruitment", title=_l("Recruitment rounds with candidates not moved on"),
+            detail_kind="count", detail_title=_l("Candidates"), total=len(late),
+            tasks=[Task(label=str(r), detail=n, record_id=r.id)
+                   for r, n in late[:limit] if limit is None or limit > 0]))
     if access.can(actor, BackgroundCheck, access.CREATE):
         groups.append(_rows(db, "checks",
                             _l("Background checks expiring within 30 days"), "date",

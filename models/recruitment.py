@@ -91,6 +91,7 @@ class PublicSubmission(Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    form: Mapped[str] = mapped_column(String(80))
-    ip: Mapped[str] = mapped_column(String(45))
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    form: Mapped[str] = mapped_column(String(80), info=label(_l("Form")))
+    ip: Mapped[str] = mapped_column(String(45), info=label(_l("IP address")))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                            info=label(_l("Time")))

@@ -87,8 +87,9 @@ def test_latvian_follows_the_glossary() -> None:
             continue
         source = message.id[0] if isinstance(message.id, tuple) else message.id
         target = " ".join(message.string) if isinstance(message.string, tuple) else message.string
+        words = re.sub(r"%\(\w+\)[sd]", "", source)  # a placeholder's name is not a term
         for term, stem in GLOSSARY.items():
-            if (re.search(term, source, re.I) and stem not in target.lower()
+            if (re.search(term, words, re.I) and stem not in target.lower()
                     and source not in GLOSSARY_EXCEPTIONS):
                 off.append((source, target))
     assert off == []
