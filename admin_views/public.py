@@ -111,9 +111,14 @@ class RequestForm(PublicForm):
     parent_contact = StringField(_l("Parent's phone or e-mail (optional)"),
                                  validators=[Length(max=120)])
 
-    def validate_email(self, field: Any) -> None:
-        if not (field.data or "").strip() and not (self.phone.data or "").strip():
-            raise ValidationError(_("Give a phone number or an e-mail, so we can reach you."))
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if not (self.email.data or "").strip() and not (self.phone.data or "").strip():
+            # Each is optional alone, so not an inline validator (Optional() stops those).
+            self.phone.errors = [*self.phone.errors,
+                                 _("Give a phone number or an e-mail, so we can reach you.")]
+            return False
+        return valid
 
 
 def _ip() -> str:

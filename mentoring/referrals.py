@@ -110,11 +110,14 @@ def check_youth_for_programme(programme: Programme, birth_date: dt.date, day: dt
     return problems
 
 
-def check_consent(youth: Youth, day: dt.date) -> list[RuleViolation]:
+def check_consent(youth: Youth, day: dt.date, guardian: bool = True) -> list[RuleViolation]:
+    """The youth's consent, and for a minor a parent's (unless ``guardian`` is False: a
+    youth's own request from the web form waits for it until the referral is accepted)."""
     problems = []
     if not youth.consent_youth:
         problems.append(RuleViolation(_l("The youth's consent is required."), "consent_youth"))
-    if youth.birth_date and age_on(youth.birth_date, day) < ADULT_AGE and not youth.consent_guardian:
+    if guardian and youth.birth_date and age_on(youth.birth_date, day) < ADULT_AGE \
+            and not youth.consent_guardian:
         problems.append(RuleViolation(
             _l("For a minor the consent of a parent or guardian is required."),
             "consent_guardian"))
@@ -236,7 +239,7 @@ def register(db: Session, intake: Intake, *, actor: Actor) -> Referral:
     if youth.birth_date is not None:
         problems += check_youth_for_programme(intake.programme, youth.birth_date,
                                               intake.received_on, intake.source)
-        problems += check_consent(youth, intake.received_on)
+        problems += check_consent(youth, intake.received_on, guardian=not intake.via_web_form)
     referral = Referral(
         youth=youth, programme_id=intake.programme.id, municipality_id=intake.municipality.id,
         source=intake.source, referrer_institution=intake.referrer_institution,
@@ -434,7 +437,9 @@ def _referral(r: Referral) -> Iterator[RuleViolation]:
         if rules.municipality_id_of(programme) != rules.municipality_id_of(r):
             yield RuleViolation(_l("The programme belongs to another municipality."), "programme")
         if r.status == "new":
-            yield from check_consent(youth, r.received_on)
+            yield from check_consent(youth, r.received_on, guardian=not r.via_web_form)
+        elif r.status == "accepted" and r.via_web_form:
+            yield from check_consent(youth, r.decided_on or r.received_on)
     session = object_session(r)
     if session is not None and youth is not None and programme is not None:
         yield from check_no_other_open_referral(session, r)

@@ -51,12 +51,30 @@ class Server:
 
 
 @pytest.fixture(scope="session")
-def server(app: Any, databases: Databases) -> Iterator[Server]:
+def mailbox() -> Iterator[Any]:
+    """A real SMTP server on 127.0.0.1 for the browser server's e-mails."""
+    from aiosmtpd.controller import Controller
+
+    from tests.mentoring.test_reminders import Inbox
+
+    box = Inbox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    box.port = controller.port  # type: ignore[attr-defined]
+    try:
+        yield box
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(scope="session")
+def server(app: Any, databases: Databases, mailbox: Any) -> Iterator[Server]:
     if CHROMIUM is None:
         pytest.skip("No Chromium")
     database = databases.create("e2e", template="demo")  # the app fixture built "demo"
     env = {**os.environ, "DATABASE_URL": database, "SECRET_KEY": "e2e-secret",
-           "SESSION_COOKIE_SECURE": "0", "MENTORING_ENV": "production"}
+           "SESSION_COOKIE_SECURE": "0", "MENTORING_ENV": "production",
+           "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(mailbox.port)}
     env.pop("MENTORING_NO_MODULE_APP", None)
     port = free_port()
     process = subprocess.Popen(

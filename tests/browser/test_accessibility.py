@@ -12,11 +12,13 @@ from tests.browser.conftest import AXE, Server, sign_in
 from tests.conftest import FROZEN_TODAY
 
 PAGES = {
-    None: ["/login"],
+    None: ["/login", "/pieteikums/talantu-kalve", "/atbalsts/liepaja",
+           "/pieteikums/talantu-kalve-rudens"],
     "liepaja@mentori.lv": ["/admin/", "/admin/intake/", "/admin/review/", "/admin/youth/",
                            "/admin/referral/", "/admin/invoice/", "/admin/budget-overview/",
                            "/admin/reports/", "/admin/tasks/", "/admin/safety_concern/details/?id=1",
                            "/admin/consent/", "/admin/youth/details/?id=1"],
+    "talanti@mentori.lv": ["/admin/recruitment_round/details/?id=1", "/admin/tasks/"],
     "you@mentori.lv": ["/admin/", "/admin/pairing/", "/admin/pair/", "/admin/service_entry/",
                        "/admin/timesheet/", "/admin/invoicing/", "/admin/mentor/",
                        "/admin/supervision-month/", "/admin/hours-import/", "/admin/tasks/",
