@@ -91,7 +91,8 @@ class MentorView(SecureModelView):
         "first_name", "last_name", "provider", "programme", "birth_date", "gender", "email",
         "phone", "locality", "education", "experience_years", "motivation",
         "meetings_per_month", "hours_per_month", "languages", "interests",
-        "questionnaire_score", "status", "rejection_reason", "archived", "created_at",
+        "questionnaire_score", "status", "rejection_reason", "recruitment_round",
+        "applied_online", "archived", "created_at",
     )
     column_export_list = column_details_list
     form_columns = (
@@ -106,7 +107,8 @@ class MentorView(SecureModelView):
         ),
     }
     column_searchable_list = ("first_name", "last_name", "interests", "languages")
-    column_filters = ("status", "education", "locality.name", "provider.name", "archived")
+    column_filters = ("status", "education", "locality.name", "provider.name",
+                      "recruitment_round.title", "archived")
     column_default_sort = "last_name"
     query_options = (joinedload(Mentor.provider), joinedload(Mentor.locality))
 
