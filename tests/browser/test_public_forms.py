@@ -51,6 +51,13 @@ def test_an_applicant_applies_and_the_right_coordinator_sees_them(
     assert "20" in row.inner_text() and "tīmekļa veidlapa" in row.inner_text()
 
 
+def test_after_the_deadline_the_form_is_closed(page: Any, server: Server) -> None:
+    page.goto("/pieteikums/talantu-kalve-rudens")
+    text = page.inner_text("main")
+    assert "Pieteikšanās slēgta" in text and "info@talantukalve.lv" in text
+    assert page.locator("#first_name").count() == 0  # no form to fill in
+
+
 def test_another_provider_does_not_see_the_round(page: Any, server: Server) -> None:
     (round_id,) = server.query("SELECT id FROM recruitment_round WHERE slug = 'talantu-kalve'")[0]
     sign_in(page, "you@mentori.lv", "lv")
