@@ -326,8 +326,10 @@ def root() -> Response:
 
 
 def enforce_session_timeouts() -> Response | None:
-    """End a sign-in that has been idle too long or has lived past its absolute lifetime."""
-    if not current_user.is_authenticated:
+    """End a sign-in that has been idle too long or has lived past its absolute lifetime.
+    The public forms neither use a sign-in nor keep one alive."""
+    if (request.blueprint == "public" or request.endpoint == "static"
+            or not current_user.is_authenticated):
         return None
     now = int(time.time())
     idle = current_app.config["IDLE_MINUTES"] * 60

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from wtforms import (
     BooleanField,
     EmailField,
@@ -54,6 +55,20 @@ EXPERIENCE = (
 )
 
 
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _one_line(form: Any, field: Any) -> None:
+    """Names and contacts are one line: no control characters (they would also break the
+    confirmation e-mail's headers)."""
+    if any(ord(ch) < 32 for ch in field.data or ""):
+        raise ValidationError(_("Enter this on one line."))
+
+
+LINE = {"filters": [_strip]}
+
+
 def _born(form: Any, field: Any) -> None:
     if field.data is not None and not dt.date(1900, 1, 1) <= field.data <= today():
         raise ValidationError(_("Enter your date of birth (dd.mm.yyyy)."))
@@ -75,11 +90,15 @@ class PublicForm(TranslatedForm):
 
 
 class ApplicationForm(PublicForm):
-    first_name = StringField(_l("First name"), validators=[InputRequired(), Length(max=80)])
-    last_name = StringField(_l("Last name"), validators=[InputRequired(), Length(max=80)])
+    first_name = StringField(_l("First name"), validators=[
+        DataRequired(), Length(max=80), _one_line], **LINE)
+    last_name = StringField(_l("Last name"), validators=[
+        DataRequired(), Length(max=80), _one_line], **LINE)
     birth_date = DateField(_l("Date of birth"), validators=[InputRequired(), _born])
-    email = EmailField(_l("E-mail"), validators=[InputRequired(), Email(), Length(max=120)])
-    phone = StringField(_l("Phone"), validators=[InputRequired(), Length(min=6, max=40)])
+    email = EmailField(_l("E-mail"), validators=[
+        DataRequired(), Email(), Length(max=120)], **LINE)
+    phone = StringField(_l("Phone"), validators=[
+        DataRequired(), Length(min=6, max=40), _one_line], **LINE)
     locality = SelectField(_l("Where you live"), coerce=int, validators=[Optional()])
     education = RadioField(_l("Education"), choices=Education.choices(),
                            validators=[InputRequired(_l("Choose your education."))])
@@ -88,28 +107,41 @@ class ApplicationForm(PublicForm):
     experience = MultiCheckboxField(_l("Where you have worked with young people"),
                                     choices=EXPERIENCE, validators=[Optional()])
     motivation = TextAreaField(_l("Why you want to be a mentor"),
-                               validators=[InputRequired(), Length(min=20, max=3000)])
+                               validators=[DataRequired(), Length(min=20, max=3000)], **LINE)
     meetings_per_month = IntegerField(_l("Meetings a month you can give (at least 2)"),
                                       default=2, validators=[InputRequired(),
                                                              NumberRange(0, 31)])
     hours_per_month = IntegerField(_l("Hours a month you can give"), default=4,
                                    validators=[InputRequired(), NumberRange(0, 200)])
     in_person = BooleanField(_l("I can meet the young person in person"), default=True)
-    languages = StringField(_l("Languages you speak"), validators=[Length(max=200)])
-    interests = StringField(_l("Interests and hobbies"), validators=[Length(max=300)])
+    languages = StringField(_l("Languages you speak"),
+                            validators=[Length(max=200), _one_line], **LINE)
+    interests = StringField(_l("Interests and hobbies"),
+                            validators=[Length(max=300), _one_line], **LINE)
 
 
 class RequestForm(PublicForm):
-    first_name = StringField(_l("First name"), validators=[InputRequired(), Length(max=80)])
-    last_name = StringField(_l("Last name"), validators=[InputRequired(), Length(max=80)])
+    first_name = StringField(_l("First name"), validators=[
+        DataRequired(), Length(max=80), _one_line], **LINE)
+    last_name = StringField(_l("Last name"), validators=[
+        DataRequired(), Length(max=80), _one_line], **LINE)
     birth_date = DateField(_l("Date of birth"), validators=[InputRequired(), _born])
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(min=6, max=40)])
-    email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=120)])
+    phone = StringField(_l("Phone"), validators=[
+        Optional(), Length(min=6, max=40), _one_line], **LINE)
+    email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=120)], **LINE)
     help_with = TextAreaField(_l("What would you like help with?"),
-                              validators=[InputRequired(), Length(max=1000)])
-    parent_name = StringField(_l("Parent's name (optional)"), validators=[Length(max=160)])
+                              validators=[DataRequired(), Length(max=1000)], **LINE)
+    parent_name = StringField(_l("Parent's name (optional)"),
+                              validators=[Length(max=160), _one_line], **LINE)
     parent_contact = StringField(_l("Parent's phone or e-mail (optional)"),
-                                 validators=[Length(max=120)])
+                                 validators=[Length(max=120), _one_line], **LINE)
+
+    def validate_parent_contact(self, field: Any) -> None:
+        value = field.data or ""
+        if "@" in value:
+            Email(_("Enter the parent's e-mail, or a phone number."))(self, field)
+        elif len(value) > 40:
+            raise ValidationError(_("A phone number has at most 40 characters."))
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
@@ -129,14 +161,28 @@ def _public_actor() -> Actor:
     return Actor.of(None, ip=_ip())  # nobody signed in is used, even when someone is
 
 
-def _limited(form_key: str, contact: str) -> Any:
-    """Count this submission; a polite page when the address or the form is over its
-    limit (committed at once, so the count holds while the rest is checked)."""
-    allowed = public_limits.allow(db.session(), form_key, _ip(), utcnow())
+def _limited(form_key: str | None, contact: str) -> Any:
+    """Count this post from its address (every post) or, with ``form_key``, a valid
+    submission of that form; a polite page over a limit. Committed at once, so the count
+    holds while the rest is checked."""
+    if form_key is None:
+        allowed = public_limits.allow_address(db.session(), _ip(), utcnow())
+    else:
+        allowed = public_limits.allow_form(db.session(), form_key, utcnow())
     db.session.commit()
     if allowed:
         return None
     return render_template("mentoring/public_limit.html", contact=contact), 429
+
+
+def _retried(action: Any, form: Any) -> Any:
+    """``perform`` once more when a parallel submission took the same case number."""
+    for _attempt in range(3):
+        try:
+            return perform(action, form=form)
+        except IntegrityError:
+            db.session.rollback()
+    abort(429)
 
 
 def open_forms(day: dt.date) -> tuple[list[RecruitmentRound], list[Programme]]:
@@ -165,13 +211,16 @@ def application(slug: str) -> Any:
         (loc.id, str(_("%(name)s — a remote locality, preferred", name=loc.name))
          if loc.remote else loc.name) for loc in localities]
     if request.method == "POST":
-        limited = _limited(f"apply:{round_.id}", round_.contact)
+        limited = _limited(None, round_.contact)
         if limited:
             return limited
         if form.validate():
             if form.website.data:
                 return redirect(url_for(".application_sent", slug=slug))
-            sent = perform(lambda: recruitment.apply(
+            limited = _limited(f"apply:{round_.id}", round_.contact)
+            if limited:
+                return limited
+            sent = _retried(lambda: recruitment.apply(
                 db.session(), round_, recruitment.Application(
                     first_name=form.first_name.data or "", last_name=form.last_name.data or "",
                     birth_date=form.birth_date.data, email=form.email.data or "",
@@ -185,7 +234,7 @@ def application(slug: str) -> Any:
                     hours_per_month=form.hours_per_month.data or 0,
                     in_person=bool(form.in_person.data), languages=form.languages.data or "",
                     interests=form.interests.data or ""),
-                actor=_public_actor(), today=today()), form=form)
+                actor=_public_actor(), today=today()), form)
             if sent.ok:
                 _confirm(form.email.data or "", f"{form.first_name.data} {form.last_name.data}",
                          round_)
@@ -211,7 +260,7 @@ def _confirm(to: str, name: str, round_: RecruitmentRound) -> None:
             connection.send_message(smtp.message(
                 to, name, str(_("Your application: %(title)s", title=round_.title)), body,
                 str(request.accept_languages.best_match(["lv", "en"]) or "lv")))
-    except (OSError, smtplib.SMTPException) as exc:
+    except (OSError, ValueError, smtplib.SMTPException) as exc:
         current_app.logger.warning("confirmation e-mail not sent: %s", exc)
 
 
@@ -224,7 +273,7 @@ def support(slug: str) -> Any:
     town = programme.municipality
     contact = " ".join(part for part in (town.social_service, town.phone, town.email) if part)
     if request.method == "POST":
-        limited = _limited(f"support:{programme.id}", contact)
+        limited = _limited(None, contact)
         if limited:
             return limited
         if form.validate():
@@ -233,13 +282,16 @@ def support(slug: str) -> Any:
             if referrals.too_young_to_ask(programme, form.birth_date.data, today()):
                 # Nothing is stored: someone else refers a younger person.
                 return render_template("mentoring/public_too_young.html", programme=programme)
-            sent = perform(lambda: referrals.request_support(
+            limited = _limited(f"support:{programme.id}", contact)
+            if limited:
+                return limited
+            sent = _retried(lambda: referrals.request_support(
                 db.session(), programme, first_name=form.first_name.data or "",
                 last_name=form.last_name.data or "", birth_date=form.birth_date.data,
                 phone=form.phone.data or "", email=form.email.data or "",
                 help_with=form.help_with.data or "", parent_name=form.parent_name.data or "",
                 parent_contact=form.parent_contact.data or "", actor=_public_actor(),
-                today=today()), form=form)
+                today=today()), form)
             if sent.ok:
                 return redirect(url_for(".support_sent", slug=slug))
     return render_template("mentoring/public_request.html", form=form, programme=programme)

@@ -129,14 +129,15 @@ def standing(db: Session, round_: RecruitmentRound, today: dt.date,
         for m in candidates]
 
 
-def overdue(db: Session, where: ColumnElement[bool], today: dt.date) -> list[
-        tuple[RecruitmentRound, int]]:
-    """Rounds (within ``where``) with candidates not moved on after a date passed, and how
-    many — for the tasks page, in two queries however many rounds there are."""
+def overdue(db: Session, where: ColumnElement[bool], candidates: ColumnElement[bool],
+            today: dt.date) -> list[tuple[RecruitmentRound, int]]:
+    """Rounds (within ``where``) with candidates (within ``candidates``) not moved on after
+    a date passed, and how many — for the tasks page, in two queries however many rounds
+    there are."""
     rows = db.execute(
         select(Mentor, RecruitmentRound).join(RecruitmentRound,
                                               RecruitmentRound.id == Mentor.round_id)
-        .where(where, RecruitmentRound.interviews_until < today,
+        .where(where, candidates, RecruitmentRound.interviews_until < today,
                Mentor.status.in_(SELECTING))
         .order_by(RecruitmentRound.applications_until, RecruitmentRound.id)).all()
     if not rows:
@@ -153,6 +154,17 @@ def overdue(db: Session, where: ColumnElement[bool], today: dt.date) -> list[
 
 
 # -- record rules (checked before every flush) ----------------------------------------
+@rules.checks(Mentor)
+def _candidate(m: Mentor) -> Iterator[RuleViolation]:
+    round_ = m.recruitment_round
+    if round_ is None:
+        return
+    mine = m.provider if m.provider is not None else m.provider_id
+    theirs = round_.provider if round_.provider is not None else round_.provider_id
+    if mine is not None and theirs is not None and mine != theirs:
+        yield RuleViolation(_l("The round belongs to another provider."), "recruitment_round")
+
+
 @rules.checks(RecruitmentRound)
 def _round(r: RecruitmentRound) -> Iterator[RuleViolation]:
     yield from rules.dates_in_order(r.interviews_from, r.interviews_until, "interviews_until")

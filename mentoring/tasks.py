@@ -108,7 +108,8 @@ def build(db: Session, actor: Actor, today: dt.date, limit: int | None = None) -
             _l("Month"), missed_supervision(access.row_filter(actor, Mentor), month).add_columns(
                 literal(f"{month:%m.%Y}")), limit))
     if access.can(actor, RecruitmentRound, access.EDIT):
-        late = recruitment.overdue(db, access.row_filter(actor, RecruitmentRound), today)
+        late = recruitment.overdue(db, access.row_filter(actor, RecruitmentRound),
+                                   access.row_filter(actor, Mentor), today)
         groups.append(TaskGroup(
             key="recruitment", title=_l("Recruitment rounds with candidates not moved on"),
             detail_kind="count", detail_title=_l("Candidates"), total=len(late),

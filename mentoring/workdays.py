@@ -64,10 +64,10 @@ class Calendar:
 
 
 def calendar(db: Session, start: dt.date, end: dt.date) -> Calendar:
-    """The calendar for counting from ``start`` to ``end`` (a few weeks are added, for
-    deadlines that run past ``end``), in one query."""
+    """The calendar for counting from ``start`` to ``end`` (with half a year after it, for
+    deadlines counted forward from ``end``), in one query."""
     rows = db.execute(select(CalendarDay.day, CalendarDay.working).where(
         CalendarDay.day >= start - dt.timedelta(days=7),
-        CalendarDay.day <= end + dt.timedelta(days=62))).all()
+        CalendarDay.day <= end + dt.timedelta(days=183))).all()
     return Calendar(worked=frozenset(d for d, working in rows if working),
                     off=frozenset(d for d, working in rows if not working))

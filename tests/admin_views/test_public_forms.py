@@ -88,13 +88,16 @@ def test_bad_input_gets_field_messages_and_stores_nothing(app: Flask, db: Any,
     for bad in ({"first_name": "x" * 81}, {"birth_date": "1850-01-01"},
                 {"birth_date": "2026-02-31"}, {"email": "nav-epasts"}, {"motivation": "īsi"},
                 {"consent": ""}, {"experience_years": "900"}, {"education": "doctor"},
-                {"locality": "999999"}, {"motivation": "x" * 5000}):
+                {"locality": "999999"}, {"motivation": "x" * 5000}, {"first_name": "   "},
+                {"last_name": "Kalniņa\r\nBcc: x@example.lv"}, {"phone": "      "},
+                {"experience_years": "99999999999999999999"}):
         answer = public.post("/pieteikums/talantu-kalve", data=application(**bad),
                              environ_base={"REMOTE_ADDR": f"10.0.0.{len(str(bad))}"})
         assert answer.status_code == 200, bad
         assert "invalid-feedback" in answer.get_data(as_text=True), bad
     for bad in ({"birth_date": "x"}, {"help_with": "y" * 1001}, {"phone": "", "email": ""},
-                {"consent": ""}):
+                {"consent": ""}, {"parent_contact": "2" * 41}, {"parent_contact": "x@"},
+                {"first_name": "Kārlis\nOtrs"}, {"help_with": "  "}):
         answer = public.post("/atbalsts/liepaja", data=support_request(**bad),
                              environ_base={"REMOTE_ADDR": f"10.0.1.{len(str(bad))}"})
         assert answer.status_code == 200 and "invalid-feedback" in answer.get_data(
@@ -179,3 +182,17 @@ def test_the_sign_in_page_links_to_the_open_forms(app: Flask, db: Any, demo_user
     page = app.test_client().get("/login").get_data(as_text=True)
     assert "/pieteikums/talantu-kalve\"" in page and "/atbalsts/liepaja\"" in page
     assert "/pieteikums/talantu-kalve-rudens" not in page  # closed
+
+
+def test_invalid_posts_from_many_addresses_do_not_close_a_form(app: Flask, db: Any,
+                                                               demo_users: Any) -> None:
+    from mentoring import public_limits
+
+    public = app.test_client()
+    for i in range(public_limits.PER_FORM_PER_DAY // 50):
+        public.post("/atbalsts/liepaja", data=support_request(consent=""),
+                    environ_base={"REMOTE_ADDR": f"10.9.{i}.1"})
+    assert db.session.scalar(select(func.count()).select_from(PublicSubmission).where(
+        PublicSubmission.form.like("support:%"))) == 0
+    assert public.post("/atbalsts/liepaja", data=support_request(),
+                       environ_base={"REMOTE_ADDR": "10.9.99.1"}).status_code == 302

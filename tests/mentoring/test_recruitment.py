@@ -42,3 +42,18 @@ def test_a_round_on_time_has_nothing_overdue(db: Any, demo_users: Any) -> None:
     assert all(row.late is None for row in rows)
     assert spring.is_open(today()) and not spring.is_open(spring.applications_until
                                                           + dt.timedelta(days=1))
+
+
+def test_a_round_takes_only_its_providers_mentors(db: Any, demo_users: Any) -> None:
+    import pytest
+
+    from common.errors import RuleViolation
+    from models import Mentor
+
+    spring = db.session.scalar(select(RecruitmentRound).where(
+        RecruitmentRound.slug == "talantu-kalve"))
+    stranger = db.session.scalar(select(Mentor).where(Mentor.provider_id != spring.provider_id))
+    stranger.recruitment_round = spring
+    with pytest.raises(RuleViolation, match="another provider|citam"):
+        db.session.flush()
+    db.session.rollback()
