@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, redirect, request, url_for
+import segno
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_admin import expose
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
@@ -18,16 +20,29 @@ from admin_views.base import (
     arg_id,
     current_actor,
     needs,
+    pdf_download,
     perform,
     record_id,
 )
+from admin_views.formatting import locale
 from admin_views.forms import YOUTH_LOOKUP, TranslatedForm
 from common.clock import today
-from common.enums import Achievement, ClosureKind, GoalArea, PairStatus
+from common.enums import Achievement, ClosureKind, GoalArea, Moment, PairStatus, Respondent
 from common.i18n import _, _l
 from common.months import add_months
-from mentoring import access, checkins, pairing, pairs
-from models import AdditionalSupport, CheckIn, Goal, Mentor, Pair, Referral, SafetyConcern, db
+from mentoring import access, checkins, outcomes, outcomes_mail, pairing, pairs
+from models import (
+    AdditionalSupport,
+    Answer,
+    CheckIn,
+    Goal,
+    Mentor,
+    Pair,
+    QuestionnaireLink,
+    Referral,
+    SafetyConcern,
+    db,
+)
 
 PAIR_LABEL = (joinedload(Pair.youth), joinedload(Pair.mentor))
 
@@ -81,6 +96,12 @@ class PairView(SecureModelView):
             "earlier": pairs.earlier_pairs(db.session(), pair, access.row_filter(actor, Pair)),
             "can_raise_concern": access.can(actor, SafetyConcern, access.CREATE),
             "can_check_in": access.can(actor, CheckIn, access.CREATE),
+            "outcomes": outcomes.pair_outcomes(db.session(), pair, locale())
+            if access.can(actor, Answer, access.LIST) else None,
+            "can_send_questionnaire": access.can(actor, QuestionnaireLink, access.CREATE)
+            and pair.status != PairStatus.proposed,
+            "end_answered": outcomes.end_answered(db.session(), pair)
+            if pair.status == PairStatus.active else {},
             "concerns": db.session.scalars(
                 select(SafetyConcern).where(SafetyConcern.pair_id == pair.id,
                                             access.row_filter(actor, SafetyConcern))
@@ -152,6 +173,50 @@ class PairView(SecureModelView):
             summary=request.form.get("summary", ""),
             youth_feedback=request.form.get("youth_feedback", ""), actor=current_actor(),
             closure=self._closure()))
+
+
+    @expose("/questionnaire/", methods=("POST",))
+    @needs(access.CREATE, QuestionnaireLink)
+    def questionnaire_view(self) -> Any:
+        """A personal questionnaire link for the youth, the parent or the mentor: sent by
+        e-mail, or printed on a one-page handout with a QR code (the token is in the
+        handout only, never stored)."""
+        pair = self.get_one(request.form.get("id", ""))
+        if pair is None:
+            abort(404)
+        try:
+            moment = Moment(request.form.get("moment", ""))
+            respondent = Respondent(request.form.get("respondent", ""))
+        except ValueError:
+            abort(400)
+        address = {Respondent.youth: pair.youth.email,
+                   Respondent.parent: pair.youth.guardian_email,
+                   Respondent.mentor: pair.mentor.email}[respondent].strip()
+        printed = request.form.get("channel") == "print"
+        if not printed and not address:
+            flash(_("No e-mail address is recorded for them: print the handout instead."),
+                  "error")
+            return redirect(url_for(".details_view", id=pair.id))
+        issued = perform(lambda: outcomes.issue_link(
+            db.session(), pair, moment, respondent, actor=current_actor(), today=today(),
+            sent_to="" if printed else address))
+        if not issued.ok or issued.value is None:
+            return redirect(url_for(".details_view", id=pair.id))
+        link, token = issued.value
+        url = current_app.config["APP_URL"].rstrip("/") + url_for("public.questionnaire",
+                                                                  token=token)
+        first_name = pair.youth.first_name
+        if printed:
+            qr = Markup(segno.make(url, error="m").svg_inline(scale=5, title=_("QR code")))
+            return pdf_download(render_template(
+                "mentoring/questionnaire_handout.html", link=link, url=url, qr=qr,
+                first_name=first_name, respondent=respondent), "aptauja.pdf")
+        if not outcomes_mail.send_link(current_app.config, address, link, url, first_name):
+            flash(_("The e-mail could not be sent now; print the handout or try again."),
+                  "error")
+        else:
+            flash(_("The questionnaire link was sent by e-mail."), "success")
+        return redirect(url_for(".details_view", id=pair.id))
 
 
 class GoalView(SecureModelView):

@@ -13,6 +13,7 @@ import smtplib
 from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms import (
@@ -43,7 +44,7 @@ from common.actor import Actor
 from common.clock import today
 from common.enums import Education
 from common.i18n import _, _l
-from mentoring import mail, public_limits, recruitment, referrals
+from mentoring import mail, outcomes, public_limits, recruitment, referrals
 from models import Locality, Programme, RecruitmentRound, db
 from models.base import utcnow
 
@@ -306,6 +307,33 @@ def support_sent(slug: str) -> Any:
     return render_template("mentoring/public_sent.html", title=programme.name, mail=False,
                            contact=" ".join(p for p in (town.social_service, town.phone,
                                                         town.email) if p))
+
+
+@bp.route("/aptauja/<token>", methods=["GET", "POST"])
+def questionnaire(token: str) -> Any:
+    """One questionnaire by its personal link: the same answer for a wrong, used or expired
+    link; only the youth's first name is shown."""
+    link = outcomes.open_link(db.session(), token, today())
+    if link is None:
+        return render_template("mentoring/public_link_closed.html"), 404
+    language = str(get_locale() or "lv")
+    questions = link.questionnaire.questions
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        limited = _limited(None, "")
+        if limited:
+            return limited
+        raw = {q.id: request.form.get(f"q{q.id}", "")[:600] for q in questions}
+        done = perform(lambda: outcomes.answer(db.session(), link, raw,
+                                               actor=_public_actor()))
+        if done.ok:
+            return render_template("mentoring/public_sent.html", title=link.questionnaire.title(
+                language), contact="", mail=False)
+        errors = {}  # shown as messages by perform (each refers to its question)
+    return render_template("mentoring/public_questionnaire.html", link=link,
+                           questions=questions, language=language,
+                           first_name=link.pair.youth.first_name if link.pair else "",
+                           values=request.form, errors=errors)
 
 
 def init_app(app: Any) -> None:

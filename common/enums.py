@@ -258,3 +258,32 @@ class DeliveryChannel(LabeledEnum):
     peppol = "peppol", _l("Peppol access point")
     email = "email", _l("E-mail")
     paper = "paper", _l("On paper")
+
+
+class Moment(LabeledEnum):
+    """When a questionnaire is answered in a pair's life."""
+
+    start = "start", _l("At the start")
+    mid = "mid", _l("Mid-way")
+    end = "end", _l("At the end")
+
+
+class Respondent(LabeledEnum):
+    youth = "youth", _l("Youth")
+    parent = "parent", _l("Parent")
+    mentor = "mentor", _l("Mentor")
+
+
+class QuestionKind(LabeledEnum):
+    scale = "scale", _l("Scale 1–5")
+    choice = "choice", _l("Choice")
+    text = "text", _l("Short text")
+
+
+class QuestionTopic(LabeledEnum):
+    """What a question measures, for the outcome report (besides a goal area)."""
+
+    other = "other", _l("Other")
+    satisfaction_mentor = "satisfaction_mentor", _l("Satisfaction with the mentor")
+    satisfaction_service = "satisfaction_service", _l("Satisfaction with the service")
+    relationship = "relationship", _l("Relationship quality")

@@ -17,6 +17,7 @@ from common.enums import EntryStatus, InvoiceStatus, Role
 from models import (
     AdditionalSupport,
     Agreement,
+    Answer,
     AuditLog,
     BackgroundCheck,
     Budget,
@@ -35,6 +36,9 @@ from models import (
     Pair,
     Programme,
     Provider,
+    Question,
+    Questionnaire,
+    QuestionnaireLink,
     RecruitmentRound,
     Referral,
     ReferralStatusChange,
@@ -76,7 +80,8 @@ PERMISSIONS: dict[Role, dict[type, frozenset[str]]] = {
         ReferralStatusChange: READ, Pair: READ, Goal: READ, AdditionalSupport: READ,
         CheckIn: READ, SafetyConcern: READ | {EDIT}, Consent: WRITE | {WITHDRAW},
         ServiceEntry: READ, Invoice: READ | {RECORD_PAYMENT}, InvoiceLine: READ,
-        Mentor: READ,
+        Mentor: READ, Questionnaire: READ, Question: READ, QuestionnaireLink: READ,
+        Answer: READ,
     },
     Role.provider: {
         Municipality: READ, Locality: READ, Programme: READ, Contract: READ, Provider: READ,
@@ -87,7 +92,8 @@ PERMISSIONS: dict[Role, dict[type, frozenset[str]]] = {
         AdditionalSupport: ALL, ServiceEntry: ALL | {APPROVE},
         Invoice: READ | {ISSUE, CREDIT}, InvoiceLine: READ, SafetyConcern: WRITE, Consent: READ,
         TimesheetSignoff: frozenset({LIST, VIEW, SIGN_OFF}),
-        RecruitmentRound: WRITE,
+        RecruitmentRound: WRITE, Questionnaire: READ, Question: READ,
+        QuestionnaireLink: READ | {CREATE}, Answer: READ,
     },
     Role.mentor: {
         Pair: frozenset({LIST, VIEW}), Goal: frozenset({LIST, VIEW}),
@@ -115,6 +121,8 @@ SENSITIVE_FOR: dict[type, dict[str, frozenset[Role]]] = {
     },
     ServiceEntry: {"note": frozenset({Role.admin, Role.provider, Role.mentor})},
     CheckIn: {"notes": frozenset({Role.admin, Role.provider})},
+    # The respondents are told their words are read by the coordinator and the social service.
+    Answer: {"text": frozenset({Role.admin, Role.provider, Role.municipality})},
 }
 
 
@@ -130,7 +138,8 @@ PERSONAL_DATA = frozenset({Youth, Referral, ReferralStatusChange, Mentor, Mentor
                            Invoice, TimesheetSignoff,  # their documents name youths
                            Pair, Goal, CheckIn, ServiceEntry, Interview, BackgroundCheck,
                            AdditionalSupport, InvoiceLine, Agreement, Certificate,
-                           TrainingSession, Supervision, SafetyConcern, Consent})
+                           TrainingSession, Supervision, SafetyConcern, Consent,
+                           QuestionnaireLink, Answer})
 
 
 def role_of(actor: Actor | None) -> Role | None:
@@ -199,6 +208,10 @@ def _provider_mentors(provider_id: int) -> Any:
     return select(Mentor.id).where(Mentor.provider_id == provider_id)
 
 
+def _provider_programmes(provider_id: int) -> Any:
+    return select(Contract.programme_id).where(Contract.provider_id == provider_id)
+
+
 def _provider_pairs(provider_id: int) -> Any:
     return select(Pair.id).where(Pair.provider_id == provider_id)
 
@@ -227,6 +240,14 @@ def row_filter(actor: Actor | None, model: type) -> ColumnElement[bool]:
 
 
 _MUNICIPALITY_SCOPES: dict[type, Callable[[Any], ColumnElement[bool]]] = {
+    Questionnaire: lambda m: Questionnaire.programme_id.in_(
+        select(Programme.id).where(Programme.municipality_id == m)),
+    Question: lambda m: Question.questionnaire_id.in_(select(Questionnaire.id).join(
+        Programme, Programme.id == Questionnaire.programme_id).where(
+        Programme.municipality_id == m)),
+    QuestionnaireLink: lambda m: QuestionnaireLink.municipality_id == m,
+    Answer: lambda m: Answer.link_id.in_(
+        select(QuestionnaireLink.id).where(QuestionnaireLink.municipality_id == m)),
     Municipality: lambda m: Municipality.id == m,
     Locality: lambda m: Locality.municipality_id == m,
     Programme: lambda m: Programme.municipality_id == m,
@@ -295,6 +316,12 @@ _PROVIDER_SCOPES: dict[type, Callable[[Any], ColumnElement[bool]]] = {
     ),
     TimesheetSignoff: lambda p: TimesheetSignoff.provider_id == p,
     RecruitmentRound: lambda p: RecruitmentRound.provider_id == p,
+    Questionnaire: lambda p: Questionnaire.programme_id.in_(_provider_programmes(p)),
+    Question: lambda p: Question.questionnaire_id.in_(select(Questionnaire.id).where(
+        Questionnaire.programme_id.in_(_provider_programmes(p)))),
+    QuestionnaireLink: lambda p: QuestionnaireLink.provider_id == p,
+    Answer: lambda p: Answer.link_id.in_(
+        select(QuestionnaireLink.id).where(QuestionnaireLink.provider_id == p)),
 }
 
 _MENTOR_SCOPES: dict[type, Callable[[Any], ColumnElement[bool]]] = {

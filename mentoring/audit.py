@@ -118,6 +118,9 @@ ACTIONS: dict[str, Any] = {
     "invoice.issued": _l("Invoice issued"), "invoice.credited": _l("Invoice credited"),
     "invoice.paid": _l("Invoice marked paid"), "invoice.delivered": _l("Delivery recorded"),
     "timesheet.signed": _l("Timesheet signed off"),
+    "application.received": _l("Application received with the public form"),
+    "questionnaire.sent": _l("Questionnaire link sent"),
+    "questionnaire.answered": _l("Questionnaire answered"),
     "subject_access.export": _l("Data subject export"),
     "youth.anonymised": _l("Youth anonymised"),
 }

@@ -38,9 +38,11 @@ from common.enums import (
     Language,
     MentorStatus,
     Mode,
+    Moment,
     PairStatus,
     ReferralSource,
     ReferralStatus,
+    Respondent,
     RiskFactorCode,
     Role,
     Severity,
@@ -169,6 +171,7 @@ class _Demo:
         self.db.flush()
         self.liepaja()
         self.ogre()
+        self.outcomes()
         self.invoice_past_months()
         self.check_ins()
         self.concerns()
@@ -243,6 +246,37 @@ class _Demo:
                                  channel=self.rnd.choice(("in_person", "phone")),
                                  relationship_quality=self.rnd.choice((3, 4, 4, 5)),
                                  goal_progress="Virzās uz priekšu pēc plāna."))
+
+    def outcomes(self) -> None:
+        """Each programme's questionnaires; start answers for most pairs, end answers for
+        the completed ones (a generator of its own, so the rest of the demo stays as it was)."""
+        from mentoring import outcomes
+
+        rnd = random.Random(SEED + 25)
+        self.db.flush()
+        for programme in self.db.scalars(select(Programme).order_by(Programme.id)):
+            outcomes.ensure_questionnaires(self.db, programme)
+        system = Actor.system()
+        pairs = self.db.scalars(select(Pair).where(Pair.status.in_(
+            (PairStatus.active, PairStatus.completed))).order_by(Pair.id)).all()
+        for index, pair in enumerate(pairs):
+            moments = [Moment.start] + ([Moment.end] if pair.status == PairStatus.completed
+                                        else [])
+            for moment in moments:
+                for respondent in (Respondent.youth, Respondent.parent, Respondent.mentor):
+                    if moment == Moment.start and respondent == Respondent.mentor:
+                        continue
+                    if index % 4 == 3 and respondent == Respondent.parent:
+                        continue  # not every parent answers
+                    sent = pair.starts_on if moment == Moment.start else (
+                        pair.ended_on or self.today)
+                    link, _token = outcomes.issue_link(self.db, pair, moment, respondent,
+                                                       actor=system, today=sent)
+                    raw = {q.id: str(rnd.choice((2, 3, 3, 4)) + (1 if moment == Moment.end
+                                                                and rnd.random() < 0.6 else 0))
+                           if q.kind.value == "scale" else "Tikšanās palīdzēja."
+                           for q in link.questionnaire.questions}
+                    outcomes.answer(self.db, link, raw, actor=system)
 
     # -- people ------------------------------------------------------------------------
     def user(self, email: str, name: str, role: Role, **scope: Any) -> User:

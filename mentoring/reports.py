@@ -29,9 +29,12 @@ from common.enums import (
 )
 from common.i18n import _, _l
 from mentoring import access
+from mentoring import outcomes as outcome_figures
 from mentoring.aggregates import age_years, as_dict
 from models import (
+    Answer,
     Certificate,
+    ClosureReason,
     EntryMonth,
     Goal,
     Invoice,
@@ -39,6 +42,7 @@ from models import (
     Mentor,
     Pair,
     Provider,
+    QuestionnaireLink,
     Referral,
     ServiceEntry,
     Supervision,
@@ -66,6 +70,14 @@ class Table:
     kinds: list[str]
     rows: list[list[Any]] = field(default_factory=list)
     total: list[Any] | None = None
+    #: rows fall in groups by their first column, each group adding up to the total (a
+    #: breakdown of the same people by age, gender …): small-cell suppression follows them
+    grouped: bool = False
+    #: the count column every row's count columns must not reveal when one is hidden: a row
+    #: of counts of different people (``None``: the row's counts are independent)
+    row_total: int | None = None
+    #: a column counting the people a row's other figures (means, shares) are computed from
+    people: int | None = None
 
 
 @dataclass
@@ -119,6 +131,7 @@ def youths_served(db: Session, actor: Actor, f: Filters) -> Table:
     table.rows += [[_("Source of referral"), s.label, int(by_source[s])]
                    for s in ReferralSource if by_source.get(s)]
     table.total = [_("Total"), "", int(db.scalar(youths) or 0)]
+    table.grouped = True
     return table
 
 
@@ -139,6 +152,30 @@ def outcomes(db: Session, actor: Actor, f: Filters) -> Table:
     table.rows = [[area.label, *by_area[area]] for area in GoalArea if area in by_area]
     table.total = [_("Total"), *[sum(row[i] for row in by_area.values())
                                  for i in range(len(Achievement) + 2)]]
+    table.row_total = len(Achievement) + 2
+    return table
+
+
+def pairs_started_and_ended(db: Session, actor: Actor, f: Filters) -> Table:
+    """Pairs started in the period, completed in it, ended early in it and why."""
+    served = _served_pairs(actor, f)
+    base = select(func.count(distinct(Pair.id))).join(Youth, Youth.id == Pair.youth_id)
+    started = db.scalar(base.where(served, Pair.starts_on >= f.start, Pair.starts_on <= f.end))
+    ended = and_(served, Pair.ended_on >= f.start, Pair.ended_on <= f.end)
+    completed = db.scalar(base.where(ended, Pair.status == PairStatus.completed))
+    early = db.execute(
+        select(func.coalesce(ClosureReason.name_lv, ""), func.count(distinct(Pair.id)))
+        .select_from(Pair).join(Youth, Youth.id == Pair.youth_id)
+        .outerjoin(ClosureReason, ClosureReason.id == Pair.closure_reason_id)
+        .where(ended, Pair.status == PairStatus.ended_early)
+        .group_by(ClosureReason.name_lv).order_by(ClosureReason.name_lv)).all()
+    table = Table(headers=[_("Pairs"), _("Reason"), _("Number")],
+                  kinds=["text", "text", "count"])
+    table.rows = [[_("Started"), "", int(started or 0)],
+                  [_("Completed"), "", int(completed or 0)],
+                  *[[_("Ended early"), reason or _("not specified"), int(n)]
+                    for reason, n in early]]
+    table.grouped = True
     return table
 
 
@@ -180,7 +217,7 @@ def hours_and_amounts(db: Session, actor: Actor, f: Filters) -> Table:
                            _("Invoiced amount")],
                   kinds=["text", "text", "minutes", "minutes", "money"])
     for (name, y, m), (logged, approved, amount) in sorted(merged.items()):
-        table.rows.append([name, f"{y:04d}-{m:02d}", logged, approved, amount])
+        table.rows.append([name, f"{m:02d}.{y:04d}", logged, approved, amount])
     table.total = [_("Total"), "", sum(r[2] for r in table.rows), sum(r[3] for r in table.rows),
                    sum((r[4] for r in table.rows), Decimal("0.00"))]
     return table
@@ -235,16 +272,59 @@ def supervision(db: Session, actor: Actor, f: Filters) -> Table:
         .group_by(Provider.name, year, month).order_by(Provider.name, year, month)).all()
     table = Table(headers=[_("Provider"), _("Month"), _("Supervisions"), _("Attendances")],
                   kinds=["text", "text", "count", "count"])
-    table.rows = [[name, f"{int(y):04d}-{int(m):02d}", int(n), int(a)]
+    table.rows = [[name, f"{int(m):02d}.{int(y):04d}", int(n), int(a)]
                   for name, y, m, n, a in rows]
     table.total = [_("Total"), "", sum(r[2] for r in table.rows), sum(r[3] for r in table.rows)]
+    return table
+
+
+def _links(actor: Actor, f: Filters) -> Any:
+    return and_(access.row_filter(actor, QuestionnaireLink),
+                QuestionnaireLink.municipality_id == f.municipality_id
+                if f.municipality_id else true(),
+                QuestionnaireLink.provider_id == f.provider_id if f.provider_id else true(),
+                QuestionnaireLink.programme_id == f.programme_id if f.programme_id else true())
+
+
+def questionnaire_change(db: Session, actor: Actor, f: Filters) -> Table:
+    """Per respondent and goal area: the pairs whose end questionnaire was sent in the
+    period and who answered at the start and the end; mean at each, the change and the
+    share who improved (1–5 scales)."""
+    found = outcome_figures.report(db, _links(actor, f), f.start, f.end)
+    table = Table(headers=[_("Respondent"), _("Area"), _("Answered at start and end"),
+                           _("Mean at start"), _("Mean at end"), _("Change"),
+                           _("Improved, %")],
+                  kinds=["text", "text", "count", "number", "number", "number", "number"],
+                  people=2)
+    table.rows = [[c.respondent.label, c.area.label, c.answered, c.mean_start, c.mean_end,
+                   c.mean_change, c.improved_share] for c in found.changes]
+    return table
+
+
+def questionnaire_responses(db: Session, actor: Actor, f: Filters) -> Table:
+    """Links sent in the period and answered, per respondent and moment; the mean
+    satisfaction at the end (1–5)."""
+    found = outcome_figures.report(db, _links(actor, f), f.start, f.end)
+    table = Table(headers=[_("Respondent"), _("When"), _("Sent"), _("Answered"),
+                           _("Answered, %")],
+                  kinds=["text", "text", "count", "count", "number"], people=3)
+    table.rows = [[r.respondent.label, r.moment.label, r.sent, r.answered, r.share]
+                  for r in found.responses]
+    table.rows += [[s.respondent.label, s.topic.label, "", s.answered, s.mean]
+                   for s in found.satisfaction]
     return table
 
 
 REPORTS = {
     report.key: report for report in (
         Report("youths", _l("Youths served"), Pair, youths_served),
+        Report("pairs", _l("Pairs started, completed and ended early"), Pair,
+               pairs_started_and_ended),
         Report("outcomes", _l("Outcomes: goals by area"), Goal, outcomes),
+        Report("change", _l("Outcomes: change from start to end (questionnaires)"), Answer,
+               questionnaire_change),
+        Report("responses", _l("Questionnaires: responses and satisfaction"), Answer,
+               questionnaire_responses),
         Report("hours", _l("Hours and amounts by provider and month"), ServiceEntry,
                hours_and_amounts),
         Report("mentors", _l("Mentors trained, certified and mentoring"), Mentor, mentors),

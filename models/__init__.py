@@ -17,6 +17,7 @@ from models.mentor import (
     TrainingTopic,
 )
 from models.organisation import Budget, Contract, Locality, Municipality, Programme, Provider
+from models.outcome import Answer, Question, Questionnaire, QuestionnaireLink
 from models.pair import AdditionalSupport, CheckIn, ClosureReason, Goal, Pair, PairStatusChange
 from models.recruitment import CalendarDay, PublicSubmission, RecruitmentRound
 from models.referral import Referral, ReferralStatusChange
@@ -32,10 +33,11 @@ from models.youth import RiskFactor, Youth, youth_risk_factor
 from models.consent import Consent
 
 __all__ = [
-    "AdditionalSupport", "Agreement", "AuditLog", "BackgroundCheck", "Base", "Budget",
+    "AdditionalSupport", "Agreement", "Answer", "AuditLog", "BackgroundCheck", "Base", "Budget",
     "CalendarDay", "Certificate", "CheckIn", "ClosureReason", "Consent", "Contract", "EntryMonth", "Goal", "Interview", "Invoice", "InvoiceDelivery", "InvoiceLine", "InvoiceSequence",
     "Locality", "Mentor", "MentorStatusChange", "Municipality", "Pair", "PairStatusChange", "Programme", "Provider",
-    "PublicSubmission", "RecruitmentRound", "Referral", "ReferralStatusChange", "ReminderSent", "RiskFactor", "SafetyConcern",
+    "PublicSubmission", "Question", "Questionnaire", "QuestionnaireLink", "RecruitmentRound",
+    "Referral", "ReferralStatusChange", "ReminderSent", "RiskFactor", "SafetyConcern",
     "SafetyConcernEvent", "ServiceEntry", "SignInAttempt", "Supervision",
     "TimesheetSignoff", "TrainingCourse", "TrainingSession", "TrainingTopic", "User", "Youth", "db",
     "youth_risk_factor",

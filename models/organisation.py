@@ -140,6 +140,8 @@ class Programme(Model):
     )
     request_slug: Mapped[str | None] = mapped_column(String(60), unique=True, info=label(
         _l("Public request form address")))
+    questionnaire_link_days: Mapped[int] = mapped_column(default=14, info=label(
+        _l("Questionnaire links valid for (days)")))
     min_mentor_age: Mapped[int] = mapped_column(default=20, info=label(_l("Minimum mentor age")))
     mentor_older_than_youth: Mapped[bool] = mapped_column(
         default=True, info=label(_l("Mentor strictly older than youth"))

@@ -64,7 +64,8 @@ def candidate_urls(db: Any, rule: Any, view: Any, method: str) -> list[str]:
     if rule.rule in PARAMETERS:
         urls.append(rule.rule + PARAMETERS[rule.rule](db))
     for record in records:
-        values = {a: "csv" if a == "export_type" else record.id for a in rule.arguments}
+        values = {a: "csv" if a == "export_type" else "xlsx" if a == "export" else record.id
+                  for a in rule.arguments}
         path = rule.build(values, append_unknown=False)[1]
         if method == "ajax_lookup":
             refs = getattr(view, "_form_ajax_refs", None) or {}

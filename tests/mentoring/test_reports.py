@@ -81,15 +81,15 @@ def test_hours_and_amounts(db: Any, world: dict[str, int]) -> None:  # noqa: F81
     # May 90 + 30 + 60 + 75 min approved (45 rejected left out); June 60 min only logged.
     # Otrais: May 120 min approved, nothing invoiced.
     assert table.rows == [
-        ["Otrais", "2026-05", 120, 120, Decimal("0.00")],
-        ["Pirmais", "2026-03", 0, 0, Decimal("100.00")],
-        ["Pirmais", "2026-04", 120, 120, Decimal("150.00")],
-        ["Pirmais", "2026-05", 255, 255, Decimal("0.00")],
-        ["Pirmais", "2026-06", 60, 0, Decimal("0.00")],
+        ["Otrais", "05.2026", 120, 120, Decimal("0.00")],
+        ["Pirmais", "03.2026", 0, 0, Decimal("100.00")],
+        ["Pirmais", "04.2026", 120, 120, Decimal("150.00")],
+        ["Pirmais", "05.2026", 255, 255, Decimal("0.00")],
+        ["Pirmais", "06.2026", 60, 0, Decimal("0.00")],
     ]
     assert table.total == ["Kopā", "", 555, 495, Decimal("250.00")]
     beta = run(db, world, "beta@w.lv", "hours")
-    assert beta.rows == [["Otrais", "2026-05", 120, 120, Decimal("0.00")]]
+    assert beta.rows == [["Otrais", "05.2026", 120, 120, Decimal("0.00")]]
     v1 = run(db, world, "v1@w.lv", "hours")
     assert [row[0] for row in v1.rows] == ["Pirmais"] * 4
 
@@ -111,7 +111,7 @@ def test_mentors(db: Any, world: dict[str, int], email: str, rows: list) -> None
 def test_supervision(db: Any, world: dict[str, int]) -> None:  # noqa: F811
     # Pirmais: 12 May with mn1; 5 June with mn1 and mn2.
     table = run(db, world, "v1@w.lv", "supervision")
-    assert table.rows == [["Pirmais", "2026-05", 1, 1], ["Pirmais", "2026-06", 1, 2]]
+    assert table.rows == [["Pirmais", "05.2026", 1, 1], ["Pirmais", "06.2026", 1, 2]]
     assert table.total == ["Kopā", "", 2, 3]
     assert run(db, world, "v2@w.lv", "supervision").rows == []
 
@@ -120,7 +120,9 @@ def test_reports_each_role_may_see(db: Any, world: dict[str, int]) -> None:  # n
     def keys(email: str) -> list[str]:
         return [r.key for r in reports.available(small_world.actor(db.session, world, email))]
 
-    everything = ["youths", "outcomes", "hours", "mentors", "supervision"]
+    everything = ["youths", "pairs", "outcomes", "change", "responses", "hours", "mentors",
+                  "supervision"]
     assert keys("admin@w.lv") == everything
     assert keys("v1@w.lv") == everything
-    assert keys("alfa@w.lv") == ["youths", "outcomes", "hours", "mentors"]
+    assert keys("alfa@w.lv") == ["youths", "pairs", "outcomes", "change", "responses", "hours",
+                                 "mentors"]
