@@ -50,18 +50,17 @@ def suppress(table: reports.Table) -> reports.Table:
             if (r, out.people) in hidden or row[out.people] == 0:
                 hidden |= {(r, c) for c, kind in enumerate(out.kinds) if kind in ("number",)}
     relations: list[list[tuple[int, int]]] = []
-    total_index = len(out.rows) if out.total else None
-    for c in counts:
+    total_index = len(out.rows)
+    for c in counts if out.total else ():
+        # A column adds up to its total: the total minus the others gives a hidden cell.
         if out.grouped:
             groups: dict[Any, list[int]] = {}
             for r, row in enumerate(out.rows):
                 groups.setdefault(row[0], []).append(r)
             for members in groups.values():
-                relations.append([(r, c) for r in members]
-                                 + ([(total_index, c)] if total_index is not None else []))
+                relations.append([*((r, c) for r in members), (total_index, c)])
         else:
-            relations.append([(r, c) for r in range(len(out.rows))]
-                             + ([(total_index, c)] if total_index is not None else []))
+            relations.append([*((r, c) for r in range(len(out.rows))), (total_index, c)])
     if out.row_total is not None:
         for r in range(len(rows)):
             relations.append([(r, c) for c in counts if c <= out.row_total])

@@ -317,7 +317,7 @@ class Change:
 
     @property
     def improved_share(self) -> Decimal | None:
-        return _mean(100 * self.improved, self.answered, places="1")
+        return _mean(100 * self.improved, self.answered, places="0.1")
 
 
 @dataclass
@@ -341,7 +341,7 @@ class ResponseRate:
 
     @property
     def share(self) -> Decimal | None:
-        return _mean(100 * self.answered, self.sent, places="1")
+        return _mean(100 * self.answered, self.sent, places="0.1")
 
 
 @dataclass
