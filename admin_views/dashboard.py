@@ -32,6 +32,7 @@ TASK_LINKS = {
     "agreements": lambda task: url_for("agreement.create_view", mentor=task.record_id),
     "referrals": lambda task: url_for("review.referral", referral_id=task.record_id),
     "undelivered": lambda task: url_for("invoice.details_view", id=task.record_id),
+    "questionnaires": lambda task: url_for("pair.details_view", id=task.record_id),
     "recruitment": lambda task: url_for("recruitment_round.details_view", id=task.record_id),
 }
 

@@ -13,12 +13,13 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from admin_views import subject
 from admin_views.base import SecureModelView, current_actor, needs
+from admin_views.formatting import locale
 from admin_views.forms import YOUTH_LOOKUP
 from common.clock import today
 from common.errors import RuleViolation
 from common.i18n import _, _l
-from mentoring import access, cases, consents, referrals
-from models import Consent, Referral, ReferralStatusChange, Youth, db
+from mentoring import access, cases, consents, outcomes, referrals
+from models import Answer, Consent, Referral, ReferralStatusChange, Youth, db
 
 
 class RiskFactorView(SecureModelView):
@@ -40,8 +41,15 @@ class YouthView(SecureModelView):
     def details_context(self, model: Youth) -> dict[str, Any]:
         """The youth's page is their case: everything about it the reader may see."""
         actor = current_actor()
+        case = cases.youth_case(db.session(), actor, model, today())
         return {
-            "case": cases.youth_case(db.session(), actor, model, today()),
+            "case": case,
+            # Start and end answers per pair (a youth has a pair or two).
+            "outcomes_by_pair": {pc.pair.id: outcomes.pair_outcomes(db.session(), pc.pair,
+                                                                    locale())
+                                 for pc in case.pairs or []}
+            if access.can(actor, Answer, access.LIST) else {},
+            "can_send_questionnaire": False,
             "can_add_consent": access.can(actor, Consent, access.CREATE),
             "can_decide": access.can(actor, Referral, access.DECIDE),
             "today_date": today(),

@@ -386,9 +386,7 @@ def report(db: Session, where: ColumnElement[bool], first: dt.date, last: dt.dat
     satisfaction: dict[tuple[Respondent, QuestionTopic], Satisfaction] = {}
     for link_id, number, area, topic in values:
         link = by_link[link_id]
-        if link.pair_id is None:
-            continue
-        if area is not None:
+        if area is not None and link.pair_id is not None:  # an anonymised pair's: unlinked
             scores.setdefault((link.respondent, area, link.pair_id), {})[link.moment] = number
         elif topic != QuestionTopic.other and link.moment == Moment.end \
                 and first <= link.sent_on <= last:

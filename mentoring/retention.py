@@ -20,7 +20,16 @@ from common.actor import Actor
 from common.enums import InvoiceKind, InvoiceStatus, PairStatus, ReferralStatus
 from common.months import add_months
 from mentoring import audit
-from models import AuditLog, Invoice, InvoiceLine, Pair, Programme, Referral, Youth
+from models import (
+    AuditLog,
+    Invoice,
+    InvoiceLine,
+    Pair,
+    Programme,
+    QuestionnaireLink,
+    Referral,
+    Youth,
+)
 from models.base import Base
 
 ANONYMOUS_FIRST, ANONYMOUS_LAST = "Anonimizēts", "Jaunietis"
@@ -85,7 +94,9 @@ def due(db: Session, today: dt.date) -> list[Candidate]:
 
 # What stays of a case: its number, and the invoice lines as issued (case number and
 # initials). Every other text of every record that leads to the youth goes.
-KEPT = {("youth", "case_number"), ("invoice_line", "description")}
+KEPT = {("youth", "case_number"), ("invoice_line", "description"),
+        # A hash of a random token says nothing about anyone, and must stay unique.
+        ("questionnaire_link", "token_hash")}
 # The youth's own identity is replaced by labels, not by the "erased" sign.
 RENAMED = {("youth", "first_name"): ANONYMOUS_FIRST, ("youth", "last_name"): ANONYMOUS_LAST}
 
@@ -175,6 +186,11 @@ def anonymise(db: Session, youth_id: int, *, actor: Actor, today: dt.date) -> No
             values.update(archived=True, anonymised_on=today)
         if values:
             db.execute(update(table).where(case_table.where).values(values))
+    # Questionnaire answers stay only as unlinked figures: no longer tied to the pair (their
+    # programme, municipality and provider keep them in the reports' totals).
+    pair_ids = select(Pair.id).where(Pair.youth_id == youth_id)
+    db.execute(update(QuestionnaireLink).where(QuestionnaireLink.pair_id.in_(pair_ids))
+               .values(pair_id=None))
     db.expire_all()
     audit.record(db, actor, "youth.anonymised", model="Youth", record_id=str(youth_id),
                  changes={"anonymised": today.isoformat(),

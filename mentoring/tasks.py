@@ -40,6 +40,7 @@ from models import (
     Mentor,
     Pair,
     Programme,
+    QuestionnaireLink,
     RecruitmentRound,
     Referral,
     SafetyConcern,
@@ -115,6 +116,10 @@ def build(db: Session, actor: Actor, today: dt.date, limit: int | None = None) -
             detail_kind="count", detail_title=_l("Candidates"), total=len(late),
             tasks=[Task(label=str(r), detail=n, record_id=r.id)
                    for r, n in late[:limit] if limit is None or limit > 0]))
+    if access.can(actor, QuestionnaireLink, access.CREATE):
+        groups.append(_rows(db, "questionnaires",
+                            _l("Questionnaire links not answered after 5 days"), "date",
+                            _l("Valid until"), _unanswered_links(actor, today), limit))
     if access.can(actor, BackgroundCheck, access.CREATE):
         groups.append(_rows(db, "checks",
                             _l("Background checks expiring within 30 days"), "date",
@@ -251,6 +256,21 @@ def _waiting_for_a_mentor(actor: Actor) -> Any:
                    Referral.status == ReferralStatus.accepted,
                    Referral.id.not_in(not_waiting_for_a_mentor()))
             .order_by(since, Referral.id))
+
+
+def _unanswered_links(actor: Actor, today: dt.date) -> Any:
+    """Pairs with a questionnaire link sent at least 5 days ago, still open: the coordinator
+    reminds the respondent or sends a new link (the reminders e-mail lists them too)."""
+    return (select(Pair.id, Youth.case_number, func.min(QuestionnaireLink.expires_on))
+            .join(QuestionnaireLink, QuestionnaireLink.pair_id == Pair.id)
+            .join(Youth, Youth.id == Pair.youth_id)
+            .where(access.row_filter(actor, QuestionnaireLink),
+                   QuestionnaireLink.answered_at.is_(None),
+                   QuestionnaireLink.withdrawn.is_(False),
+                   QuestionnaireLink.expires_on >= today,
+                   QuestionnaireLink.sent_on <= today - dt.timedelta(days=5))
+            .group_by(Pair.id, Youth.case_number)
+            .order_by(func.min(QuestionnaireLink.expires_on), Pair.id))
 
 
 def _undelivered(actor: Actor) -> Any:

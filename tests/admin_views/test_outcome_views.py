@@ -103,3 +103,17 @@ def test_the_funder_pack_states_the_rule_and_hides_small_cells(admin_browser: An
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     assert pdf.mimetype == "application/pdf" and "<5" in text and "mazāk nekā 5" in text
     assert admin_browser.get("/admin/reports/pack/doc").status_code == 404
+
+
+def test_the_youths_page_shows_start_and_end_answers(app: Flask, db: Any,
+                                                     demo_users: Any) -> None:
+    answered = db.session.scalar(select(QuestionnaireLink).where(
+        QuestionnaireLink.answered_at.is_not(None), QuestionnaireLink.pair_id.is_not(None))
+        .order_by(QuestionnaireLink.id))
+    youth = answered.pair.youth
+    town = db.session.scalar(select(User.email).where(
+        User.role == Role.municipality, User.municipality_id == youth.municipality_id))
+    page = signed_in(app, town).get(f"/admin/youth/details/?id={youth.id}").get_data(
+        as_text=True)
+    assert "Aptaujas" in page and "atbildēta" in page and "Sākumā" in page
+    assert "Sūtīt pa e-pastu" not in page  # sending is the coordinator's, on the pair

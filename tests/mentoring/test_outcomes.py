@@ -174,3 +174,47 @@ def test_no_table_of_the_pack_shows_fewer_than_five_people(db: Any, demo_users: 
                         section.title, row)
                     hidden += value == "<5"
     assert hidden > 0  # the demo has small groups, and they are hidden
+
+
+def test_subject_access_and_anonymisation_cover_the_answers(db: Any, demo_users: Any) -> None:
+    from mentoring import retention, subject_access
+    from models import Answer
+
+    (pair,) = fresh_pairs(db, 1)
+    link = answer_all(db, pair, Moment.end, Respondent.youth, 4, today())
+    text_question = next(q for q in link.questionnaire.questions if q.kind == QuestionKind.text)
+    db.session.add(Answer(link_id=link.id, question_id=text_question.id,
+                          text="Mans mentors Jānis palīdzēja"))
+    db.session.flush()
+    export = subject_access.collect(db.session, pair.youth)
+    assert "questionnaire_link" in export["tables"] and "answer" in export["tables"]
+    assert any(row["text"] == "Mans mentors Jānis palīdzēja"
+               for row in export["tables"]["answer"])
+    retention.anonymise(db.session, pair.youth_id, actor=SYSTEM, today=today())
+    kept = db.session.get(QuestionnaireLink, link.id)
+    assert kept.pair_id is None and kept.programme_id == pair.programme_id
+    texts = db.session.scalars(select(Answer.text).where(Answer.link_id == link.id)).all()
+    assert "Mans mentors Jānis palīdzēja" not in texts
+    numbers = db.session.scalars(select(Answer.number).where(
+        Answer.link_id == link.id, Answer.number.is_not(None))).all()
+    assert numbers and set(numbers) == {4}
+    found = outcomes.report(db.session, QuestionnaireLink.id == link.id, today(), today())
+    assert found.satisfaction and found.changes == []  # a figure, tied to no one
+
+
+def test_unanswered_links_are_the_coordinators_task_and_reminder(db: Any,
+                                                                  demo_users: Any) -> None:
+    from mentoring import tasks
+    from models import User
+
+    (pair,) = fresh_pairs(db, 1)
+    outcomes.issue_link(db.session, pair, Moment.start, Respondent.parent, actor=SYSTEM,
+                        today=today() - dt.timedelta(days=6))
+    outcomes.issue_link(db.session, pair, Moment.start, Respondent.youth, actor=SYSTEM,
+                        today=today() - dt.timedelta(days=2))  # too recent to remind
+    coordinator = db.session.scalar(select(User).where(
+        User.provider_id == pair.provider_id, User.role == "provider").order_by(User.id))
+    group = next(g for g in tasks.build(db.session, Actor.of(coordinator), today())
+                 if g.key == "questionnaires")
+    assert [t.record_id for t in group.tasks] == [pair.id]
+    assert group.tasks[0].label == pair.youth.case_number
