@@ -320,9 +320,8 @@ def questionnaire(token: str) -> Any:
     questions = link.questionnaire.questions
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        limited = _limited(None, "")
-        if limited:
-            return limited
+        # No address limit: the link itself is the key (256 random bits, one use), and a
+        # class or a family may answer from one address.
         raw = {q.id: request.form.get(f"q{q.id}", "")[:600] for q in questions}
         done = perform(lambda: outcomes.answer(db.session(), link, raw,
                                                actor=_public_actor()))

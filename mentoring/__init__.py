@@ -12,6 +12,7 @@ from mentoring import (  # noqa: F401  (each registers its record rules)
     invoicing,
     mentors,
     organisations,
+    outcomes,
     pairs,
     recruitment,
     referrals,

@@ -22,7 +22,7 @@ RULE = _l("Every figure about fewer than 5 people is shown as “<5”, and so i
           "out by subtraction. Means and shares are shown only for 5 people or more.")
 # The pack's tables, in order (the report keys of ``mentoring.reports``).
 SECTIONS = ("youths", "pairs", "hours", "mentors", "supervision", "outcomes", "change",
-            "responses")
+            "responses", "satisfaction")
 
 
 @dataclass
@@ -44,11 +44,24 @@ def suppress(table: reports.Table) -> reports.Table:
     counts = [i for i, kind in enumerate(out.kinds) if kind == "count"]
     hidden: set[tuple[int, int]] = {(r, c) for r, row in enumerate(rows) for c in counts
                                     if _small(row[c])}
-    # Means and shares over fewer than five people say too much about them.
+    # Means and shares over fewer than five people say too much about them; so does a share
+    # whose part or rest is under five people, and a mean at the scale's end (everyone
+    # answered the same).
     if out.people is not None:
         for r, row in enumerate(rows):
-            if (r, out.people) in hidden or row[out.people] == 0:
-                hidden |= {(r, c) for c, kind in enumerate(out.kinds) if kind in ("number",)}
+            people = row[out.people]
+            for c, kind in enumerate(out.kinds):
+                value = row[c]
+                if kind not in ("number", "share") or value is None or value == "":
+                    continue
+                if (r, out.people) in hidden or not isinstance(people, int) or people == 0:
+                    hidden.add((r, c))
+                elif kind == "share":
+                    part = round(float(value) * people / 100)
+                    if _small(part) or _small(people - part):
+                        hidden.add((r, c))
+                elif float(value) in (1.0, 5.0):
+                    hidden.add((r, c))
     relations: list[list[tuple[int, int]]] = []
     total_index = len(out.rows)
     for c in counts if out.total else ():

@@ -10,18 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from common.actor import Actor
-from common.enums import GoalArea, Moment, QuestionKind, QuestionTopic, Respondent
+from common.enums import GoalArea, Moment, PairStatus, QuestionKind, QuestionTopic, Respondent
 from common.errors import RuleViolation, RuleViolations
 from common.i18n import _l
-from mentoring import audit
+from mentoring import audit, rules
 from models import Answer, Pair, Programme, Question, Questionnaire, QuestionnaireLink
 from models.base import utcnow
 
@@ -132,8 +134,12 @@ def ensure_questionnaires(db: Session, programme: Programme) -> list[Questionnai
     if found:
         return found
     found = _defaults(programme)
-    db.add_all(found)
-    db.flush()
+    try:
+        with db.begin_nested():  # a parallel first send may have added them meanwhile
+            db.add_all(found)
+    except IntegrityError:
+        return list(db.scalars(select(Questionnaire).where(
+            Questionnaire.programme_id == programme.id)))
     return found
 
 
@@ -145,6 +151,9 @@ def issue_link(db: Session, pair: Pair, moment: Moment, respondent: Respondent, 
                actor: Actor, today: dt.date, sent_to: str = "") -> tuple[QuestionnaireLink, str]:
     """A new personal link for ``pair``'s ``respondent`` (an unanswered earlier one is
     replaced) and its token — shown or sent once, never stored. Flushes."""
+    if pair.status == PairStatus.proposed or pair.youth.anonymised_on is not None:
+        raise RuleViolations([RuleViolation(
+            _l("Questionnaires are sent for pairs that have started."))])
     questionnaire = next((q for q in ensure_questionnaires(db, pair.programme)
                           if q.moment == moment and q.respondent == respondent and q.active),
                          None)
@@ -197,7 +206,8 @@ def check_values(questions: list[Question], raw: dict[int, str]) -> tuple[
             values[q.id] = (None, given[:500])
             continue
         top = 5 if q.kind == QuestionKind.scale else len(q.options("lv"))
-        if not given.isdigit() or not 1 <= int(given) <= top:
+        if not (given.isascii() and given.isdigit() and len(given) <= 2) \
+                or not 1 <= int(given) <= top:
             problems.append(RuleViolation(_l("Choose one of the answers."), f"q{q.id}"))
             continue
         values[q.id] = (int(given), "")
@@ -264,8 +274,9 @@ def pair_outcomes(db: Session, pair: Pair, language: str) -> list[Comparison]:
         keyed: dict[Any, list[Any]] = {}
         for side, index in ((start, 1), (end, 2)):
             for q in side.questionnaire.questions if side else []:
-                key = (q.area, q.topic, q.kind) if q.area or q.topic != QuestionTopic.other \
-                    else ("q", q.id)
+                # A goal area's question matches its counterpart at the other moment; any
+                # other question only itself (or its same-worded twin).
+                key = ("area", q.area) if q.area else ("q", q.topic, q.text_lv)
                 entry = keyed.setdefault(key, [q.text(language), None, None])
                 answered = side.answers.get(q.id) if side else None
                 if answered is not None:
@@ -322,14 +333,19 @@ class Change:
 
 @dataclass
 class Satisfaction:
+    """A topic at the end (satisfaction, relationship): each respondent once."""
+
     respondent: Respondent
     topic: QuestionTopic
     answered: int = 0
-    total: int = 0
+    total_mean: Decimal = Decimal(0)  # the sum of each respondent's mean
 
     @property
     def mean(self) -> Decimal | None:
-        return _mean(self.total, self.answered)
+        if not self.answered:
+            return None
+        return (self.total_mean / self.answered).quantize(Decimal("0.01"),
+                                                          rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -351,7 +367,7 @@ class OutcomeReport:
     responses: list[ResponseRate]
 
 
-def _mean(total: int, count: int, places: str = "0.01") -> Decimal | None:
+def _mean(total: int | Decimal, count: int, places: str = "0.01") -> Decimal | None:
     if not count:
         return None
     return (Decimal(total) / Decimal(count)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
@@ -380,33 +396,43 @@ def report(db: Session, where: ColumnElement[bool], first: dt.date, last: dt.dat
         select(Answer.link_id, Answer.number, Question.area, Question.topic)
         .join(Question, Question.id == Answer.question_id)
         .where(Answer.link_id.in_(answered_ids), Answer.number.is_not(None),
-               Question.kind == QuestionKind.scale)).all() if answered_ids else []
+               Question.kind == QuestionKind.scale)
+        .order_by(Answer.link_id, Answer.id)).all() if answered_ids else []
     by_link = {link.id: link for link in links}
-    scores: dict[tuple[Respondent, GoalArea, int], dict[Moment, int]] = {}
-    satisfaction: dict[tuple[Respondent, QuestionTopic], Satisfaction] = {}
+    scores: dict[tuple[Respondent, GoalArea, int], dict[Moment, tuple[dt.date, int]]] = {}
+    per_link: dict[tuple[Respondent, QuestionTopic], dict[int, list[int]]] = {}
     for link_id, number, area, topic in values:
         link = by_link[link_id]
         if area is not None and link.pair_id is not None:  # an anonymised pair's: unlinked
-            scores.setdefault((link.respondent, area, link.pair_id), {})[link.moment] = number
+            # The first answered link of each moment counts (a re-sent one does not).
+            scores.setdefault((link.respondent, area, link.pair_id), {}).setdefault(
+                link.moment, (link.sent_on, number))
         elif topic != QuestionTopic.other and link.moment == Moment.end \
                 and first <= link.sent_on <= last:
-            entry = satisfaction.setdefault((link.respondent, topic),
-                                            Satisfaction(link.respondent, topic))
-            entry.answered += 1
-            entry.total += number
+            per_link.setdefault((link.respondent, topic), {}).setdefault(
+                link_id, []).append(number)
+    satisfaction: dict[tuple[Respondent, QuestionTopic], Satisfaction] = {}
+    for (respondent, topic), answers in per_link.items():
+        # One respondent counts once, with the mean of their answers on the topic.
+        entry = satisfaction[(respondent, topic)] = Satisfaction(respondent, topic)
+        entry.answered = len(answers)
+        entry.total_mean = sum((Decimal(sum(v)) / len(v) for v in answers.values()),
+                               Decimal(0))
     ends_in_period = {(link.respondent, link.pair_id) for link in links
                       if link.moment == Moment.end and link.answered_at is not None
                       and first <= link.sent_on <= last}
     changes: dict[tuple[Respondent, GoalArea], Change] = {}
     for (respondent, area, pair_id), by_moment in scores.items():
-        if (respondent, pair_id) not in ends_in_period or len(by_moment) < 2 \
-                or Moment.start not in by_moment or Moment.end not in by_moment:
+        if (respondent, pair_id) not in ends_in_period or Moment.start not in by_moment \
+                or Moment.end not in by_moment \
+                or by_moment[Moment.start][0] > by_moment[Moment.end][0]:
             continue
+        before, after = by_moment[Moment.start][1], by_moment[Moment.end][1]
         change = changes.setdefault((respondent, area), Change(respondent, area))
         change.answered += 1
-        change.start_total += by_moment[Moment.start]
-        change.end_total += by_moment[Moment.end]
-        change.improved += by_moment[Moment.end] > by_moment[Moment.start]
+        change.start_total += before
+        change.end_total += after
+        change.improved += after > before
     order = {r: i for i, r in enumerate(Respondent)}
     area_order = {a: i for i, a in enumerate(GoalArea)}
     return OutcomeReport(
@@ -416,3 +442,15 @@ def report(db: Session, where: ColumnElement[bool], first: dt.date, last: dt.dat
                                                                    s.topic.value)),
         responses=sorted(responses.values(), key=lambda r: (order[r.respondent],
                                                              r.moment != Moment.start)))
+
+
+# -- record rules (checked before every flush) ----------------------------------------
+@rules.checks(Question)
+def _question(q: Question) -> Iterator[RuleViolation]:
+    if q.kind == QuestionKind.choice:
+        for name in ("options_lv", "options_en"):
+            count = len([line for line in (getattr(q, name) or "").splitlines() if line.strip()])
+            if count > 20:
+                yield RuleViolation(_l("At most 20 choices."), name)
+        if not (q.options_lv or "").strip():
+            yield RuleViolation(_l("Write the choices, one a line."), "options_lv")

@@ -78,6 +78,7 @@ class Table:
     row_total: int | None = None
     #: a column counting the people a row's other figures (means, shares) are computed from
     people: int | None = None
+    #: ``number``: a mean; ``share``: a percentage of ``people`` (both hidden with them)
 
 
 @dataclass
@@ -294,7 +295,7 @@ def questionnaire_change(db: Session, actor: Actor, f: Filters) -> Table:
     table = Table(headers=[_("Respondent"), _("Area"), _("Answered at start and end"),
                            _("Mean at start"), _("Mean at end"), _("Change"),
                            _("Improved, %")],
-                  kinds=["text", "text", "count", "number", "number", "number", "number"],
+                  kinds=["text", "text", "count", "number", "number", "number", "share"],
                   people=2)
     table.rows = [[c.respondent.label, c.area.label, c.answered, c.mean_start, c.mean_end,
                    c.mean_change, c.improved_share] for c in found.changes]
@@ -302,16 +303,25 @@ def questionnaire_change(db: Session, actor: Actor, f: Filters) -> Table:
 
 
 def questionnaire_responses(db: Session, actor: Actor, f: Filters) -> Table:
-    """Links sent in the period and answered, per respondent and moment; the mean
-    satisfaction at the end (1–5)."""
+    """Links sent in the period, per respondent and moment: answered, not answered, sent."""
     found = outcome_figures.report(db, _links(actor, f), f.start, f.end)
-    table = Table(headers=[_("Respondent"), _("When"), _("Sent"), _("Answered"),
-                           _("Answered, %")],
-                  kinds=["text", "text", "count", "count", "number"], people=3)
-    table.rows = [[r.respondent.label, r.moment.label, r.sent, r.answered, r.share]
-                  for r in found.responses]
-    table.rows += [[s.respondent.label, s.topic.label, "", s.answered, s.mean]
-                   for s in found.satisfaction]
+    table = Table(headers=[_("Respondent"), _("When"), _("Answered"), _("Not answered"),
+                           _("Sent"), _("Answered, %")],
+                  kinds=["text", "text", "count", "count", "count", "share"], row_total=4,
+                  people=4)
+    table.rows = [[r.respondent.label, r.moment.label, r.answered, r.sent - r.answered,
+                   r.sent, r.share] for r in found.responses]
+    return table
+
+
+def questionnaire_satisfaction(db: Session, actor: Actor, f: Filters) -> Table:
+    """At the end: each respondent's mean on satisfaction and relationship questions (1–5),
+    averaged over the respondents."""
+    found = outcome_figures.report(db, _links(actor, f), f.start, f.end)
+    table = Table(headers=[_("Respondent"), _("Measures"), _("Answered"), _("Mean")],
+                  kinds=["text", "text", "count", "number"], people=2)
+    table.rows = [[s.respondent.label, s.topic.label, s.answered, s.mean]
+                  for s in found.satisfaction]
     return table
 
 
@@ -323,8 +333,10 @@ REPORTS = {
         Report("outcomes", _l("Outcomes: goals by area"), Goal, outcomes),
         Report("change", _l("Outcomes: change from start to end (questionnaires)"), Answer,
                questionnaire_change),
-        Report("responses", _l("Questionnaires: responses and satisfaction"), Answer,
+        Report("responses", _l("Questionnaires: responses"), Answer,
                questionnaire_responses),
+        Report("satisfaction", _l("Questionnaires: satisfaction and relationship"), Answer,
+               questionnaire_satisfaction),
         Report("hours", _l("Hours and amounts by provider and month"), ServiceEntry,
                hours_and_amounts),
         Report("mentors", _l("Mentors trained, certified and mentoring"), Mentor, mentors),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +13,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from common.enums import GoalArea, Moment, QuestionKind, QuestionTopic, Respondent
 from common.i18n import _l
 from models.base import CreatedAt, Model, enum_column, label
+
+RIGA = ZoneInfo("Europe/Riga")
 
 if TYPE_CHECKING:
     from models.organisation import Programme
@@ -125,6 +128,16 @@ class QuestionnaireLink(CreatedAt, Model):
 
     pair: Mapped[Pair | None] = relationship(info=label(_l("Pair")))
     questionnaire: Mapped[Questionnaire] = relationship(info=label(_l("Questionnaire")))
+
+    @property
+    def answered_on(self) -> dt.date | None:
+        """The day it was answered, in Riga (SQLite hands the time back without a zone)."""
+        if self.answered_at is None:
+            return None
+        at = self.answered_at if self.answered_at.tzinfo else self.answered_at.replace(
+            tzinfo=dt.UTC)
+        return at.astimezone(RIGA).date()
+
     answers: Mapped[list[Answer]] = relationship(back_populates="link",
                                                  cascade="all, delete-orphan",
                                                  info=label(_l("Answers")))

@@ -117,6 +117,13 @@ def test_the_outcome_report_matches_a_hand_computation(db: Any, demo_users: Any)
     assert rates[(Respondent.parent, Moment.end)] == (1, 0, Decimal("0.0"))
     satisfaction = {s.topic.value: (s.answered, s.mean) for s in found.satisfaction}
     assert satisfaction["satisfaction_mentor"] == (3, Decimal("3.00"))
+    # A pair's second link for a moment does not count again, nor does a start after the end.
+    again = answer_all(db, pairs[0], Moment.end, Respondent.youth, {GoalArea.education: 1}, end)
+    assert again.answered_at is not None
+    recount = outcomes.report(db.session, QuestionnaireLink.programme_id == programme,
+                              dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    assert next(c for c in recount.changes if c.respondent == Respondent.youth
+                and c.area == GoalArea.education).mean_end == Decimal("3.00")
     # The period counts the end questionnaires sent in it.
     earlier = outcomes.report(db.session, QuestionnaireLink.programme_id == programme,
                               dt.date(2026, 1, 1), dt.date(2026, 6, 30))

@@ -120,9 +120,9 @@ def test_reports_each_role_may_see(db: Any, world: dict[str, int]) -> None:  # n
     def keys(email: str) -> list[str]:
         return [r.key for r in reports.available(small_world.actor(db.session, world, email))]
 
-    everything = ["youths", "pairs", "outcomes", "change", "responses", "hours", "mentors",
-                  "supervision"]
+    everything = ["youths", "pairs", "outcomes", "change", "responses", "satisfaction", "hours",
+                  "mentors", "supervision"]
     assert keys("admin@w.lv") == everything
     assert keys("v1@w.lv") == everything
-    assert keys("alfa@w.lv") == ["youths", "pairs", "outcomes", "change", "responses", "hours",
-                                 "mentors"]
+    assert keys("alfa@w.lv") == ["youths", "pairs", "outcomes", "change", "responses",
+                                 "satisfaction", "hours", "mentors"]
