@@ -69,6 +69,13 @@ class ReportView(SecureView):
         filters = self._filters()
         table = report.build(db.session(), current_actor(), filters)
         export = request.args.get("export")
+        if export == "pdf":
+            with force_locale("lv"):
+                return pdf_download(render_template(
+                    "mentoring/funder_pack_pdf.html", title=report.title, filters=filters,
+                    sections=[funder_pack.Section(report.title, table)], rule=None,
+                    scope=self._scope_names(filters)),
+                    f"parskats-{report.key}-{filters.start}-{filters.end}.pdf")
         if export in EXPORTS:
             data = tablib.Dataset(headers=table.headers, title=str(report.title)[:31])
             for row in [*table.rows, *([table.total] if table.total else [])]:
@@ -96,7 +103,8 @@ class ReportView(SecureView):
             name = f"finansetaja-parskats-{filters.start}-{filters.end}.{export}"
             if export == "pdf":
                 return pdf_download(render_template(
-                    "mentoring/funder_pack_pdf.html", sections=sections, filters=filters,
+                    "mentoring/funder_pack_pdf.html", title=_("Funder report pack"),
+                    sections=sections, filters=filters,
                     rule=funder_pack.RULE, scope=self._scope_names(filters)), name)
             book = tablib.Databook()
             about = tablib.Dataset(title="Par pārskatu")

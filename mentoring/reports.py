@@ -32,6 +32,7 @@ from mentoring import access
 from mentoring import outcomes as outcome_figures
 from mentoring.aggregates import age_years, as_dict
 from models import (
+    Agreement,
     Answer,
     Certificate,
     ClosureReason,
@@ -225,11 +226,20 @@ def hours_and_amounts(db: Session, actor: Actor, f: Filters) -> Table:
 
 
 def mentors(db: Session, actor: Actor, f: Filters) -> Table:
-    """Per provider: mentors who attended training in the period, certificates issued in it,
-    and mentors with a pair running in it."""
+    """Per provider: mentors recruited in the period (their first signed cooperation
+    agreement starts in it), who attended training in it, were certified in it, and mentors
+    with a pair running in it."""
     scope = and_(access.row_filter(actor, Mentor),
                  Mentor.provider_id == f.provider_id if f.provider_id else true(),
                  Mentor.programme_id == f.programme_id if f.programme_id else true())
+    first_agreement = (select(Agreement.mentor_id, func.min(Agreement.starts_on).label("on"))
+                       .where(Agreement.signed.is_(True)).group_by(Agreement.mentor_id)
+                       .subquery())
+    applied = as_dict(db.execute(
+        select(Mentor.provider_id, func.count(distinct(Mentor.id)))
+        .join(first_agreement, first_agreement.c.mentor_id == Mentor.id)
+        .where(scope, first_agreement.c.on >= f.start, first_agreement.c.on <= f.end)
+        .group_by(Mentor.provider_id)).all())
     trained = as_dict(db.execute(
         select(Mentor.provider_id, func.count(distinct(Mentor.id)))
         .join(session_attendee, session_attendee.c.mentor_id == Mentor.id)
@@ -246,13 +256,14 @@ def mentors(db: Session, actor: Actor, f: Filters) -> Table:
         .join(Pair, Pair.mentor_id == Mentor.id).join(Youth, Youth.id == Pair.youth_id)
         .where(scope, _served_pairs(actor, f)).group_by(Mentor.provider_id)).all())
     names = as_dict(db.execute(select(Provider.id, Provider.name).where(
-        Provider.id.in_(set(trained) | set(certified) | set(active)))).all())
-    table = Table(headers=[_("Provider"), _("Trained"), _("Certified"), _("Mentoring")],
-                  kinds=["text", "count", "count", "count"])
+        Provider.id.in_(set(applied) | set(trained) | set(certified) | set(active)))).all())
+    table = Table(headers=[_("Provider"), _("Recruited"), _("Trained"), _("Certified"),
+                           _("Mentoring")], kinds=["text", "count", "count", "count", "count"])
     for provider_id, name in sorted(names.items(), key=lambda item: item[1]):
-        table.rows.append([name, int(trained.get(provider_id, 0)),
+        table.rows.append([name, int(applied.get(provider_id, 0)),
+                           int(trained.get(provider_id, 0)),
                            int(certified.get(provider_id, 0)), int(active.get(provider_id, 0))])
-    table.total = [_("Total"), *[sum(r[i] for r in table.rows) for i in (1, 2, 3)]]
+    table.total = [_("Total"), *[sum(r[i] for r in table.rows) for i in (1, 2, 3, 4)]]
     return table
 
 

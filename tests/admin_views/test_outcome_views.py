@@ -117,3 +117,11 @@ def test_the_youths_page_shows_start_and_end_answers(app: Flask, db: Any,
         as_text=True)
     assert "Aptaujas" in page and "atbildēta" in page and "Sākumā" in page
     assert "Sūtīt pa e-pastu" not in page  # sending is the coordinator's, on the pair
+
+
+def test_the_outcome_report_prints_in_latvian(admin_browser: Any) -> None:
+    pdf = admin_browser.get("/admin/reports/?report=change&start=2025-01-01&end=2026-10-14"
+                            "&export=pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Rezultāti: pārmaiņas" in text and "Vidēji sākumā" in text

@@ -97,15 +97,34 @@ def test_hours_and_amounts(db: Any, world: dict[str, int]) -> None:  # noqa: F81
 @pytest.mark.parametrize(("email", "rows"), [
     # Pirmais: mn4 and mn5 trained in February, mn5 certified in March, mn1 and mn2 mentoring;
     # Otrais: mn3 mentoring.
-    ("admin@w.lv", [["Otrais", 0, 0, 1], ["Pirmais", 2, 1, 2]]),
-    ("v1@w.lv", [["Pirmais", 2, 1, 2]]),
+    ("admin@w.lv", [["Otrais", 0, 0, 0, 1], ["Pirmais", 0, 2, 1, 2]]),
+    ("v1@w.lv", [["Pirmais", 0, 2, 1, 2]]),
     # Alfa's staff see only the mentors working with Alfa's youths.
-    ("alfa@w.lv", [["Pirmais", 0, 0, 2]]),
+    ("alfa@w.lv", [["Pirmais", 0, 0, 0, 2]]),
 ])
 def test_mentors(db: Any, world: dict[str, int], email: str, rows: list) -> None:  # noqa: F811
     table = run(db, world, email, "mentors")
     assert table.rows == rows
-    assert table.total[1:] == [sum(row[i] for row in rows) for i in (1, 2, 3)]
+    assert table.total[1:] == [sum(row[i] for row in rows) for i in (1, 2, 3, 4)]
+
+
+def test_mentors_recruited_by_their_first_signed_agreement(db: Any,  # noqa: F811
+                                                           world: dict[str, int]) -> None:
+    import datetime as dt
+
+    from models import Agreement
+
+    db.session.add_all([
+        Agreement(mentor_id=world["mn4"], signed=True, signed_on=dt.date(2026, 2, 27),
+                  starts_on=dt.date(2026, 3, 1), ends_on=dt.date(2028, 2, 28)),
+        Agreement(mentor_id=world["mn4"], signed=True, signed_on=dt.date(2026, 4, 28),
+                  starts_on=dt.date(2026, 5, 1), ends_on=dt.date(2028, 4, 30)),  # a second one is no new recruit
+        Agreement(mentor_id=world["mn5"], signed=False, starts_on=dt.date(2026, 3, 1),
+                  ends_on=dt.date(2028, 2, 28)),  # not signed yet
+    ])
+    db.session.flush()
+    rows = run(db, world, "admin@w.lv", "mentors").rows
+    assert next(r for r in rows if r[0] == "Pirmais")[1] == 1
 
 
 def test_supervision(db: Any, world: dict[str, int]) -> None:  # noqa: F811
