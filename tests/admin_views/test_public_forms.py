@@ -196,3 +196,11 @@ def test_invalid_posts_from_many_addresses_do_not_close_a_form(app: Flask, db: A
         PublicSubmission.form.like("support:%"))) == 0
     assert public.post("/atbalsts/liepaja", data=support_request(),
                        environ_base={"REMOTE_ADDR": "10.9.99.1"}).status_code == 302
+
+
+def test_the_public_forms_speak_english_too(app: Flask, db: Any, demo_users: Any) -> None:
+    public = app.test_client()
+    public.post("/language/en", data={"next": "/pieteikums/talantu-kalve"})
+    page = public.get("/pieteikums/talantu-kalve").get_data(as_text=True)
+    assert 'lang="en"' in page and "Become a mentor" in page and "How your data are used" in page
+    assert "Ask for a mentor" in public.get("/atbalsts/liepaja").get_data(as_text=True)
