@@ -53,3 +53,12 @@ class DefaultConfig:
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     # The address people open the back office at, for the links in e-mails.
     APP_URL = os.environ.get("APP_URL", "http://127.0.0.1:5000")
+    # Documents attached to records: a directory outside the web root by default, or an
+    # S3-compatible bucket when DOCUMENTS_S3_BUCKET is set (several application servers).
+    DOCUMENTS_DIR = os.environ.get("DOCUMENTS_DIR", str(ROOT / "instance" / "documents"))
+    DOCUMENTS_MAX_MB = int(os.environ.get("DOCUMENTS_MAX_MB", "10"))
+    DOCUMENTS_S3_URL = os.environ.get("DOCUMENTS_S3_URL", "")
+    DOCUMENTS_S3_BUCKET = os.environ.get("DOCUMENTS_S3_BUCKET", "")
+    DOCUMENTS_S3_KEY = os.environ.get("DOCUMENTS_S3_KEY", "")
+    DOCUMENTS_S3_SECRET = os.environ.get("DOCUMENTS_S3_SECRET", "")
+    DOCUMENTS_S3_REGION = os.environ.get("DOCUMENTS_S3_REGION", "us-east-1")

@@ -9,6 +9,7 @@ from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.theme import Bootstrap4Theme
 
 from admin_views import (
+    attachments,
     hours,
     invoices,
     mentor_log,
@@ -43,6 +44,7 @@ from models import (
     ClosureReason,
     Consent,
     Contract,
+    DocumentKind,
     Goal,
     Interview,
     Invoice,
@@ -150,6 +152,8 @@ VIEWS: list[tuple[Any, type, Any, Any, str]] = [
     (outcomes.QuestionnaireView, Questionnaire, _l("Questionnaires"), _l("Settings"),
      "questionnaire"),
     (outcomes.QuestionView, Question, _l("Questions"), _l("Settings"), "question"),
+    (outcomes.DocumentKindView, DocumentKind, _l("Document kinds"), _l("Settings"),
+     "document_kind"),
     (recruitment.CalendarDayView, CalendarDay, _l("Moved working days"), _l("Settings"),
      "calendar_day"),
     (people.UserView, User, _l("Users"), _l("Settings"), "user"),
@@ -161,6 +165,7 @@ people.VIEW_NAMES.update({model.__name__: name for _view, model, name, *_ in VIE
 
 
 def init_admin(app: Flask) -> Admin:
+    app.add_template_global(attachments.page_context, "documents_of")
     app.add_template_global(task_url, "task_url")
     admin = Admin(
         app,
@@ -171,6 +176,8 @@ def init_admin(app: Flask) -> Admin:
         csp_nonce_generator=csp_nonce,
     )
     admin.add_view(TasksView(name=_l("My tasks"), endpoint="tasks", url="/admin/tasks"))
+    admin.add_view(attachments.DocumentsView(name=_l("Documents"), endpoint="documents",
+                                             url="/admin/documents"))
     admin.add_view(mentor_log.MentorLogView(name=_l("Log a meeting"), endpoint="mentor_log",
                                             url="/admin/log"))
     admin.add_view(referral_views.IntakeView(

@@ -47,7 +47,7 @@ from common.actor import Actor
 from common.errors import RuleViolation
 from common.formatting import format_minutes, spreadsheet_safe
 from common.i18n import _
-from mentoring import access, archive, audit, documents
+from mentoring import access, archive, attachments, audit, documents
 from models import Provider, db
 from models.base import CheckedSession, Model
 
@@ -818,6 +818,10 @@ class SecureModelView(DeclaredPermissions, ModelView):
     def on_model_delete(self, model: Any) -> None:
         if not access.can_change(current_actor(), model):
             flash(_("This record can no longer be changed or deleted."), "error")
+            raise FormRejected()
+        if type(model) in attachments.TYPE_OF and attachments.of_records(
+                db.session(), attachments.TYPE_OF[type(model)], [model.id]):
+            flash(_("This record still has documents: delete them first."), "error")
             raise FormRejected()
         audit.record(
             db.session(), current_actor(), "delete", model, changes=audit.snapshot(model),

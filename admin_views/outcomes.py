@@ -25,3 +25,11 @@ class QuestionView(SecureModelView):
     column_filters = ("kind", "area", "topic")
     column_default_sort = [("questionnaire_id", False), ("position", False)]
     query_options = (joinedload(Question.questionnaire),)
+
+
+class DocumentKindView(SecureModelView):
+    """The managed list of document kinds (administrators)."""
+
+    column_list = ("name_lv", "special_category", "active")
+    column_details_list = column_list
+    form_columns = ("name_lv", "name_en", "special_category", "active")

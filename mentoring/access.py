@@ -25,6 +25,7 @@ from models import (
     CheckIn,
     Consent,
     Contract,
+    DocumentKind,
     Goal,
     Interview,
     Invoice,
@@ -81,7 +82,7 @@ PERMISSIONS: dict[Role, dict[type, frozenset[str]]] = {
         CheckIn: READ, SafetyConcern: READ | {EDIT}, Consent: WRITE | {WITHDRAW},
         ServiceEntry: READ, Invoice: READ | {RECORD_PAYMENT}, InvoiceLine: READ,
         Mentor: READ, Questionnaire: READ, Question: READ, QuestionnaireLink: READ,
-        Answer: READ,
+        Answer: READ, DocumentKind: READ,
     },
     Role.provider: {
         Municipality: READ, Locality: READ, Programme: READ, Contract: READ, Provider: READ,
@@ -93,7 +94,7 @@ PERMISSIONS: dict[Role, dict[type, frozenset[str]]] = {
         Invoice: READ | {ISSUE, CREDIT}, InvoiceLine: READ, SafetyConcern: WRITE, Consent: READ,
         TimesheetSignoff: frozenset({LIST, VIEW, SIGN_OFF}),
         RecruitmentRound: WRITE, Questionnaire: READ, Question: READ,
-        QuestionnaireLink: READ | {CREATE}, Answer: READ,
+        QuestionnaireLink: READ | {CREATE}, Answer: READ, DocumentKind: READ,
     },
     Role.mentor: {
         Pair: frozenset({LIST, VIEW}), Goal: frozenset({LIST, VIEW}),
@@ -240,6 +241,7 @@ def row_filter(actor: Actor | None, model: type) -> ColumnElement[bool]:
 
 
 _MUNICIPALITY_SCOPES: dict[type, Callable[[Any], ColumnElement[bool]]] = {
+    DocumentKind: lambda m: true(),
     Questionnaire: lambda m: Questionnaire.programme_id.in_(
         select(Programme.id).where(Programme.municipality_id == m)),
     Question: lambda m: Question.questionnaire_id.in_(select(Questionnaire.id).join(
@@ -316,6 +318,7 @@ _PROVIDER_SCOPES: dict[type, Callable[[Any], ColumnElement[bool]]] = {
     ),
     TimesheetSignoff: lambda p: TimesheetSignoff.provider_id == p,
     RecruitmentRound: lambda p: RecruitmentRound.provider_id == p,
+    DocumentKind: lambda p: true(),
     Questionnaire: lambda p: Questionnaire.programme_id.in_(_provider_programmes(p)),
     Question: lambda p: Question.questionnaire_id.in_(select(Questionnaire.id).where(
         Questionnaire.programme_id.in_(_provider_programmes(p)))),

@@ -7,6 +7,7 @@ PostgreSQL through ``pg_dump`` in its custom format and ``pg_restore``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import shutil
 import sqlite3
 import subprocess
@@ -18,6 +19,7 @@ from sqlalchemy.engine import make_url
 from common.databases import normalise_database_url
 from common.errors import RuleViolation
 from common.i18n import _l
+from mentoring.storage import Storage
 
 
 def _libpq(url: str) -> str:
@@ -94,3 +96,51 @@ def table_counts(url: str) -> dict[str, int]:
                     for name in sorted(inspect(conn).get_table_names())}
     finally:
         engine.dispose()
+
+
+def documents_folder(backup_file: Path) -> Path:
+    """Where a backup keeps the document files, beside the database copy."""
+    return backup_file.with_name(backup_file.stem + "-documents")
+
+
+def backup_documents(storage: Storage, backup_file: Path) -> int:
+    """Copy every document file beside the database copy; returns how many."""
+    folder = documents_folder(backup_file)
+    folder.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for key in storage.keys():
+        (folder / key).write_bytes(storage.get(key))
+        count += 1
+    return count
+
+
+def restore_documents(backup_file: Path, storage: Storage) -> int:
+    """Put the backup's document files into ``storage``; returns how many."""
+    folder = documents_folder(backup_file)
+    count = 0
+    for path in sorted(folder.glob("*")) if folder.exists() else []:
+        storage.put(path.name, path.read_bytes())
+        count += 1
+    return count
+
+
+def check_documents(url: str, storage: Storage) -> list[str]:
+    """Every document row's file, compared with its checksum: the names that are missing
+    or differ (empty: all match)."""
+    engine = create_engine(normalise_database_url(url))
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text(
+                "SELECT storage_key, sha256, filename FROM document")).all()
+    finally:
+        engine.dispose()
+    problems = []
+    for key, checksum, filename in rows:
+        try:
+            data = storage.get(key)
+        except Exception:  # noqa: BLE001 - a missing file, whatever the storage says
+            problems.append(f"{filename}: missing")
+            continue
+        if hashlib.sha256(data).hexdigest() != checksum:
+            problems.append(f"{filename}: differs")
+    return problems

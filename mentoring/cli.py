@@ -15,7 +15,7 @@ from common.actor import Actor
 from common.clock import today
 from common.enums import Role
 from common.errors import RuleViolation
-from mentoring import audit, backups, demo, mail, reminders, retention
+from mentoring import audit, backups, demo, mail, reminders, retention, storage
 from mentoring.passwords import check_password_rules, hash_password
 from models import Municipality, Provider, User, db
 
@@ -85,8 +85,13 @@ def register_cli(app: Flask, reminder_links: Callable[[str], reminders.Links]) -
             click.echo(f"{len(found)} due; nothing changed (use --apply to anonymise).")
             return
         done, refused = retention.apply(db.session(), actor=Actor.system(), today=day)
+        keys = [key for candidate in done for key in candidate.document_keys]
         db.session.commit()
-        click.echo(f"{len(done)} anonymised, {len(refused)} refused (unpaid invoice).")
+        files = storage.from_config(app.config)
+        for key in keys:
+            files.delete(key)  # once the anonymisation is committed
+        click.echo(f"{len(done)} anonymised, {len(refused)} refused (unpaid invoice); "
+                   f"{len(keys)} documents deleted from storage.")
 
     @app.cli.command("backup")
     @click.option("--to", "directory", type=click.Path(file_okay=False),
@@ -98,7 +103,9 @@ def register_cli(app: Flask, reminder_links: Callable[[str], reminders.Links]) -
             path = backups.backup(_database_url(), target)
         except RuleViolation as exc:
             raise click.ClickException(str(exc.message)) from exc
+        files = backups.backup_documents(storage.from_config(app.config), path)
         click.echo(f"Backup written: {path}")
+        click.echo(f"{files} document files copied to {backups.documents_folder(path)}")
 
     @app.cli.command("restore")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False))
@@ -113,7 +120,12 @@ def register_cli(app: Flask, reminder_links: Callable[[str], reminders.Links]) -
             raise click.ClickException(str(exc.message)) from exc
         for table, rows in backups.table_counts(url).items():
             click.echo(f"{table:24} {rows:>8}")
-        click.echo("Restored.")
+        files = storage.from_config(app.config)
+        click.echo(f"{backups.restore_documents(Path(file), files)} document files restored.")
+        problems = backups.check_documents(url, files)
+        for problem in problems:
+            click.echo(f"Document check: {problem}")
+        click.echo("Restored." if not problems else "Restored, with the document problems above.")
 
     @app.cli.command("demo")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database has data.")

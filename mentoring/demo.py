@@ -166,6 +166,9 @@ class _Demo:
         self.risk = {code: self.add(RiskFactor(code=code)) for code in RiskFactorCode}
         self.topics = [self.add(TrainingTopic(name=name)) for name in TOPICS]
         pairs.ensure_closure_reasons(self.db)
+        from mentoring import attachments
+
+        attachments.ensure_kinds(self.db)
         self.planned_reason = self.db.scalar(select(ClosureReason).where(
             ClosureReason.kind == ClosureKind.planned).order_by(ClosureReason.id).limit(1))
         self.db.flush()

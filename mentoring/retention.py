@@ -9,10 +9,23 @@ invoice is refused until it is paid.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Column, String, Table, case, cast, delete, exists, func, select, update
+from sqlalchemy import (
+    Column,
+    String,
+    Table,
+    and_,
+    case,
+    cast,
+    delete,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import Session
 
@@ -22,12 +35,14 @@ from common.months import add_months
 from mentoring import audit
 from models import (
     AuditLog,
+    Document,
     Invoice,
     InvoiceLine,
     Pair,
     Programme,
     QuestionnaireLink,
     Referral,
+    SafetyConcern,
     Youth,
 )
 from models.base import Base
@@ -45,6 +60,7 @@ class Candidate:
     closed_on: dt.date
     keep_until: dt.date
     unpaid_invoice: bool
+    document_keys: list[str] = field(default_factory=list)  # deleted with the case
 
 
 def _unpaid(youth_id: Any) -> Any:
@@ -147,14 +163,15 @@ def _texts(table: Table) -> list[Column[Any]]:
             and not c.primary_key and not c.foreign_keys and (table.name, c.name) not in KEPT]
 
 
-def anonymise(db: Session, youth_id: int, *, actor: Actor, today: dt.date) -> None:
+def anonymise(db: Session, youth_id: int, *, actor: Actor, today: dt.date) -> list[str]:
     """Replace the youth's identifying data and every free text of the case; delete its
     personal links (risk factors); keep numbers, dates and codes.
 
     Plain statements, not the record rules: a rule such as "an early end needs its reason"
     must not stop the erasure of that reason. A text that must not be empty keeps the
-    erased sign; an empty one stays empty; an optional one becomes NULL. Flushes; never
-    commits.
+    erased sign; an empty one stays empty; an optional one becomes NULL. The case's
+    documents are deleted: returns their storage keys, for the caller to delete the files
+    once this is committed. Flushes; never commits.
     """
     tables = case_tables(youth_id)
     model_of = {m.class_.__tablename__: m.class_.__name__ for m in Base.registry.mappers}
@@ -186,6 +203,8 @@ def anonymise(db: Session, youth_id: int, *, actor: Actor, today: dt.date) -> No
             values.update(archived=True, anonymised_on=today)
         if values:
             db.execute(update(table).where(case_table.where).values(values))
+    # The case's papers go: their rows here, their files by the caller after the commit.
+    keys = _case_documents(db, youth_id)
     # Questionnaire answers stay only as unlinked figures: no longer tied to the pair (their
     # programme, municipality and provider keep them in the reports' totals).
     pair_ids = select(Pair.id).where(Pair.youth_id == youth_id)
@@ -194,8 +213,25 @@ def anonymise(db: Session, youth_id: int, *, actor: Actor, today: dt.date) -> No
     db.expire_all()
     audit.record(db, actor, "youth.anonymised", model="Youth", record_id=str(youth_id),
                  changes={"anonymised": today.isoformat(),
-                          "tables": sorted(t.table.name for t in tables)})
+                          "tables": sorted(t.table.name for t in tables),
+                          "documents_deleted": len(keys)})
     db.flush()
+    return keys
+
+
+def _case_documents(db: Session, youth_id: int) -> list[str]:
+    """Delete the documents of the youth, their referrals, pairs and safety concerns."""
+    pairs = select(Pair.id).where(Pair.youth_id == youth_id)
+    owners = or_(
+        and_(Document.record_type == "youth", Document.record_id == youth_id),
+        and_(Document.record_type == "referral", Document.record_id.in_(
+            select(Referral.id).where(Referral.youth_id == youth_id))),
+        and_(Document.record_type == "pair", Document.record_id.in_(pairs)),
+        and_(Document.record_type == "safety_concern", Document.record_id.in_(
+            select(SafetyConcern.id).where(SafetyConcern.pair_id.in_(pairs)))))
+    keys = list(db.scalars(select(Document.storage_key).where(owners)))
+    db.execute(delete(Document).where(owners))
+    return keys
 
 
 def apply(db: Session, *, actor: Actor, today: dt.date) -> tuple[list[Candidate],
@@ -206,7 +242,7 @@ def apply(db: Session, *, actor: Actor, today: dt.date) -> tuple[list[Candidate]
         if candidate.unpaid_invoice:
             refused.append(candidate)
             continue
-        anonymise(db, candidate.youth_id, actor=actor, today=today)
+        candidate.document_keys = anonymise(db, candidate.youth_id, actor=actor, today=today)
         done.append(candidate)
     return done, refused
 

@@ -49,6 +49,11 @@ def _rows(db_session: Session, table: Table, where: Any) -> list[dict[str, Any]]
             for row in db_session.execute(select(table).where(where)).all()]
 
 
+# The records documents are attached to (``mentoring.attachments.RECORDS``), by table.
+DOCUMENT_RECORDS = frozenset({"youth", "referral", "mentor", "pair", "safety_concern",
+                              "invoice"})
+
+
 def collect(db_session: Session, person: Youth | Mentor) -> dict[str, Any]:
     """Every row about ``person``, by table, and the audit entries about them."""
     tables = {t.name: t for t in db.metadata.sorted_tables}
@@ -77,6 +82,14 @@ def collect(db_session: Session, person: Youth | Mentor) -> dict[str, Any]:
                     changed = True
     for name in [n for n, rows in found.items() if not rows]:
         del found[name]
+    # The documents kept with those records (their files go with the export on request).
+    documents = tables["document"]
+    papers = [row for record_type, ids in keys.items() if record_type in DOCUMENT_RECORDS
+              for row in _rows(db_session, documents, (documents.c.record_type == record_type)
+                               & documents.c.record_id.in_(sorted(ids)))]
+    if papers:
+        found["document"] = [{k: v for k, v in row.items() if k != "storage_key"}
+                             for row in papers]
     found["audit_log"] = _audit_entries(db_session, keys)
     return {
         "subject": {"type": type(person).__name__, "id": person.id,

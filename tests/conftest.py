@@ -11,7 +11,9 @@ import contextvars
 import datetime as dt
 import os
 import re
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pyotp
@@ -103,6 +105,8 @@ def app(databases: Databases) -> Iterator[Flask]:
         "WTF_CSRF_ENABLED": False,
         "FLASK_ADMIN_RAISE_ON_VIEW_EXCEPTION": True,
         "SESSION_COOKIE_SECURE": False,
+        "DOCUMENTS_DIR": str(Path(tempfile.mkdtemp(prefix="mentoring-documents-"))),
+        "DOCUMENTS_MAX_MB": 1,
     })
     app.test_client_class = IsolatedClient
     with app.app_context():

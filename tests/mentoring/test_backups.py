@@ -52,7 +52,8 @@ def test_backup_and_restore_commands(app: Any, db: Any, demo_users: Any, tmp_pat
     runner = app.test_cli_runner()
     result = runner.invoke(args=["backup", "--to", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    written = Path(result.output.split("Backup written: ")[1].strip())
+    written = Path(result.output.split("Backup written: ")[1].splitlines()[0].strip())
+    assert "document files copied" in result.output
     refused = runner.invoke(args=["restore", str(written)])  # the live database has tables
     assert refused.exit_code != 0 and "tukš" in refused.output
     # The URL as hosts hand it out, as README shows it (finding 12: psycopg2 was asked for).
