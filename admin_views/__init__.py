@@ -10,6 +10,7 @@ from flask_admin.theme import Bootstrap4Theme
 
 from admin_views import (
     attachments,
+    expenses,
     hours,
     invoices,
     mentor_log,
@@ -45,6 +46,8 @@ from models import (
     Consent,
     Contract,
     DocumentKind,
+    ExpenseClaim,
+    FundingSource,
     Goal,
     Interview,
     Invoice,
@@ -82,8 +85,10 @@ class HomeView(DeclaredPermissions, AdminIndexView):
     def index(self) -> Any:
         actor = current_actor()
         if access.role_of(actor) == Role.mentor:
-            return self.render("mentoring/mentor_home.html",
-                               board=mentor_home.home(db.session(), actor, today()))
+            own = mentor_home.home(db.session(), actor, today())
+            # Volunteers' expenses are covered; paid mentors' are in their hourly rate.
+            return self.render("mentoring/mentor_home.html", board=own,
+                               can_claim=any(not c.pair.programme.paid for c in own.cards))
         board = dashboard.build(db.session(), actor, today())
         return self.render("mentoring/home.html", board=board, charts=home_charts(board),
                            task_groups=tasks.build(db.session(), actor, today(),
@@ -131,6 +136,10 @@ VIEWS: list[tuple[Any, type, Any, Any, str]] = [
     (mentors.BackgroundCheckView, BackgroundCheck, _l("Background checks"), _l("Mentors"),
      "background_check"),
     (mentors.SupervisionView, Supervision, _l("Supervision"), _l("Mentors"), "supervision"),
+    (expenses.ExpenseClaimView, ExpenseClaim, _l("Expense claims"), _l("Mentors"),
+     "expense_claim"),
+    (expenses.FundingSourceView, FundingSource, _l("Funding sources"), _l("Mentors"),
+     "funding_source"),
     (recruitment.RecruitmentRoundView, RecruitmentRound, _l("Recruitment rounds"),
      _l("Mentors"), "recruitment_round"),
     (invoices.InvoiceView, Invoice, _l("Invoices"), _l("Invoicing"), "invoice"),
@@ -176,6 +185,9 @@ def init_admin(app: Flask) -> Admin:
         csp_nonce_generator=csp_nonce,
     )
     admin.add_view(TasksView(name=_l("My tasks"), endpoint="tasks", url="/admin/tasks"))
+    admin.add_view(expenses.ExpensesView(name=_l("Expenses by funding source"),
+                                         category=_l("Mentors"), endpoint="expenses",
+                                         url="/admin/expenses"))
     admin.add_view(attachments.DocumentsView(name=_l("Documents"), endpoint="documents",
                                              url="/admin/documents"))
     admin.add_view(mentor_log.MentorLogView(name=_l("Log a meeting"), endpoint="mentor_log",

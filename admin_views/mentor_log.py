@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
-from wtforms import IntegerField, RadioField, TextAreaField
+from wtforms import DecimalField, IntegerField, RadioField, TextAreaField
 from wtforms.fields import DateField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -17,11 +17,12 @@ from admin_views.base import SecureView, current_actor, needs, perform
 from admin_views.formatting import date_filter
 from admin_views.forms import TranslatedForm
 from common.clock import today
-from common.enums import Activity, EntryStatus, Mode, Role
+from common.enums import Activity, EntryStatus, ExpenseKind, Mode, Role
 from common.formatting import format_minutes
 from common.i18n import _, _l
 from mentoring import access, hours, mentor_home
-from models import Mentor, Pair, ServiceEntry, Youth, db
+from mentoring import expenses as expense_claims
+from models import ExpenseClaim, Mentor, Pair, ServiceEntry, Youth, db
 
 DURATIONS = (30, 45, 60, 90, 120, 150, 180)
 PAGE = 30
@@ -59,6 +60,19 @@ class LogForm(TranslatedForm):
         if self.minutes.data and self.minutes.data != OTHER:
             return int(self.minutes.data)
         return self.other_minutes.data
+
+
+class ClaimForm(TranslatedForm):
+    pair = RadioField(_l("Which pair"), coerce=int,
+                      validators=[DataRequired(_l("Choose the youth it was for."))])
+    day = DateField(_l("Date"), validators=[DataRequired()])
+    kind = RadioField(_l("Kind"), choices=ExpenseKind.choices(),
+                      validators=[DataRequired(_l("Choose the kind of expense."))])
+    distance_km = DecimalField(_l("Distance (km), for travel"), places=1,
+                               validators=[Optional(), NumberRange(min=0.1, max=5000)])
+    amount = DecimalField(_l("Amount (EUR), for other expenses"), places=2,
+                          validators=[Optional(), NumberRange(min=0.01, max=10000)])
+    purpose = TextAreaField(_l("What it was for"), validators=[Length(max=1000)])
 
 
 class MentorLogView(SecureView):
@@ -156,6 +170,39 @@ class MentorLogView(SecureView):
                            left=mentor_home.left_in_month(db.session(), chosen, day,
                                                           without=entry)
                            if chosen is not None else None)
+
+    @expose("/expenses/", methods=("GET", "POST"))
+    @needs(access.CREATE, ExpenseClaim)
+    def expenses(self) -> Any:
+        """A volunteer's expense claims: file one for an own pair (travel by the km), and
+        see each claim's status; the receipt is added on the claim's page."""
+        actor = current_actor()
+        pairs = mentor_home.own_active_pairs(db.session(), actor)
+        form = ClaimForm()
+        form.pair.choices = [(p.id, youth_label(p.youth)) for p in pairs]
+        if request.method == "GET":
+            form.day.data = today()
+            form.pair.data = pairs[0].id if len(pairs) == 1 else None
+        if request.method == "POST" and form.validate():
+            chosen = next((p for p in pairs if p.id == form.pair.data), None)
+            if chosen is not None:
+                outcome = perform(lambda: expense_claims.file_claim(
+                    db.session(), actor=actor, pair=chosen, day=form.day.data,
+                    kind=ExpenseKind(form.kind.data), amount=form.amount.data,
+                    distance_km=form.distance_km.data, purpose=form.purpose.data or "",
+                    today=today()), form=form,
+                    done=_("The claim was sent to your coordinator. Add the receipt on its "
+                           "page."))
+                if outcome.ok and outcome.value is not None:
+                    return redirect(url_for("expense_claim.details_view",
+                                            id=outcome.value.id))
+        elif request.method == "POST":
+            flash(_("Check the marked fields."), "error")
+        claims = db.session.scalars(select(ExpenseClaim).where(
+            access.row_filter(actor, ExpenseClaim))
+            .order_by(ExpenseClaim.day.desc(), ExpenseClaim.id.desc()).limit(50)).all()
+        return self.render("mentoring/mentor_expenses.html", form=form, pairs=pairs,
+                           claims=claims)
 
     @expose("/me/")
     @needs(access.OWN_RECORD, Mentor)

@@ -287,3 +287,16 @@ class QuestionTopic(LabeledEnum):
     satisfaction_mentor = "satisfaction_mentor", _l("Satisfaction with the mentor")
     satisfaction_service = "satisfaction_service", _l("Satisfaction with the service")
     relationship = "relationship", _l("Relationship quality")
+
+
+class ExpenseKind(LabeledEnum):
+    travel = "travel", _l("Travel")
+    fee = "fee", _l("Entrance or activity fee")
+    materials = "materials", _l("Materials")
+    other = "other", _l("Other")
+
+
+class ClaimStatus(LabeledEnum):
+    submitted = "submitted", _l("Waiting for approval")
+    approved = "approved", _l("Approved")
+    rejected = "rejected", _l("Rejected")

@@ -8,6 +8,7 @@ record rules (``mentoring.rules``), so they hold wherever the domain is used.
 from mentoring import (  # noqa: F401  (each registers its record rules)
     checkins,
     consents,
+    expenses,
     hours,
     invoicing,
     mentors,

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from common.actor import Actor
-from common.enums import EntryStatus, InvoiceStatus, Role
+from common.enums import ClaimStatus, EntryStatus, InvoiceStatus, Role
 from models import (
     AdditionalSupport,
     Agreement,
@@ -26,6 +26,8 @@ from models import (
     Consent,
     Contract,
     DocumentKind,
+    ExpenseClaim,
+    FundingSource,
     Goal,
     Interview,
     Invoice,
@@ -95,6 +97,7 @@ PERMISSIONS: dict[Role, dict[type, frozenset[str]]] = {
         TimesheetSignoff: frozenset({LIST, VIEW, SIGN_OFF}),
         RecruitmentRound: WRITE, Questionnaire: READ, Question: READ,
         QuestionnaireLink: READ | {CREATE}, Answer: READ, DocumentKind: READ,
+        FundingSource: WRITE, ExpenseClaim: READ | {APPROVE},
     },
     Role.mentor: {
         Pair: frozenset({LIST, VIEW}), Goal: frozenset({LIST, VIEW}),
@@ -102,6 +105,7 @@ PERMISSIONS: dict[Role, dict[type, frozenset[str]]] = {
         SafetyConcern: frozenset({LIST, VIEW, CREATE}),
         # Their own record only, on their own page ("Mani dati"): no register of mentors.
         Mentor: frozenset({OWN_RECORD}),
+        ExpenseClaim: frozenset({LIST, VIEW, CREATE, EDIT}),
     },
 }
 
@@ -140,7 +144,7 @@ PERSONAL_DATA = frozenset({Youth, Referral, ReferralStatusChange, Mentor, Mentor
                            Pair, Goal, CheckIn, ServiceEntry, Interview, BackgroundCheck,
                            AdditionalSupport, InvoiceLine, Agreement, Certificate,
                            TrainingSession, Supervision, SafetyConcern, Consent,
-                           QuestionnaireLink, Answer})
+                           QuestionnaireLink, Answer, ExpenseClaim})
 
 
 def role_of(actor: Actor | None) -> Role | None:
@@ -171,6 +175,8 @@ def can_change(actor: Actor | None, obj: Any) -> bool:
         if role == Role.mentor:
             # Mentors until approved; a rejected entry is corrected and sent back.
             return obj.status in (EntryStatus.logged, EntryStatus.rejected)
+    if isinstance(obj, ExpenseClaim) and role == Role.mentor:
+        return obj.status == ClaimStatus.submitted  # a decided claim is the coordinator's
     if isinstance(obj, SafetyConcern) and obj.closed_on is not None:
         return False  # a closed concern is history; a new one is raised if needed
     if isinstance(obj, Consent) and obj.withdrawn_on is not None:
@@ -319,6 +325,8 @@ _PROVIDER_SCOPES: dict[type, Callable[[Any], ColumnElement[bool]]] = {
     TimesheetSignoff: lambda p: TimesheetSignoff.provider_id == p,
     RecruitmentRound: lambda p: RecruitmentRound.provider_id == p,
     DocumentKind: lambda p: true(),
+    FundingSource: lambda p: FundingSource.provider_id == p,
+    ExpenseClaim: lambda p: ExpenseClaim.mentor_id.in_(_provider_mentors(p)),
     Questionnaire: lambda p: Questionnaire.programme_id.in_(_provider_programmes(p)),
     Question: lambda p: Question.questionnaire_id.in_(select(Questionnaire.id).where(
         Questionnaire.programme_id.in_(_provider_programmes(p)))),
@@ -328,6 +336,7 @@ _PROVIDER_SCOPES: dict[type, Callable[[Any], ColumnElement[bool]]] = {
 }
 
 _MENTOR_SCOPES: dict[type, Callable[[Any], ColumnElement[bool]]] = {
+    ExpenseClaim: lambda u: ExpenseClaim.mentor_id == u.mentor_id,
     Pair: lambda u: Pair.mentor_id == u.mentor_id,
     Goal: lambda u: Goal.pair_id.in_(_mentor_pairs(u.mentor_id)),
     ServiceEntry: lambda u: ServiceEntry.pair_id.in_(_mentor_pairs(u.mentor_id)),

@@ -20,6 +20,7 @@ from mentoring.storage import Storage, new_key
 from models import (
     Document,
     DocumentKind,
+    ExpenseClaim,
     Invoice,
     Mentor,
     Pair,
@@ -31,7 +32,7 @@ from models import (
 #: The records documents can be attached to, by the name their documents carry.
 RECORDS: dict[str, type] = {
     "youth": Youth, "referral": Referral, "mentor": Mentor, "pair": Pair,
-    "safety_concern": SafetyConcern, "invoice": Invoice,
+    "safety_concern": SafetyConcern, "invoice": Invoice, "expense_claim": ExpenseClaim,
 }
 TYPE_OF = {model: name for name, model in RECORDS.items()}
 DEFAULT_KINDS = (

@@ -22,6 +22,7 @@ from common.enums import (
     Activity,
     CheckResult,
     ChosenBy,
+    ClaimStatus,
     ClosureKind,
     ConcernCategory,
     ConcernEvent,
@@ -32,6 +33,7 @@ from common.enums import (
     DeliveryChannel,
     Education,
     EntryStatus,
+    ExpenseKind,
     Gender,
     GoalArea,
     InterviewMode,
@@ -62,6 +64,8 @@ from models import (
     ClosureReason,
     Consent,
     Contract,
+    ExpenseClaim,
+    FundingSource,
     Goal,
     Interview,
     Locality,
@@ -456,6 +460,7 @@ class _Demo:
         self.youths_and_pairs(county, programme, places, [contract],
                               [m for m in mentors if m.status == MentorStatus.active], "OGR",
                               SCHOOLS_OGRE, count=10)
+        self.expenses(provider, programme)
 
     def rounds(self, provider: Provider, programme: Programme, course: TrainingCourse,
                candidates: list[Mentor]) -> None:
@@ -487,6 +492,36 @@ class _Demo:
             training_from=t + 39 * day, training_until=t + 41 * day,
             pairing_month=(t + 45 * day).replace(day=1), mentoring_starts_on=t + 60 * day,
             supervision_until=t + 240 * day, contact=contact, data_controller=controller))
+
+    def expenses(self, provider: Provider, programme: Programme) -> None:
+        """Talantu kalve's funding sources (donations, the Society Integration Foundation's
+        project) and its volunteers' claims: approved ones and one waiting."""
+        t = self.today
+        programme.km_rate = Decimal("0.10")
+        donations = self.add(FundingSource(provider=provider, name="Ziedojumu budžets",
+                                           year=t.year, amount=Decimal("600.00")))
+        self.add(FundingSource(
+            provider=provider, name="Projekts “IEDVESMA LĪDZDALĪBAI”",
+            funder="Sabiedrības integrācijas fonds", project_number="2024.LV/NVOF/MIC/036/10",
+            year=t.year, amount=Decimal("1500.00")))
+        self.db.flush()
+        pairs = self.db.scalars(select(Pair).where(Pair.programme_id == programme.id,
+                                                   Pair.status == PairStatus.active)
+                                .order_by(Pair.id).limit(3)).all()
+        for index, pair in enumerate(pairs):
+            day = t - dt.timedelta(days=20 - index * 5)
+            travel = Decimal(24 + 6 * index)
+            self.add(ExpenseClaim(
+                mentor_id=pair.mentor_id, pair_id=pair.id, day=day, kind=ExpenseKind.travel,
+                distance_km=travel, amount=(travel * programme.km_rate).quantize(Decimal("0.01")),
+                purpose="Brauciens uz tikšanos Ķeipenē", status=ClaimStatus.approved
+                if index < 2 else ClaimStatus.submitted,
+                funding_source=donations if index < 2 else None))
+            if index == 0:
+                self.add(ExpenseClaim(
+                    mentor_id=pair.mentor_id, pair_id=pair.id, day=day, kind=ExpenseKind.fee,
+                    amount=Decimal("7.50"), purpose="Ieejas biļetes baseinā",
+                    status=ClaimStatus.approved, funding_source=donations))
 
     def sessions(self, course: TrainingCourse) -> None:
         """The course's sessions, two a day, one topic each."""

@@ -51,7 +51,7 @@ def _rows(db_session: Session, table: Table, where: Any) -> list[dict[str, Any]]
 
 # The records documents are attached to (``mentoring.attachments.RECORDS``), by table.
 DOCUMENT_RECORDS = frozenset({"youth", "referral", "mentor", "pair", "safety_concern",
-                              "invoice"})
+                              "invoice", "expense_claim"})
 
 
 def collect(db_session: Session, person: Youth | Mentor) -> dict[str, Any]:

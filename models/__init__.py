@@ -4,6 +4,7 @@ from models.audit import AuditLog
 from models.base import Base, db
 from models.document import Document, DocumentKind
 from models.entry_month import EntryMonth
+from models.expense import ExpenseClaim, FundingSource
 from models.invoice import Invoice, InvoiceDelivery, InvoiceLine, InvoiceSequence
 from models.mentor import (
     Agreement,
@@ -35,7 +36,8 @@ from models.consent import Consent
 
 __all__ = [
     "AdditionalSupport", "Agreement", "Answer", "AuditLog", "BackgroundCheck", "Base", "Budget",
-    "CalendarDay", "Certificate", "Document", "DocumentKind", "CheckIn", "ClosureReason", "Consent", "Contract", "EntryMonth", "Goal", "Interview", "Invoice", "InvoiceDelivery", "InvoiceLine", "InvoiceSequence",
+    "CalendarDay", "Certificate", "Document", "DocumentKind", "ExpenseClaim",
+    "FundingSource", "CheckIn", "ClosureReason", "Consent", "Contract", "EntryMonth", "Goal", "Interview", "Invoice", "InvoiceDelivery", "InvoiceLine", "InvoiceSequence",
     "Locality", "Mentor", "MentorStatusChange", "Municipality", "Pair", "PairStatusChange", "Programme", "Provider",
     "PublicSubmission", "Question", "Questionnaire", "QuestionnaireLink", "RecruitmentRound",
     "Referral", "ReferralStatusChange", "ReminderSent", "RiskFactor", "SafetyConcern",

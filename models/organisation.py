@@ -142,6 +142,8 @@ class Programme(Model):
         _l("Public request form address")))
     questionnaire_link_days: Mapped[int] = mapped_column(default=14, info=label(
         _l("Questionnaire links valid for (days)")))
+    km_rate: Mapped[Decimal] = mapped_column(Numeric(6, 3), default=Decimal("0"), info=label(
+        _l("Travel expenses per km (EUR)")))
     min_mentor_age: Mapped[int] = mapped_column(default=20, info=label(_l("Minimum mentor age")))
     mentor_older_than_youth: Mapped[bool] = mapped_column(
         default=True, info=label(_l("Mentor strictly older than youth"))

@@ -186,3 +186,22 @@ def test_the_hours_left_follow_a_back_dated_entrys_month(page: Any, server: Serv
     shown = page.inner_text("#hours-left")
     assert earlier.strftime("%B") in shown and shown != this_month
     assert page.locator("input[name=pair]:checked").count() == 1  # the chosen pair is kept
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed: run `npm ci` (make install)")
+def test_a_volunteer_files_a_claim_on_the_phone(axe_page: Any, server: Server) -> None:
+    sign_in(axe_page, "mentors.ogre@mentori.lv", "lv")
+    axe_page.set_viewport_size(PHONE)
+    axe_page.goto("/admin/")
+    axe_page.click("text=Mani izdevumi")
+    axe_page.wait_for_url("**/admin/log/expenses/")
+    assert axe_page.evaluate(SIDEWAYS) == [] and serious_violations(axe_page) == []
+    if not axe_page.locator("input[name=pair]:checked").count():
+        axe_page.locator("input[name=pair] + label").first.click()
+    axe_page.click("label[for=kind-travel]")
+    axe_page.fill("#distance_km", "12.5")
+    axe_page.fill("#purpose", "Brauciens uz tikšanos")
+    axe_page.click("form.phone-form button[type=submit]")
+    axe_page.wait_for_url("**/admin/expense_claim/details/**")
+    assert "1,25" in axe_page.inner_text("main")  # 12,5 km × 0,10 EUR
+    assert axe_page.evaluate(SIDEWAYS) == [] and serious_violations(axe_page) == []
