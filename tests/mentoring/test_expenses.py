@@ -125,3 +125,34 @@ def test_the_bookkeepers_totals_equal_the_approved_claims(app: Flask, db: Any,
     foreign = openpyxl.load_workbook(io.BytesIO(signed_in(app, other).get(
         f"/admin/expenses/xlsx?year={year}").data)).active
     assert list(foreign.iter_rows(values_only=True))[-1][3] == 0
+
+
+def test_the_receipt_goes_with_the_mentors_own_waiting_claim(app: Flask, db: Any,
+                                                             demo_users: Any) -> None:
+    from models import Document, DocumentKind
+    from tests.admin_views.test_documents import PDF, upload
+
+    user, _pair = volunteer(db)
+    mine = db.session.scalar(select(ExpenseClaim).where(
+        ExpenseClaim.mentor_id == user.mentor_id, ExpenseClaim.status == ClaimStatus.submitted))
+    decided = db.session.scalar(select(ExpenseClaim).where(
+        ExpenseClaim.mentor_id == user.mentor_id, ExpenseClaim.status == ClaimStatus.approved))
+    foreign = db.session.scalar(select(ExpenseClaim).where(
+        ExpenseClaim.mentor_id != user.mentor_id))
+    receipt = db.session.scalar(select(DocumentKind.id).where(DocumentKind.name_lv == "Čeks"))
+    browser = signed_in(app, "mentors.ogre@mentori.lv")
+    before = db.session.scalar(select(func.count()).select_from(Document))
+    if mine is None:  # the demo's waiting claim belongs to another volunteer
+        mine = expenses.file_claim(db.session, actor=Actor.of(user), pair=_pair, day=today(),
+                                   kind=ExpenseKind.fee, amount=Decimal("3.00"),
+                                   distance_km=None, purpose="Biļete", today=today())
+        db.session.commit()
+    assert upload(browser, "expense_claim", mine.id, receipt, "cheks.pdf", PDF).status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Document)) == before + 1
+    assert "cheks.pdf" in browser.get(
+        f"/admin/expense_claim/details/?id={mine.id}").get_data(as_text=True)
+    assert upload(browser, "expense_claim", foreign.id, receipt, "x.pdf",
+                  PDF).status_code == 404
+    if decided is not None:
+        upload(browser, "expense_claim", decided.id, receipt, "y.pdf", PDF)
+    assert db.session.scalar(select(func.count()).select_from(Document)) == before + 1
