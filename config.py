@@ -57,6 +57,8 @@ class DefaultConfig:
     # S3-compatible bucket when DOCUMENTS_S3_BUCKET is set (several application servers).
     DOCUMENTS_DIR = os.environ.get("DOCUMENTS_DIR", str(ROOT / "instance" / "documents"))
     DOCUMENTS_MAX_MB = int(os.environ.get("DOCUMENTS_MAX_MB", "10"))
+    # No request body larger than a document and its form (nothing bigger is buffered).
+    MAX_CONTENT_LENGTH = (DOCUMENTS_MAX_MB + 2) * 1024 * 1024
     DOCUMENTS_S3_URL = os.environ.get("DOCUMENTS_S3_URL", "")
     DOCUMENTS_S3_BUCKET = os.environ.get("DOCUMENTS_S3_BUCKET", "")
     DOCUMENTS_S3_KEY = os.environ.get("DOCUMENTS_S3_KEY", "")

@@ -44,6 +44,15 @@ class DocumentsView(SecureView):
         """No list of documents of its own: each record's page lists its documents."""
         abort(404)
 
+    def _document(self, document_id: int) -> Document:
+        """The document by its id, if the reader may see it (404 otherwise, also for an
+        id no row can have)."""
+        checked = record_id(document_id)
+        document = attachments.find(db.session(), current_actor(), checked) if checked else None
+        if document is None:
+            abort(404)
+        return document
+
     def _back(self, record_type: str, rid: int) -> Any:
         endpoint = endpoint_of(attachments.RECORDS[record_type])
         return redirect(url_for(f"{endpoint}.details_view", id=rid))
@@ -77,11 +86,14 @@ class DocumentsView(SecureView):
     @needs(access.SIGNED_IN)
     def download(self, document_id: int) -> Any:
         """The file as an attachment, never shown inline or cached; the read is audited."""
-        document = attachments.find(db.session(), current_actor(), document_id)
-        if document is None:
+        document = self._document(document_id)
+        try:
+            data = attachments.read(db.session(), document_storage(), document,
+                                    actor=current_actor())
+        except (OSError, KeyError, storage.Missing):
+            current_app.logger.error("document %s: its file is missing", document.id)
+            db.session.rollback()
             abort(404)
-        data = attachments.read(db.session(), document_storage(), document,
-                                actor=current_actor())
         db.session.commit()
         response = make_response(data)
         response.headers["Content-Type"] = document.content_type
@@ -95,9 +107,7 @@ class DocumentsView(SecureView):
     @expose("/<int:document_id>/delete", methods=("POST",))
     @needs(access.SIGNED_IN)
     def delete(self, document_id: int) -> Any:
-        document = attachments.find(db.session(), current_actor(), document_id)
-        if document is None:
-            abort(404)
+        document = self._document(document_id)
         record_type, rid = document.record_type, document.record_id
         done = perform(lambda: attachments.remove(db.session(), document,
                                                   actor=current_actor()),

@@ -44,6 +44,17 @@ class ExpenseClaimView(SecureModelView):
     query_options = (joinedload(ExpenseClaim.mentor), joinedload(ExpenseClaim.funding_source),
                      joinedload(ExpenseClaim.pair).joinedload(Pair.youth))
     column_formatters = {"status": lambda v, c, m, n: status_badge(m.status)}
+    form_columns = ("purpose",)
+
+    @property
+    def can_edit(self) -> bool:
+        """A claim is filed once and decided on its page; the mentor's edit right is for
+        adding the receipt."""
+        return False
+
+    @can_edit.setter
+    def can_edit(self, value: bool) -> None:
+        pass
 
     @expose("/new/", methods=("GET", "POST"))
     def create_view(self) -> Any:
@@ -83,7 +94,7 @@ class ExpenseClaimView(SecureModelView):
 
 class FundingSourceView(SecureModelView):
     column_list = ("name", "funder", "project_number", "year", "amount")
-    form_columns = column_list
+    form_columns = ("provider", *column_list)  # the picker offers a coordinator their own
     column_details_list = ("provider", *column_list)
     column_default_sort = [("year", True)]
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import DecimalField, IntegerField, RadioField, TextAreaField
 from wtforms.fields import DateField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
 
 from admin_views.base import SecureView, current_actor, needs, perform
 from admin_views.formatting import date_filter
@@ -62,6 +62,12 @@ class LogForm(TranslatedForm):
         return self.other_minutes.data
 
 
+def _finite(form: Any, field: Any) -> None:
+    """NaN, infinities and signalling NaNs are not amounts."""
+    if field.data is not None and not field.data.is_finite():
+        raise StopValidation(_("Enter a number."))  # the range check cannot compare it
+
+
 class ClaimForm(TranslatedForm):
     pair = RadioField(_l("Which pair"), coerce=int,
                       validators=[DataRequired(_l("Choose the youth it was for."))])
@@ -69,9 +75,10 @@ class ClaimForm(TranslatedForm):
     kind = RadioField(_l("Kind"), choices=ExpenseKind.choices(),
                       validators=[DataRequired(_l("Choose the kind of expense."))])
     distance_km = DecimalField(_l("Distance (km), for travel"), places=1,
-                               validators=[Optional(), NumberRange(min=0.1, max=5000)])
+                               validators=[Optional(), _finite,
+                                           NumberRange(min=0.1, max=5000)])
     amount = DecimalField(_l("Amount (EUR), for other expenses"), places=2,
-                          validators=[Optional(), NumberRange(min=0.01, max=10000)])
+                          validators=[Optional(), _finite, NumberRange(min=0.01, max=10000)])
     purpose = TextAreaField(_l("What it was for"), validators=[Length(max=1000)])
 
 

@@ -131,6 +131,23 @@ SENSITIVE_FOR: dict[type, dict[str, frozenset[Role]]] = {
 }
 
 
+# Who sees special-category documents (consents, statements…) kept with a record of each
+# model: those who see the record's sensitive data; mentors never.
+SPECIAL_DOCUMENTS_FOR: dict[type, frozenset[Role]] = {
+    Youth: frozenset({Role.admin, Role.municipality}),
+    Referral: frozenset({Role.admin, Role.municipality, Role.provider}),
+    Mentor: frozenset({Role.admin, Role.provider}),
+    Pair: frozenset({Role.admin, Role.municipality, Role.provider}),
+    SafetyConcern: frozenset({Role.admin, Role.municipality, Role.provider}),
+    Invoice: frozenset({Role.admin}),
+    ExpenseClaim: frozenset({Role.admin, Role.provider}),
+}
+
+
+def sees_special_documents(actor: Actor | None, model: type) -> bool:
+    return role_of(actor) in SPECIAL_DOCUMENTS_FOR.get(model, frozenset({Role.admin}))
+
+
 # Where a role may edit only some fields of a model it can edit.
 EDITABLE_FIELDS: dict[Role, dict[type, frozenset[str]]] = {
     Role.municipality: {SafetyConcern: frozenset({"actions_taken"})},

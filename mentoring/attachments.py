@@ -66,7 +66,7 @@ def record(db: Session, actor: Actor, record_type: str, record_id: Any) -> Any:
 
 
 def _shown_kinds(actor: Actor, model: type) -> Any:
-    if access.hidden_columns(actor, model):
+    if not access.sees_special_documents(actor, model):
         return DocumentKind.special_category.is_(False)
     return DocumentKind.id.is_not(None)
 
@@ -87,7 +87,7 @@ def find(db: Session, actor: Actor, document_id: int) -> Document | None:
     document = db.get(Document, document_id)
     if document is None or record(db, actor, document.record_type, document.record_id) is None:
         return None
-    if document.kind.special_category and access.hidden_columns(
+    if document.kind.special_category and not access.sees_special_documents(
             actor, RECORDS[document.record_type]):
         return None
     return document

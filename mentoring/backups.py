@@ -109,6 +109,8 @@ def backup_documents(storage: Storage, backup_file: Path) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     count = 0
     for key in storage.keys():
+        if not key.isalnum():
+            continue  # not a document's key: nothing of ours, never a path
         (folder / key).write_bytes(storage.get(key))
         count += 1
     return count
@@ -119,6 +121,8 @@ def restore_documents(backup_file: Path, storage: Storage) -> int:
     folder = documents_folder(backup_file)
     count = 0
     for path in sorted(folder.glob("*")) if folder.exists() else []:
+        if not path.name.isalnum():
+            continue
         storage.put(path.name, path.read_bytes())
         count += 1
     return count

@@ -23,6 +23,8 @@ KINDS = {
     ASICE: (".edoc", ".asice", ".sce", ".bdoc"),
 }
 DS = "http://www.w3.org/2000/09/xmldsig#"
+UNZIPPED_LIMIT = 200 * 1024 * 1024  # a container that unpacks to more is not read
+SIGNATURE_LIMIT = 2 * 1024 * 1024
 
 
 def sniff(data: bytes) -> str | None:
@@ -36,7 +38,11 @@ def sniff(data: bytes) -> str | None:
     if data.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                if archive.read("mimetype").strip() == ASICE.encode():
+                infos = archive.infolist()
+                if sum(i.file_size for i in infos) > UNZIPPED_LIMIT:
+                    return None
+                mimetype = archive.getinfo("mimetype")
+                if mimetype.file_size < 100 and archive.read(mimetype).strip() == ASICE.encode():
                     return ASICE
         except (zipfile.BadZipFile, KeyError, OSError, RuntimeError):
             return None
@@ -73,7 +79,8 @@ def read_container(data: bytes) -> Container:
         found.signed_files = [n for n in names
                               if n != "mimetype" and not n.startswith("META-INF/")]
         for name in names:
-            if not re.fullmatch(r"META-INF/.*signatures.*\.xml", name):
+            if not re.fullmatch(r"META-INF/.*signatures.*\.xml", name) \
+                    or archive.getinfo(name).file_size > SIGNATURE_LIMIT:
                 continue
             try:
                 tree = etree.fromstring(archive.read(name),

@@ -38,6 +38,10 @@ def file_claim(db: Session, *, actor: Actor, pair: Pair, day: dt.date, kind: Exp
     problems = []
     if actor.mentor_id is None or pair.mentor_id != actor.mentor_id:
         raise RuleViolations([RuleViolation(_l("Claims are filed for your own pairs."), "pair")])
+    if pair.programme.paid:
+        raise RuleViolations([RuleViolation(_l(
+            "Expenses are covered for volunteer programmes; a paid mentor's are in the rate."),
+            "pair")])
     if day > today:
         problems.append(RuleViolation(_l("The date cannot be in the future."), "day"))
     if kind == ExpenseKind.travel:
@@ -153,16 +157,18 @@ def by_source_and_month(db: Session, where: ColumnElement[bool], year: int) -> l
 # -- record rules (checked before every flush) ----------------------------------------
 @rules.checks(ExpenseClaim)
 def _claim(c: ExpenseClaim) -> Iterator[RuleViolation]:
-    if c.amount is not None and c.amount <= 0:
+    if c.amount is not None and not Decimal(0) < c.amount < Decimal(10) ** 7:
         yield RuleViolation(_l("Enter the amount."), "amount")
+    if c.distance_km is not None and not Decimal(0) < c.distance_km < Decimal(10) ** 6:
+        yield RuleViolation(_l("Enter the distance in km."), "distance_km")
     if c.status == ClaimStatus.rejected and not (c.rejection_reason or "").strip():
         yield RuleViolation(_l("Give the reason for rejecting the claim."), "rejection_reason")
 
 
 @rules.checks(FundingSource)
 def _source(s: FundingSource) -> Iterator[RuleViolation]:
-    if s.amount is not None and s.amount < 0:
-        yield RuleViolation(_l("The amount cannot be negative."), "amount")
+    if s.amount is not None and not Decimal(0) <= s.amount < Decimal(10) ** 9:
+        yield RuleViolation(_l("Enter an amount from 0 to 999 999 999."), "amount")
     if s.year is not None and not 2000 <= s.year <= 2100:
         yield RuleViolation(_l("Enter the year."), "year")
 

@@ -36,6 +36,7 @@ from mentoring import audit
 from models import (
     AuditLog,
     Document,
+    ExpenseClaim,
     Invoice,
     InvoiceLine,
     Pair,
@@ -228,7 +229,10 @@ def _case_documents(db: Session, youth_id: int) -> list[str]:
             select(Referral.id).where(Referral.youth_id == youth_id))),
         and_(Document.record_type == "pair", Document.record_id.in_(pairs)),
         and_(Document.record_type == "safety_concern", Document.record_id.in_(
-            select(SafetyConcern.id).where(SafetyConcern.pair_id.in_(pairs)))))
+            select(SafetyConcern.id).where(SafetyConcern.pair_id.in_(pairs)))),
+        # A claim's receipt names the trip; the claim's amount stays for the books.
+        and_(Document.record_type == "expense_claim", Document.record_id.in_(
+            select(ExpenseClaim.id).where(ExpenseClaim.pair_id.in_(pairs)))))
     keys = list(db.scalars(select(Document.storage_key).where(owners)))
     db.execute(delete(Document).where(owners))
     return keys

@@ -18,6 +18,10 @@ class Storage(Protocol):
     def keys(self) -> Iterator[str]: ...
 
 
+class Missing(Exception):
+    """A stored file is not there."""
+
+
 def new_key() -> str:
     return secrets.token_hex(20)
 
@@ -69,7 +73,10 @@ class S3Storage:
         self.client.put_object(Bucket=self.bucket, Key=key, Body=data)
 
     def get(self, key: str) -> bytes:
-        return bytes(self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read())
+        try:
+            return bytes(self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read())
+        except self.client.exceptions.NoSuchKey as exc:
+            raise Missing(key) from exc
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=key)

@@ -277,3 +277,28 @@ def test_a_record_with_documents_is_not_deleted(app: Flask, db: Any, demo_users:
     admin_browser.post("/admin/safety_concern/delete/", data={"id": concern.id})
     db.session.expire_all()
     assert db.session.get(SafetyConcern, concern.id) is not None
+
+
+def test_odd_ids_and_missing_files_answer_404(app: Flask, db: Any, demo_users: Any,
+                                              store: storages.Storage) -> None:
+    email, pair = coordinator_and_pair(db)
+    coordinator = signed_in(app, email)
+    for odd in ("99999999999999999999", "0"):
+        assert coordinator.get(f"/admin/documents/{odd}").status_code == 404
+        assert coordinator.post(f"/admin/documents/{odd}/delete").status_code == 404
+    upload(coordinator, "pair", pair.id, kind(db, "Sadarbības izvērtējums"), "izv.pdf", PDF)
+    document = db.session.scalars(select(Document).order_by(Document.id.desc())).first()
+    store.delete(document.storage_key)
+    assert coordinator.get(f"/admin/documents/{document.id}").status_code == 404
+
+
+def test_a_mentor_never_sees_special_category_papers(app: Flask, db: Any, demo_users: Any,
+                                                     store: storages.Storage) -> None:
+    email, pair = coordinator_and_pair(db)
+    upload(signed_in(app, email), "pair", pair.id, kind(db, "Piekrišana"), "p.pdf", PDF)
+    document = db.session.scalars(select(Document).order_by(Document.id.desc())).first()
+    own = db.session.scalar(select(User.email).where(User.mentor_id == pair.mentor_id))
+    mentor = signed_in(app, own)
+    assert mentor.get(f"/admin/documents/{document.id}").status_code == 404
+    assert "p.pdf" not in mentor.get(f"/admin/pair/details/?id={pair.id}").get_data(
+        as_text=True)

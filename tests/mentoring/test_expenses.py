@@ -156,3 +156,26 @@ def test_the_receipt_goes_with_the_mentors_own_waiting_claim(app: Flask, db: Any
     if decided is not None:
         upload(browser, "expense_claim", decided.id, receipt, "y.pdf", PDF)
     assert db.session.scalar(select(func.count()).select_from(Document)) == before + 1
+
+
+def test_odd_numbers_and_paid_mentors_get_messages_not_errors(app: Flask, db: Any,
+                                                              demo_users: Any) -> None:
+    user, pair = volunteer(db)
+    browser = signed_in(app, "mentors.ogre@mentori.lv")
+    before = db.session.scalar(select(func.count()).select_from(ExpenseClaim))
+    for bad in ({"kind": "travel", "distance_km": "sNaN"}, {"kind": "fee", "amount": "NaN"},
+                {"kind": "fee", "amount": "1e30"}, {"kind": "fee", "amount": "-4"}):
+        answer = browser.post("/admin/log/expenses/", data={
+            "pair": pair.id, "day": today().isoformat(), "purpose": "x", **bad})
+        assert answer.status_code == 200, bad
+    assert db.session.scalar(select(func.count()).select_from(ExpenseClaim)) == before
+    claim = db.session.scalar(select(ExpenseClaim).where(
+        ExpenseClaim.mentor_id == user.mentor_id))
+    assert browser.get(f"/admin/expense_claim/edit/?id={claim.id}").status_code in (302, 403)
+    paid = db.session.scalar(select(User).where(User.email == "mentors@mentori.lv"))
+    paid_pair = db.session.scalar(select(Pair).where(Pair.mentor_id == paid.mentor_id,
+                                                     Pair.status == PairStatus.active))
+    with pytest.raises(RuleViolation):
+        expenses.file_claim(db.session, actor=Actor.of(paid), pair=paid_pair, day=today(),
+                            kind=ExpenseKind.fee, amount=Decimal("5"), distance_km=None,
+                            purpose="Biļetes", today=today())
