@@ -44,17 +44,9 @@ class ExpenseClaimView(SecureModelView):
     query_options = (joinedload(ExpenseClaim.mentor), joinedload(ExpenseClaim.funding_source),
                      joinedload(ExpenseClaim.pair).joinedload(Pair.youth))
     column_formatters = {"status": lambda v, c, m, n: status_badge(m.status)}
+    # Filed once on the phone and decided on its page: only what it was for can be
+    # corrected (a mentor's, while it waits); amounts and decisions never by form.
     form_columns = ("purpose",)
-
-    @property
-    def can_edit(self) -> bool:
-        """A claim is filed once and decided on its page; the mentor's edit right is for
-        adding the receipt."""
-        return False
-
-    @can_edit.setter
-    def can_edit(self, value: bool) -> None:
-        pass
 
     @expose("/new/", methods=("GET", "POST"))
     def create_view(self) -> Any:
