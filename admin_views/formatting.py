@@ -7,6 +7,7 @@ import enum
 from decimal import Decimal
 from typing import Any
 
+from babel.numbers import format_decimal
 from flask import Flask
 from flask_admin.model import typefmt
 from flask_babel import get_locale
@@ -41,9 +42,14 @@ def _date(view: Any, value: dt.date, name: str) -> str:
     return date_filter(value)
 
 
+# The Decimals that are not euros: a percentage, a distance, a rate per km.
+UNITS = {"vat_rate": "%", "distance_km": "km", "km_rate": "€/km"}
+
+
 def _money(view: Any, value: Decimal, name: str) -> str:
-    if name.endswith("vat_rate"):  # the one Decimal that is a percentage, not euros
-        return f"{value.normalize():f} %"
+    unit = UNITS.get(name.rsplit(".", 1)[-1])
+    if unit is not None:
+        return f"{format_decimal(value, '#,##0.###', locale=locale())}\u00a0{unit}"
     return money_filter(value)
 
 

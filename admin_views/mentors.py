@@ -99,7 +99,7 @@ class MentorView(SecureModelView):
         "first_name", "last_name", "provider", "programme", "birth_date", "gender", "email",
         "phone", "locality", "education", "experience_years", "motivation",
         "meetings_per_month", "hours_per_month", "languages", "interests",
-        "questionnaire_score", "archived",
+        "questionnaire_score", "recruitment_round", "archived",
     )
     column_formatters = {
         "locality": lambda v, c, m, n: (

@@ -186,6 +186,26 @@ def _retried(action: Any, form: Any) -> Any:
     abort(429)
 
 
+def _round(slug: str) -> RecruitmentRound:
+    found = db.session.scalar(select(RecruitmentRound).where(RecruitmentRound.slug == slug))
+    if found is None:
+        abort(404)
+    return found
+
+
+def _programme(slug: str) -> Programme:
+    found = db.session.scalar(select(Programme).where(Programme.request_slug == slug))
+    if found is None or found.self_referral_min_age is None:
+        abort(404)
+    return found
+
+
+def _social_service(programme: Programme) -> str:
+    """How to reach the programme's social service, for the request pages."""
+    town = programme.municipality
+    return " ".join(part for part in (town.social_service, town.phone, town.email) if part)
+
+
 def open_forms(day: dt.date) -> tuple[list[RecruitmentRound], list[Programme]]:
     """The rounds taking applications and the request forms, for the sign-in page."""
     rounds = db.session.scalars(select(RecruitmentRound).where(
@@ -199,9 +219,7 @@ def open_forms(day: dt.date) -> tuple[list[RecruitmentRound], list[Programme]]:
 
 @bp.route("/pieteikums/<slug>", methods=["GET", "POST"])
 def application(slug: str) -> Any:
-    round_ = db.session.scalar(select(RecruitmentRound).where(RecruitmentRound.slug == slug))
-    if round_ is None:
-        abort(404)
+    round_ = _round(slug)
     if not round_.is_open(today()):
         return render_template("mentoring/public_closed.html", round=round_)
     form = ApplicationForm()
@@ -245,9 +263,7 @@ def application(slug: str) -> Any:
 
 @bp.route("/pieteikums/<slug>/nosutits")
 def application_sent(slug: str) -> Any:
-    round_ = db.session.scalar(select(RecruitmentRound).where(RecruitmentRound.slug == slug))
-    if round_ is None:
-        abort(404)
+    round_ = _round(slug)
     return render_template("mentoring/public_sent.html", contact=round_.contact,
                            title=round_.title, mail=True)
 
@@ -260,19 +276,16 @@ def _confirm(to: str, name: str, round_: RecruitmentRound) -> None:
         with smtp.connect() as connection:
             connection.send_message(smtp.message(
                 to, name, str(_("Your application: %(title)s", title=round_.title)), body,
-                str(request.accept_languages.best_match(["lv", "en"]) or "lv")))
+                str(get_locale() or "lv")))  # the language the form was filled in
     except (OSError, ValueError, smtplib.SMTPException) as exc:
         current_app.logger.warning("confirmation e-mail not sent: %s", exc)
 
 
 @bp.route("/atbalsts/<slug>", methods=["GET", "POST"])
 def support(slug: str) -> Any:
-    programme = db.session.scalar(select(Programme).where(Programme.request_slug == slug))
-    if programme is None or programme.self_referral_min_age is None:
-        abort(404)
+    programme = _programme(slug)
     form = RequestForm()
-    town = programme.municipality
-    contact = " ".join(part for part in (town.social_service, town.phone, town.email) if part)
+    contact = _social_service(programme)
     if request.method == "POST":
         limited = _limited(None, contact)
         if limited:
@@ -300,13 +313,9 @@ def support(slug: str) -> Any:
 
 @bp.route("/atbalsts/<slug>/nosutits")
 def support_sent(slug: str) -> Any:
-    programme = db.session.scalar(select(Programme).where(Programme.request_slug == slug))
-    if programme is None:
-        abort(404)
-    town = programme.municipality
+    programme = _programme(slug)
     return render_template("mentoring/public_sent.html", title=programme.name, mail=False,
-                           contact=" ".join(p for p in (town.social_service, town.phone,
-                                                        town.email) if p))
+                           contact=_social_service(programme))
 
 
 @bp.route("/aptauja/<token>", methods=["GET", "POST"])

@@ -102,6 +102,8 @@ def test_a_mentor_sees_and_files_only_their_own_claims(app: Flask, db: Any,
     claim = db.session.scalars(select(ExpenseClaim).order_by(ExpenseClaim.id.desc())).first()
     rate = db.session.get(Programme, pair.programme_id).km_rate
     assert claim.amount == expenses.travel_amount(Decimal("18.4"), rate)
+    page = browser.get(sent.location).get_data(as_text=True)
+    assert "18,4\u00a0km" in page and "18.4" not in page
     assert signed_in(app, "liepaja@mentori.lv").get("/admin/log/expenses/").status_code == 403
 
 

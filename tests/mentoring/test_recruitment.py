@@ -57,3 +57,24 @@ def test_a_round_takes_only_its_providers_mentors(db: Any, demo_users: Any) -> N
     with pytest.raises(RuleViolation, match="another provider|citam"):
         db.session.flush()
     db.session.rollback()
+
+
+def test_a_coordinator_puts_a_mentor_they_entered_into_their_own_round(
+        app: Any, db: Any, demo_users: Any) -> None:
+    from models import Mentor
+    from tests.admin_views.test_concurrent_edits import edit_form
+    from tests.admin_views.test_hours_views import signed_in
+
+    spring = db.session.scalar(select(RecruitmentRound).where(
+        RecruitmentRound.slug == "talantu-kalve"))
+    mentor = db.session.scalar(select(Mentor).where(
+        Mentor.provider_id == spring.provider_id, Mentor.round_id.is_(None)).order_by(Mentor.id))
+    coordinator = signed_in(app, "talanti@mentori.lv")
+    url = f"/admin/mentor/edit/?id={mentor.id}"
+    page = coordinator.get(url).get_data(as_text=True)
+    assert "Mentoru atlase (pavasaris)" in page
+    assert signed_in(app, "you@mentori.lv").get(url).status_code == 404
+    data = {**edit_form(coordinator, url), "recruitment_round": [str(spring.id)]}
+    assert coordinator.post(url, data=data).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Mentor, mentor.id).round_id == spring.id
