@@ -38,7 +38,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 from sqlalchemy import Integer, Numeric, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from wtforms.fields import HiddenField
 
 from admin_views.formatting import EXPORT_FORMATTERS, LIST_FORMATTERS
@@ -146,10 +146,13 @@ def _audit_read(endpoint: str, model: type, response: Any) -> Any:
     changes: dict[str, Any] = {"page": request.path, "parameters": sorted(request.args)}
     if endpoint == "export":
         changes["format"] = (request.view_args or {}).get("export_type", "")
-    with CheckedSession(db.engine) as session:
-        audit.record(session, current_actor(), action, model=model.__name__,
-                     record_id=str(found or ""), changes=changes)
-        session.commit()
+    try:
+        with CheckedSession(db.engine) as session:
+            audit.record(session, current_actor(), action, model=model.__name__,
+                         record_id=str(found or ""), changes=changes)
+            session.commit()
+    except OperationalError:  # the page was answered; a busy database must not undo that
+        current_app.logger.exception("audited read of %s not recorded", request.path)
     return response
 
 

@@ -29,6 +29,7 @@ from common.enums import EntryStatus, PairStatus, Role
 from common.i18n import _, _l, ngettext
 from mentoring import access, audit, documents, hours, hours_import, timesheets
 from models import Pair, Provider, ServiceEntry, TimesheetSignoff, db
+from models.service_entry import waiting
 
 
 class ServiceEntryView(SecureModelView):
@@ -72,7 +73,7 @@ class ServiceEntryView(SecureModelView):
         if pair_id:
             query = query.filter(ServiceEntry.pair_id == pair_id)
         if request.args.get("waiting") == "1":
-            query = query.filter(ServiceEntry.status == EntryStatus.logged)
+            query = query.filter(waiting())
         return query
 
     def work_list(self, rows: Any) -> dict[str, Any] | None:

@@ -12,7 +12,9 @@ database is created fresh (existing tables are dropped).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import itertools
 import os
 import random
 import time
@@ -21,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, text
+from sqlalchemy import DDL, insert, text
 
 from benchmarks import absolute_database
 from common.months import month_start
@@ -45,6 +47,46 @@ def _batches(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
             batch = []
     if batch:
         yield batch
+
+
+@contextlib.contextmanager
+def _bare_table(session: Any, table: Any, dialect: str) -> Iterator[None]:
+    """Fill ``table`` without its indexes and the month-total triggers, then build both once:
+    a sort per index and one grouped insert instead of six million index and trigger steps."""
+    from models.entry_month import BACKFILL, triggers
+
+    indexes = [index for index in table.indexes]
+    for index in indexes:
+        session.execute(text(f"DROP INDEX {index.name}"))
+    trigger_names = {"sqlite": ["entry_month_insert", "entry_month_delete", "entry_month_update"],
+                     "postgresql": []}[dialect]
+    for name in trigger_names:
+        session.execute(text(f"DROP TRIGGER {name}"))
+    if dialect == "postgresql":
+        session.execute(text("DROP TRIGGER entry_month_sync ON service_entry"))
+    yield
+    for index in indexes:
+        index.create(session.connection())
+    session.execute(text(BACKFILL[dialect]))
+    for statement in triggers(dialect):
+        session.execute(DDL(statement))
+
+
+def _copy(session: Any, table: Any, rows: Iterator[dict[str, Any]]) -> int:
+    """PostgreSQL's COPY, with the columns' Python defaults filled in as an INSERT would."""
+    defaults = {c.name: c.default.arg for c in table.columns
+                if c.default is not None and c.default.is_scalar}
+    now = dt.datetime.now(dt.UTC)
+    first = next(rows)
+    columns = list({**defaults, **first, "created_at": now})
+    cursor = session.connection().connection.driver_connection.cursor()
+    n = 0
+    with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in itertools.chain([first], rows):
+            full = {**defaults, **row, "created_at": now}
+            copy.write_row([getattr(v, "value", v) for v in (full[c] for c in columns)])
+            n += 1
+    return n
 
 
 def generate(db: Any, *, youths: int, months: int, entries: int, seed: int,
@@ -71,6 +113,9 @@ def generate(db: Any, *, youths: int, months: int, entries: int, seed: int,
 
     rnd = random.Random(seed)
     session = db.session
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA synchronous = OFF"))
+        session.execute(text("PRAGMA cache_size = -2000000"))  # 2 GB for the index sorts
     counts: dict[str, int] = {}
 
     def bulk(model: Any, rows: Iterator[dict[str, Any]] | list[dict[str, Any]]) -> None:
@@ -120,6 +165,11 @@ def generate(db: Any, *, youths: int, months: int, entries: int, seed: int,
                    "first_name": rnd.choice(("Anna", "Jānis", "Līga", "Pēteris", "Ieva")),
                    "last_name": f"Mentors{i + 1}", "birth_date": dt.date(1985, 1, 1),
                    "education": "higher", "status": "active"} for i in range(mentor_count)))
+
+    # A mentor's account per provider, for the mentor's home page: mentor p works for provider p.
+    bulk(User, [{"email": f"mentor{p:03d}@bench.lv", "name": f"Mentors {p}", "role": "mentor",
+                 "provider_id": p, "mentor_id": p, "password_hash": password, "language": "lv"}
+                for p, _ in providers])
 
     def provider_of(y: int) -> int:
         return provider_of_mentor[(y - 1) % mentor_count]
@@ -188,8 +238,13 @@ def generate(db: Any, *, youths: int, months: int, entries: int, seed: int,
                            "status": "approved" if last else "invoiced",
                            "invoice_id": None if last else invoice_id[(p, month)]}
 
-    bulk(ServiceEntry, entry_rows())
-    if session.get_bind().dialect.name == "postgresql":
+    dialect = session.get_bind().dialect.name
+    with _bare_table(session, ServiceEntry.__table__, dialect):
+        if dialect == "postgresql":
+            counts["service_entry"] = _copy(session, ServiceEntry.__table__, entry_rows())
+        else:
+            bulk(ServiceEntry, entry_rows())
+    if dialect == "postgresql":
         # Ids were given explicitly: move each table's sequence past them.
         for table in db.metadata.sorted_tables:
             if "id" in table.c and table.c.id.autoincrement:

@@ -39,6 +39,8 @@ from models import (
     Youth,
 )
 from models.consent import withdrawal_in_force
+from models.entry_month import move_invoiced
+from models.service_entry import waiting as waiting_for_approval
 
 PAYMENT_DAYS = 30
 # EN 16931 (BR-O-10): an invoice outside the scope of VAT states why.
@@ -234,7 +236,7 @@ def preview(db: Session, contract: Contract, year: int, month: int,
     waiting = [WaitingEntry(*row) for row in db.execute(
         select(ServiceEntry.id, ServiceEntry.day, ServiceEntry.minutes, Youth.case_number)
         .join(Pair, ServiceEntry.pair_id == Pair.id).join(Youth, Youth.id == Pair.youth_id)
-        .where(Pair.contract_id == contract.id, ServiceEntry.status == EntryStatus.logged,
+        .where(Pair.contract_id == contract.id, waiting_for_approval(),
                ServiceEntry.day >= first, ServiceEntry.day < after)
         .order_by(ServiceEntry.day, ServiceEntry.id))]
     contract_invoiced = db.scalar(
@@ -352,13 +354,23 @@ def issue_invoice(
     marked = cast(CursorResult[Any], db.execute(
         update(ServiceEntry).where(billable(contract, year, month))
         .values(invoice_id=invoice.id, status=EntryStatus.invoiced)
-        .execution_options(synchronize_session="fetch"))).rowcount
+        .execution_options(synchronize_session=False))).rowcount
     if marked != len(entries):
         raise RuleViolation(_l("The hours to bill changed since the preview: check them again."))
+    move_invoiced(db, invoice.id, EntryStatus.approved, EntryStatus.invoiced)
+    _expire_entries(db)
     audit.record(db, actor, "invoice.issued", invoice, changes={
         "number": invoice.number, **({"early_reason": invoice.early_issue_reason}
                                      if invoice.early_issue_reason else {})})
     return invoice
+
+
+def _expire_entries(db: Session) -> None:
+    """Entries already loaded in the session read their new status after a bulk update (the
+    update itself does not fetch the thousands of ids it touched)."""
+    for obj in list(db.identity_map.values()):
+        if isinstance(obj, ServiceEntry):
+            db.expire(obj)
 
 
 def _add_lines(db: Session, invoice: Invoice, lines: list[dict[str, Any]]) -> None:
@@ -402,9 +414,11 @@ def credit_note(db: Session, invoice: Invoice, *, actor: Actor, issued_on: dt.da
     db.flush()
     _add_lines(db, note, lines)
     note.xml_file = einvoice.ubl_xml(note)
+    move_invoiced(db, invoice.id, EntryStatus.invoiced, EntryStatus.approved)
     db.execute(update(ServiceEntry).where(ServiceEntry.invoice_id == invoice.id)
                .values(invoice_id=None, status=EntryStatus.approved)
-               .execution_options(synchronize_session="fetch"))
+               .execution_options(synchronize_session=False))
+    _expire_entries(db)
     db.flush()
     audit.record(db, actor, "invoice.credited", invoice,
                  changes={"credit_note": note.number})

@@ -48,6 +48,7 @@ from models import (
     Supervision,
     Youth,
 )
+from models.service_entry import waiting
 
 IDLE_DAYS = 14
 EXPIRING_DAYS = 30
@@ -90,7 +91,8 @@ def build(db: Session, actor: Actor, today: dt.date, limit: int | None = None) -
     if access.can(actor, SafetyConcern, access.LIST):
         groups.append(_concerns(db, actor, limit))
     if access.can(actor, CheckIn, access.CREATE):
-        groups.append(_overdue_check_ins(db, pairs, today, limit))
+        groups.append(_rows(db, "check_ins", _l("Overdue check-ins"), "date", _l("Due"),
+                            checkins.overdue_query(db, pairs, today), limit))
     if access.can(actor, ServiceEntry, access.EDIT):
         groups.append(_waiting_entries(db, pairs, limit))
     if access.can(actor, Pair, access.CREATE) and role != Role.municipality:
@@ -176,22 +178,12 @@ def _concerns(db: Session, actor: Actor, limit: int | None) -> TaskGroup:
     return group
 
 
-def _overdue_check_ins(db: Session, pairs: Any, today: dt.date,
-                       limit: int | None) -> TaskGroup:
-    overdue = [d for d in checkins.due_for_active_pairs(db, pairs) if d.overdue(today)]
-    group = TaskGroup("check_ins", _l("Overdue check-ins"), "date", _l("Due"),
-                      total=len(overdue))
-    group.tasks = [Task(d.case_number, d.due_on, d.pair_id)
-                   for d in overdue[:limit]]
-    return group
-
-
 def _waiting_entries(db: Session, pairs: Any, limit: int | None) -> TaskGroup:
     """Per pair: how many entries wait for approval (linked to the entry list, filtered)."""
     query = (select(Pair.id, Youth.case_number, func.count(ServiceEntry.id),
                     func.min(ServiceEntry.day), func.count().over())
              .join(Pair, Pair.id == ServiceEntry.pair_id).join(Youth, Youth.id == Pair.youth_id)
-             .where(pairs, ServiceEntry.status == EntryStatus.logged)
+             .where(pairs, waiting())
              .group_by(Pair.id, Youth.case_number)
              .order_by(func.min(ServiceEntry.day), Pair.id))
     rows = db.execute(query.limit(limit) if limit else query).all()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import DateTime, MetaData, func
+from sqlalchemy import DDL, DateTime, Engine, Index, MetaData, event, func
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
 
@@ -38,6 +39,32 @@ class RequestSession(FlaskSession, CheckedSession):
 
 
 db = SQLAlchemy(model_class=Base, session_options={"class_": RequestSession})
+
+@event.listens_for(Engine, "connect")
+def _sqlite_settings(connection: Any, _record: Any) -> None:
+    """SQLite in WAL mode: readers never block a writer (an audited read writes its row while
+    the page's own read is still open), and a writer waits up to 5 s for another."""
+    if isinstance(connection, sqlite3.Connection):
+        connection.execute("PRAGMA busy_timeout = 5000")
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+
+
+# Substring search (ILIKE '%…%') on PostgreSQL reads trigram indexes (``trigram_index``).
+event.listen(Base.metadata, "before_create", DDL(  # type: ignore[no-untyped-call]
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
+
+
+def compared(name: str | None, type_: str, dialect: str) -> bool:
+    """Whether Alembic compares a schema object on ``dialect`` (trigram indexes exist on
+    PostgreSQL only)."""
+    return not (type_ == "index" and (name or "").endswith("_trgm") and dialect != "postgresql")
+
+
+def trigram_index(table: str, column: str) -> Index:
+    """A GIN trigram index on PostgreSQL, for the list's search box; none elsewhere."""
+    return Index(f"ix_{table}_{column}_trgm", column, postgresql_using="gin",
+                 postgresql_ops={column: "gin_trgm_ops"}).ddl_if(dialect="postgresql")
 
 # Every model's base class: Flask-SQLAlchemy's ``db.Model`` (which binds it to the app),
 # seen by the type checker as the declarative base it is built on.

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.enums import CheckResult, Decision, Education, Gender, InterviewMode, MentorStatus
 from common.i18n import _l
-from models.base import CreatedAt, Model, Versioned, enum_column, label, utcnow
+from models.base import CreatedAt, Model, Versioned, enum_column, label, trigram_index, utcnow
 from models.organisation import Locality, Programme, Provider
 from models.user import User
 
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 class Mentor(Versioned, CreatedAt, Model):
     __tablename__ = "mentor"
     __table_args__ = (
+        trigram_index("mentor", "first_name"),
+        trigram_index("mentor", "last_name"),
         CheckConstraint("experience_years >= 0 AND experience_years <= 80", name="experience"),
         CheckConstraint(
             "questionnaire_score IS NULL OR questionnaire_score BETWEEN 0 AND 100",

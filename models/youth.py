@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.enums import Gender, RiskFactorCode
 from common.i18n import _, _l
-from models.base import CreatedAt, Model, Versioned, enum_column, label
+from models.base import CreatedAt, Model, Versioned, enum_column, label, trigram_index
 from models.organisation import Locality, Municipality
 
 youth_risk_factor = Table(
@@ -42,7 +42,10 @@ class Youth(Versioned, CreatedAt, Model):
     __tablename__ = "youth"
     # Each social service keeps its own record of a person (its own controller): the same
     # personal code may stand in two municipalities, and one never learns of the other's.
-    __table_args__ = (UniqueConstraint("municipality_id", "personal_code"),)
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "personal_code"),
+        *(trigram_index("youth", c) for c in ("case_number", "first_name", "last_name", "school")),
+    )
     if TYPE_CHECKING:  # a column property defined with the consents (models/consent.py)
         consent_withdrawn_on: dt.date | None
 

@@ -47,3 +47,31 @@ def test_totals_follow_every_kind_of_change(db: Any) -> None:
     db.session.commit()
     assert from_totals(db) == from_entries(db)
     assert not [t for t in db.session.scalars(select(EntryMonth)) if t.minutes < 0]
+
+
+def test_issuing_and_crediting_move_the_totals(db: Any, demo_users: Any) -> None:
+    """Invoicing moves a month's entries in one grouped statement, not through the triggers;
+    the totals still equal the entries after the invoice and after its credit note."""
+    from common.actor import Actor
+    from mentoring import invoicing
+    from models import Contract, Pair, User
+
+    assert from_totals(db) == from_entries(db)
+    contract, year, month = db.session.execute(
+        select(Contract, func.extract("year", ServiceEntry.day),
+               func.extract("month", ServiceEntry.day))
+        .join(Pair, Pair.contract_id == Contract.id).join(ServiceEntry)
+        .where(ServiceEntry.status == EntryStatus.approved, ServiceEntry.billable.is_(True))
+        .order_by(ServiceEntry.day).limit(1)).one()
+    admin = Actor.of(db.session.scalar(select(User).where(User.email == "admin@mentori.lv")))
+    invoice = invoicing.issue_invoice(db.session, contract=contract, year=int(year),
+                                      month=int(month), actor=admin,
+                                      issued_on=dt.date(2026, 10, 14), early_reason="tests")
+    db.session.commit()
+    totals = from_totals(db)
+    assert totals == from_entries(db)
+    assert any(key[2] == "invoiced" for key in totals)
+    invoicing.credit_note(db.session, invoice, actor=admin, issued_on=dt.date(2026, 10, 14))
+    db.session.commit()
+    assert from_totals(db) == from_entries(db)
+    assert not [t for t in db.session.scalars(select(EntryMonth)) if t.minutes < 0]

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Date, func, literal, select
 
 from common import clock
 from common.actor import Actor
@@ -38,6 +38,25 @@ def test_due_dates(start: dt.date, first: int, per_month: int,
                    expected: list[dt.date]) -> None:
     assert checkins.due_dates(start, first, per_month, 4) == expected
     assert checkins.next_due(start, first, per_month, 2) == expected[2]
+
+
+def test_due_dates_in_sql_match_the_schedule(db: Any) -> None:
+    """The database computes every pair's next due date itself (the task list filters and
+    orders by it); it agrees with the schedule around month ends, leap days and half-day
+    rounding, for every count held."""
+    starts = [D(2026, 1, 31), D(2028, 1, 30), D(2028, 2, 29), D(2026, 3, 1), D(2026, 8, 31),
+              D(2026, 12, 15), D(2027, 2, 28), D(2026, 4, 30)]
+    cases = [(start, first, per_month, held) for start in starts
+             for first, per_month in ((2, 1), (1, 2), (3, 2), (0, 1), (4, 3), (2, 0), (0, 0))
+             for held in range(7)]
+    columns = [checkins.next_due_sql(db.session, literal(start, Date), literal(first),
+                                     literal(per_month), literal(held))
+               for start, first, per_month, held in cases]
+    computed = []
+    for chunk in range(0, len(columns), 100):
+        computed += list(db.session.execute(select(*columns[chunk:chunk + 100])).one())
+    expected = [checkins.next_due(*case) for case in cases]
+    assert computed == expected
 
 
 def test_no_check_ins_asked() -> None:
