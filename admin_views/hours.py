@@ -35,6 +35,9 @@ from models.service_entry import waiting
 class ServiceEntryView(SecureModelView):
     """Service hours: logged by mentors and coordinators, approved or rejected by coordinators."""
 
+    # Millions of rows: the pager offers the next page without counting them all.
+    simple_list_pager = True
+
     create_template = "mentoring/entry_create.html"
     details_template = "mentoring/entry_details.html"
     column_list = ("pair", "day", "minutes", "activity", "mode", "billable", "status", "invoice")

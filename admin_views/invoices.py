@@ -210,6 +210,8 @@ class InvoiceView(SecureModelView):
 
 
 class InvoiceLineView(SecureModelView):
+    # Millions of rows: the pager offers the next page without counting them all.
+    simple_list_pager = True
     column_list = ("invoice", "description", "minutes", "rate", "vat_rate", "amount")
     column_default_sort = "id"
     query_options = (

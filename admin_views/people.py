@@ -151,6 +151,8 @@ VIEW_NAMES: dict[str, Any] = {}
 
 
 class AuditLogView(SecureModelView):
+    # Millions of rows: the pager offers the next page without counting them all.
+    simple_list_pager = True
     column_list = ("at", "user", "ip", "action", "model", "record_id", "changes")
     column_formatters = {
         "action": lambda v, c, m, n: audit.action_label(m.action),

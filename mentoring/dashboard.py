@@ -142,12 +142,13 @@ def _referrals(db: Session, actor: Actor, board: Dashboard) -> None:
     board.median_days_to_decision = median(db, select(
         days_between(db, Referral.received_on, Referral.decided_on))
         .where(recent, Referral.decided_on.is_not(None)))
-    first_start = (select(Pair.referral_id, func.min(Pair.starts_on).label("started"))
-                   .where(Pair.status != PairStatus.proposed)
-                   .group_by(Pair.referral_id).subquery())
+    # Each referral in scope looks up its own first start (an index seek), rather than
+    # grouping every pair in the country first.
+    first_start = (select(func.min(Pair.starts_on)).where(
+        Pair.referral_id == Referral.id, Pair.status != PairStatus.proposed)
+        .correlate(Referral).scalar_subquery())
     board.median_days_to_start = median(db, select(
-        days_between(db, Referral.received_on, first_start.c.started))
-        .join(first_start, first_start.c.referral_id == Referral.id).where(recent))
+        days_between(db, Referral.received_on, first_start)).where(recent))
 
 
 def _listed(db: Session, query: Any) -> Listed:
@@ -222,8 +223,9 @@ def _hours(db: Session, actor: Actor, today: dt.date) -> list[tuple[dt.date, int
     minutes = {
         month: int(total) for month, total in db.execute(
             select(EntryMonth.month, func.sum(EntryMonth.minutes))
-            .join(Pair, Pair.id == EntryMonth.pair_id)
-            .where(access.row_filter(actor, Pair), EntryMonth.status != EntryStatus.rejected,
+            # The scope's pairs, each read by its key (pair, month), not every pair's months.
+            .where(EntryMonth.pair_id.in_(select(Pair.id).where(access.row_filter(actor, Pair))),
+                   EntryMonth.status != EntryStatus.rejected,
                    EntryMonth.month >= months[0], EntryMonth.month <= months[-1])
             .group_by(EntryMonth.month))
     }

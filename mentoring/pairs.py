@@ -160,16 +160,18 @@ def waiting_referrals(db: Session, provider_id: int) -> list[Referral]:
     return list(db.scalars(
         select(Referral).where(
             Referral.provider_id == provider_id, Referral.status == ReferralStatus.accepted,
-            Referral.id.not_in(not_waiting_for_a_mentor()))
+            waiting_for_a_mentor())
         .order_by(Referral.received_on, Referral.id)
     ))
 
 
-def not_waiting_for_a_mentor() -> Any:
-    """Referrals with an open pair, or a closed one without a rematch accepted (a pair whose
-    rematch a later pair took up is outweighed by that later pair)."""
-    return select(Pair.referral_id).where(
-        Pair.referral_id.is_not(None), or_(Pair.status.in_(OPEN), ~Pair.rematch_accepted))
+def waiting_for_a_mentor() -> Any:
+    """A referral has no open pair, and no closed one without a rematch accepted (a pair whose
+    rematch a later pair took up is outweighed by that later pair). Each referral looks up
+    its own pairs, so the cost follows the referrals in scope, not every pair."""
+    return ~select(Pair.id).where(
+        Pair.referral_id == Referral.id,
+        or_(Pair.status.in_(OPEN), ~Pair.rematch_accepted)).exists()
 
 
 def rematch_problems(previous: Pair, mentor_id: int | None,

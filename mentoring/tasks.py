@@ -30,7 +30,7 @@ from common.i18n import _l
 from mentoring import access, checkins, recruitment
 from mentoring.aggregates import days_between
 from mentoring.dashboard import compliance_month, ending_without_evaluation, missed_supervision
-from mentoring.pairs import not_waiting_for_a_mentor
+from mentoring.pairs import waiting_for_a_mentor
 from models import (
     Agreement,
     BackgroundCheck,
@@ -201,10 +201,14 @@ def _idle(pairs: Any, today: dt.date) -> Any:
     last = (select(func.max(ServiceEntry.day)).where(
         ServiceEntry.pair_id == Pair.id, ServiceEntry.status != EntryStatus.rejected)
         .correlate(Pair).scalar_subquery())
-    return (select(Pair.id, Youth.case_number, last).join(Youth, Youth.id == Pair.youth_id)
-            .where(pairs, Pair.status == PairStatus.active, Pair.starts_on <= since,
-                   or_(last.is_(None), last <= since))
-            .order_by(Pair.starts_on, Pair.id))
+    # The latest entry is looked up once per pair, then filtered on.
+    inner = (select(Pair.id, Youth.case_number, last.label("last"), Pair.starts_on)
+             .join(Youth, Youth.id == Pair.youth_id)
+             .where(pairs, Pair.status == PairStatus.active, Pair.starts_on <= since)
+             .subquery())
+    return (select(inner.c.id, inner.c.case_number, inner.c.last)
+            .where(or_(inner.c.last.is_(None), inner.c.last <= since))
+            .order_by(inner.c.starts_on, inner.c.id))
 
 
 def _mentors_in_service(actor: Actor) -> Any:
@@ -246,7 +250,7 @@ def _waiting_for_a_mentor(actor: Actor) -> Any:
             .join(Youth, Youth.id == Referral.youth_id)
             .where(access.row_filter(actor, Referral), Referral.provider_id.is_not(None),
                    Referral.status == ReferralStatus.accepted,
-                   Referral.id.not_in(not_waiting_for_a_mentor()))
+                   waiting_for_a_mentor())
             .order_by(since, Referral.id))
 
 

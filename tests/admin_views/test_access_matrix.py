@@ -106,7 +106,10 @@ def test_every_role_reaches_exactly_its_scope(
         shown = {int(i) for i in re.findall(rf"/admin/{endpoint}/details/\?id=(\d+)", body)}
         assert shown <= inside, where
         counted = re.search(r"\((\d+)\)</a>", body)
-        assert (int(counted.group(1)) if counted else 0) == len(inside), where
+        if admin_view.simple_list_pager:  # the biggest tables are listed without counting them
+            assert counted is None, where
+        else:
+            assert (int(counted.group(1)) if counted else 0) == len(inside), where
         if len(inside) <= 100:
             assert shown == inside, where
         assert_no_secret(body, secrets, where)

@@ -114,3 +114,22 @@ def test_format_percent(value: Decimal | None, locale: str, text: str) -> None:
 ])
 def test_format_number(value: float | None, locale: str, text: str) -> None:
     assert formatting.format_number(value, locale) == text
+
+
+@pytest.mark.parametrize("locale", ["lv", "en"])
+def test_money_reads_exactly_as_babel_writes_it(locale: str) -> None:
+    """Money is formatted by hand from Babel's pattern (for speed); it reads the same as a
+    full Babel call, rounding halves and negatives included."""
+    import random
+    from decimal import Decimal
+
+    from babel.numbers import format_currency
+
+    from common.formatting import format_money
+
+    rnd = random.Random(27)
+    values = [Decimal(v) for v in ("0", "0.00", "-0.01", "0.005", "0.015", "999.995", "12.5",
+                                   "1234567.891", "-98765.43", "-1000000")]
+    values += [Decimal(rnd.randint(-10**9, 10**9)) / 100 for _ in range(500)]
+    assert [format_money(v, locale) for v in values] == [
+        format_currency(v, "EUR", locale=locale) for v in values]
