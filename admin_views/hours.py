@@ -64,6 +64,11 @@ class ServiceEntryView(SecureModelView):
         # A volunteer programme bills nothing: its hours are not labelled billable.
         "billable": lambda v, c, m, n: (yes_no(m.billable) if m.pair.programme.paid else ""),
     }
+    # Exports read the status by its label; billable stays blank for a volunteer programme.
+    column_formatters_export = {
+        "billable": lambda v, c, m, n: ((_("Yes") if m.billable else _("No"))
+                                        if m.pair.programme.paid else ""),
+    }
 
     def details_hidden(self, model: ServiceEntry) -> set[str]:
         return set() if model.pair.programme.paid else {"billable"}

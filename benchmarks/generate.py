@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DDL, insert, text
+from sqlalchemy import insert, text
 
 from benchmarks import absolute_database
 from common.months import month_start
@@ -50,26 +50,25 @@ def _batches(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
 
 
 @contextlib.contextmanager
-def _bare_table(session: Any, table: Any, dialect: str) -> Iterator[None]:
-    """Fill ``table`` without its indexes and the month-total triggers, then build both once:
-    a sort per index and one grouped insert instead of six million index and trigger steps."""
-    from models.entry_month import BACKFILL, triggers
+def _bare(session: Any, table: Any, dialect: str) -> Iterator[None]:
+    """Fill the database without the kept-figure triggers and without ``table``'s indexes,
+    then build both once: a sort per index and a grouped statement per kept figure instead
+    of millions of index and trigger steps."""
+    from models import entry_month, kept, search
 
-    indexes = [index for index in table.indexes]
+    for statement in kept.drop(dialect) + entry_month.drop(dialect) + search.drop(dialect):
+        session.execute(text(statement))
+    indexes = list(table.indexes)
     for index in indexes:
         session.execute(text(f"DROP INDEX {index.name}"))
-    trigger_names = {"sqlite": ["entry_month_insert", "entry_month_delete", "entry_month_update"],
-                     "postgresql": []}[dialect]
-    for name in trigger_names:
-        session.execute(text(f"DROP TRIGGER {name}"))
-    if dialect == "postgresql":
-        session.execute(text("DROP TRIGGER entry_month_sync ON service_entry"))
     yield
     for index in indexes:
         index.create(session.connection())
-    session.execute(text(BACKFILL[dialect]))
-    for statement in triggers(dialect):
-        session.execute(DDL(statement))
+    connection = session.connection()
+    for statement in [entry_month.BACKFILL[dialect], *kept.backfill(dialect),
+                      *entry_month.triggers(dialect), *kept.triggers(dialect),
+                      *search.statements(dialect)]:
+        connection.exec_driver_sql(statement)
 
 
 def _copy(session: Any, table: Any, rows: Iterator[dict[str, Any]]) -> int:
@@ -113,10 +112,13 @@ def generate(db: Any, *, youths: int, months: int, entries: int, seed: int,
 
     rnd = random.Random(seed)
     session = db.session
-    if session.get_bind().dialect.name == "sqlite":
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
         session.execute(text("PRAGMA synchronous = OFF"))
         session.execute(text("PRAGMA cache_size = -2000000"))  # 2 GB for the index sorts
     counts: dict[str, int] = {}
+    bare = contextlib.ExitStack()
+    bare.enter_context(_bare(session, ServiceEntry.__table__, dialect))
 
     def bulk(model: Any, rows: Iterator[dict[str, Any]] | list[dict[str, Any]]) -> None:
         n = 0
@@ -238,12 +240,11 @@ def generate(db: Any, *, youths: int, months: int, entries: int, seed: int,
                            "status": "approved" if last else "invoiced",
                            "invoice_id": None if last else invoice_id[(p, month)]}
 
-    dialect = session.get_bind().dialect.name
-    with _bare_table(session, ServiceEntry.__table__, dialect):
-        if dialect == "postgresql":
-            counts["service_entry"] = _copy(session, ServiceEntry.__table__, entry_rows())
-        else:
-            bulk(ServiceEntry, entry_rows())
+    if dialect == "postgresql":
+        counts["service_entry"] = _copy(session, ServiceEntry.__table__, entry_rows())
+    else:
+        bulk(ServiceEntry, entry_rows())
+    bare.close()
     if dialect == "postgresql":
         # Ids were given explicitly: move each table's sequence past them.
         for table in db.metadata.sorted_tables:

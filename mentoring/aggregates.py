@@ -25,17 +25,33 @@ def age_years(db: Session, birth: Any, on: Any) -> Any:
 
 
 def median(db: Session, values: Any) -> float | None:
-    """The median of a one-column select, computed in SQL with window functions."""
+    """The median of a one-column select: the database counts each distinct value (days
+    between dates are few distinct numbers), the middle is found in the counts, so no row is
+    sorted or sent one by one."""
     inner = values.subquery()
     value = inner.c[0]
-    ranked = select(
-        value.label("v"),
-        func.row_number().over(order_by=value).label("rn"),
-        func.count().over().label("n"),
-    ).where(value.is_not(None)).subquery()
-    result = db.scalar(select(func.avg(ranked.c.v)).where(
-        ranked.c.rn.between((ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2)))
-    return None if result is None else round(float(result), 1)
+    counts = db.execute(select(value, func.count()).where(value.is_not(None))
+                        .group_by(value).order_by(value)).all()
+    total = sum(n for _, n in counts)
+    if not total:
+        return None
+    wanted = {(total - 1) // 2, total // 2}  # the middle one, or the middle two
+    found, seen = [], 0
+    for v, n in counts:
+        found += [float(v)] * len({i for i in wanted if seen <= i < seen + n})
+        seen += n
+    return round(sum(found) / len(found), 1)
+
+
+def first_and_total(db: Session, query: Any, limit: int | None) -> tuple[list[Any], int]:
+    """The first ``limit`` rows of ``query`` (all when None) and how many there are in all:
+    counted apart only when the rows reach the limit, and without the ordering (a window
+    count would sort every match to show five)."""
+    rows = list(db.execute(query.limit(limit) if limit else query).all())
+    if limit is None or len(rows) < limit:
+        return rows, len(rows)
+    total = db.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return rows, int(total or 0)
 
 
 def as_dict(rows: Iterable[Any]) -> dict[Any, Any]:

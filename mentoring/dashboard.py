@@ -14,25 +14,26 @@ from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import True_
 
 from common.actor import Actor
 from common.enums import (
     EntryStatus,
     InvoiceStatus,
     MentorStatus,
-    Mode,
     PairStatus,
     ReferralStatus,
 )
 from common.months import month_bounds
 from mentoring import access
-from mentoring.aggregates import as_dict, days_between, median
+from mentoring.aggregates import as_dict, days_between, first_and_total, median
 from models import (
     Budget,
     Contract,
     EntryMonth,
     Goal,
     Invoice,
+    MeetingMonth,
     Mentor,
     Pair,
     Programme,
@@ -142,20 +143,15 @@ def _referrals(db: Session, actor: Actor, board: Dashboard) -> None:
     board.median_days_to_decision = median(db, select(
         days_between(db, Referral.received_on, Referral.decided_on))
         .where(recent, Referral.decided_on.is_not(None)))
-    # Each referral in scope looks up its own first start (an index seek), rather than
-    # grouping every pair in the country first.
-    first_start = (select(func.min(Pair.starts_on)).where(
-        Pair.referral_id == Referral.id, Pair.status != PairStatus.proposed)
-        .correlate(Referral).scalar_subquery())
+    # The first start beyond a proposal, which the database keeps on the referral.
     board.median_days_to_start = median(db, select(
-        days_between(db, Referral.received_on, first_start)).where(recent))
+        days_between(db, Referral.received_on, Referral.first_started_on)).where(recent))
 
 
 def _listed(db: Session, query: Any) -> Listed:
-    """Run a (id, label) query once: the first rows and, by a window, the total."""
-    rows = db.execute(query.add_columns(func.count().over()).limit(LISTED)).all()
-    return Listed(total=int(rows[0][2]) if rows else 0,
-                  rows=[(row[0], row[1]) for row in rows])
+    """The first rows (id, label) of a query and how many there are in all."""
+    rows, total = first_and_total(db, query, LISTED)
+    return Listed(total=total, rows=[(row[0], row[1]) for row in rows])
 
 
 def _pair_rows(where: Any) -> Any:
@@ -181,14 +177,13 @@ def ending_without_evaluation(pairs: Any, today: dt.date) -> Any:
 
 def _below_meetings(pairs: Any, month: dt.date) -> Any:
     """Active pairs that ran the whole month with fewer meetings than their programme asks:
-    in-person, not rejected, at least the programme's minimum length."""
-    first, after = month_bounds(month)
+    in-person, not rejected, at least the programme's minimum length (counted from the
+    in-person entries per month and length the database keeps)."""
+    first, _after = month_bounds(month)
     meetings = (
-        select(func.count()).select_from(ServiceEntry)
-        .where(ServiceEntry.pair_id == Pair.id, ServiceEntry.mode == Mode.in_person,
-               ServiceEntry.status != EntryStatus.rejected,
-               ServiceEntry.day >= first, ServiceEntry.day < after,
-               ServiceEntry.minutes >= func.coalesce(Programme.min_meeting_minutes, 0))
+        select(func.coalesce(func.sum(MeetingMonth.entries), 0))
+        .where(MeetingMonth.pair_id == Pair.id, MeetingMonth.month == first,
+               MeetingMonth.minutes >= func.coalesce(Programme.min_meeting_minutes, 0))
         .scalar_subquery()
     )
     return (select(Pair.id, Youth.case_number).join(Youth, Youth.id == Pair.youth_id)
@@ -217,14 +212,21 @@ def missed_supervision(mentors: Any, month: dt.date) -> Any:
             .order_by(Mentor.last_name, Mentor.id))
 
 
+def _of_pairs(scope: Any) -> Any:
+    """Month totals of the scope's pairs, each read by its key (pair, month) rather than every
+    pair's months; everyone's, read by month, when the scope is everything."""
+    if isinstance(scope, True_):
+        return scope
+    return EntryMonth.pair_id.in_(select(Pair.id).where(scope))
+
+
 def _hours(db: Session, actor: Actor, today: dt.date) -> list[tuple[dt.date, int]]:
     """Minutes not rejected per month, from the per-month totals the database keeps."""
     months = last_months(today)
     minutes = {
         month: int(total) for month, total in db.execute(
             select(EntryMonth.month, func.sum(EntryMonth.minutes))
-            # The scope's pairs, each read by its key (pair, month), not every pair's months.
-            .where(EntryMonth.pair_id.in_(select(Pair.id).where(access.row_filter(actor, Pair))),
+            .where(_of_pairs(access.row_filter(actor, Pair)),
                    EntryMonth.status != EntryStatus.rejected,
                    EntryMonth.month >= months[0], EntryMonth.month <= months[-1])
             .group_by(EntryMonth.month))

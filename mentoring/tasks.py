@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session, aliased
 from common.actor import Actor
 from common.enums import (
     CheckResult,
-    EntryStatus,
     InvoiceStatus,
     MentorStatus,
     PairStatus,
@@ -28,7 +27,7 @@ from common.enums import (
 )
 from common.i18n import _l
 from mentoring import access, checkins, recruitment
-from mentoring.aggregates import days_between
+from mentoring.aggregates import days_between, first_and_total
 from mentoring.dashboard import compliance_month, ending_without_evaluation, missed_supervision
 from mentoring.pairs import waiting_for_a_mentor
 from models import (
@@ -144,12 +143,11 @@ def build(db: Session, actor: Actor, today: dt.date, limit: int | None = None) -
 
 def _rows(db: Session, key: str, title: Any, kind: str, detail_title: Any, query: Any,
           limit: int | None, today: dt.date | None = None) -> TaskGroup:
-    """(id, label, detail) rows and, by a window, their total in one query; a date already
-    past ``today`` marks the line urgent."""
+    """(id, label, detail) rows and their total; a date already past ``today`` marks the
+    line urgent."""
     today = today or dt.date.max
-    query = query.add_columns(func.count().over())
-    rows = db.execute(query.limit(limit) if limit else query).all()
-    group = TaskGroup(key, title, kind, detail_title, total=int(rows[0][-1]) if rows else 0)
+    rows, total = first_and_total(db, query, limit)
+    group = TaskGroup(key, title, kind, detail_title, total=total)
     group.tasks = [Task(str(row[1]), row[2], row[0],
                         urgent=isinstance(row[2], dt.date) and row[2] < today)
                    for row in rows]
@@ -181,14 +179,14 @@ def _concerns(db: Session, actor: Actor, limit: int | None) -> TaskGroup:
 def _waiting_entries(db: Session, pairs: Any, limit: int | None) -> TaskGroup:
     """Per pair: how many entries wait for approval (linked to the entry list, filtered)."""
     query = (select(Pair.id, Youth.case_number, func.count(ServiceEntry.id),
-                    func.min(ServiceEntry.day), func.count().over())
+                    func.min(ServiceEntry.day))
              .join(Pair, Pair.id == ServiceEntry.pair_id).join(Youth, Youth.id == Pair.youth_id)
              .where(pairs, waiting())
              .group_by(Pair.id, Youth.case_number)
              .order_by(func.min(ServiceEntry.day), Pair.id))
-    rows = db.execute(query.limit(limit) if limit else query).all()
+    rows, total = first_and_total(db, query, limit)
     group = TaskGroup("entries", _l("Service entries waiting for approval"), "count",
-                      _l("Entries"), total=int(rows[0][-1]) if rows else 0)
+                      _l("Entries"), total=total)
     group.tasks = [Task(row[1], row[2], row[0])
                    for row in rows]
     return group
@@ -196,19 +194,14 @@ def _waiting_entries(db: Session, pairs: Any, limit: int | None) -> TaskGroup:
 
 def _idle(pairs: Any, today: dt.date) -> Any:
     """Active pairs that began 14 or more days ago with no entry (not rejected) in the
-    last 14 days: the latest entry is on or before today − 14."""
+    last 14 days: the latest entry, which the database keeps on the pair, is on or before
+    today − 14."""
     since = today - dt.timedelta(days=IDLE_DAYS)
-    last = (select(func.max(ServiceEntry.day)).where(
-        ServiceEntry.pair_id == Pair.id, ServiceEntry.status != EntryStatus.rejected)
-        .correlate(Pair).scalar_subquery())
-    # The latest entry is looked up once per pair, then filtered on.
-    inner = (select(Pair.id, Youth.case_number, last.label("last"), Pair.starts_on)
-             .join(Youth, Youth.id == Pair.youth_id)
-             .where(pairs, Pair.status == PairStatus.active, Pair.starts_on <= since)
-             .subquery())
-    return (select(inner.c.id, inner.c.case_number, inner.c.last)
-            .where(or_(inner.c.last.is_(None), inner.c.last <= since))
-            .order_by(inner.c.starts_on, inner.c.id))
+    return (select(Pair.id, Youth.case_number, Pair.last_entry_on)
+            .join(Youth, Youth.id == Pair.youth_id)
+            .where(pairs, Pair.status == PairStatus.active, Pair.starts_on <= since,
+                   or_(Pair.last_entry_on.is_(None), Pair.last_entry_on <= since))
+            .order_by(Pair.starts_on, Pair.id))
 
 
 def _mentors_in_service(actor: Actor) -> Any:

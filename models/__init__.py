@@ -6,6 +6,7 @@ from models.document import Document, DocumentKind
 from models.entry_month import EntryMonth
 from models.expense import ExpenseClaim, FundingSource
 from models.invoice import Invoice, InvoiceDelivery, InvoiceLine, InvoiceSequence
+from models.kept import MeetingMonth
 from models.mentor import (
     Agreement,
     BackgroundCheck,
@@ -25,6 +26,7 @@ from models.recruitment import CalendarDay, PublicSubmission, RecruitmentRound
 from models.referral import Referral, ReferralStatusChange
 from models.reminder import ReminderSent
 from models.safety import SafetyConcern, SafetyConcernEvent
+from models.search import INDEXED as SEARCH_INDEXED  # noqa: F401  (its triggers)
 from models.security import SignInAttempt
 from models.service_entry import ServiceEntry, TimesheetSignoff
 from models.user import User
@@ -37,7 +39,7 @@ from models.consent import Consent
 __all__ = [
     "AdditionalSupport", "Agreement", "Answer", "AuditLog", "BackgroundCheck", "Base", "Budget",
     "CalendarDay", "Certificate", "Document", "DocumentKind", "ExpenseClaim",
-    "FundingSource", "CheckIn", "ClosureReason", "Consent", "Contract", "EntryMonth", "Goal", "Interview", "Invoice", "InvoiceDelivery", "InvoiceLine", "InvoiceSequence",
+    "FundingSource", "CheckIn", "ClosureReason", "Consent", "Contract", "EntryMonth", "Goal", "MeetingMonth", "Interview", "Invoice", "InvoiceDelivery", "InvoiceLine", "InvoiceSequence",
     "Locality", "Mentor", "MentorStatusChange", "Municipality", "Pair", "PairStatusChange", "Programme", "Provider",
     "PublicSubmission", "Question", "Questionnaire", "QuestionnaireLink", "RecruitmentRound",
     "Referral", "ReferralStatusChange", "ReminderSent", "RiskFactor", "SafetyConcern",

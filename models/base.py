@@ -56,9 +56,14 @@ event.listen(Base.metadata, "before_create", DDL(  # type: ignore[no-untyped-cal
 
 
 def compared(name: str | None, type_: str, dialect: str) -> bool:
-    """Whether Alembic compares a schema object on ``dialect`` (trigram indexes exist on
-    PostgreSQL only)."""
-    return not (type_ == "index" and (name or "").endswith("_trgm") and dialect != "postgresql")
+    """Whether Alembic compares a schema object on ``dialect``: trigram indexes exist on
+    PostgreSQL only, and SQLite's FTS5 search tables (models/search.py) no model describes."""
+    from models.search import INDEXED
+
+    name = name or ""
+    if type_ == "index" and name.endswith("_trgm") and dialect != "postgresql":
+        return False
+    return not (type_ == "table" and any(name.startswith(f"{t}_search") for t in INDEXED))
 
 
 def trigram_index(table: str, column: str) -> Index:

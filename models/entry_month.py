@@ -144,6 +144,15 @@ def move_invoiced(session: Session, invoice_id: int, source: EntryStatus,
                   "entries": EntryMonth.entries + insert.excluded.entries}))
 
 
+def drop(dialect: str) -> list[str]:
+    if dialect == "sqlite":
+        return [f"DROP TRIGGER IF EXISTS entry_month_{op}" for op in ("insert", "delete", "update")]
+    if dialect == "postgresql":
+        return [f"DROP TRIGGER IF EXISTS entry_month_sync{suffix} ON service_entry"
+                for suffix in ("", "_update")]
+    return []
+
+
 def triggers(dialect: str) -> list[str]:
     return {"sqlite": SQLITE_TRIGGERS, "postgresql": POSTGRESQL_TRIGGERS}.get(dialect, [])
 

@@ -65,6 +65,9 @@ class Pair(Versioned, CreatedAt, Model):
         CheckConstraint("ended_on IS NULL OR ended_on >= starts_on", name="ended"),
         CheckConstraint("status != 'ended_early' OR end_reason != ''", name="early_end_reason"),
         Index("ix_pair_mentor_status", "mentor_id", "status"),
+        # The task lists' idle pairs and overdue check-ins: a range in the active pairs.
+        Index("ix_pair_status_last_entry", "status", "last_entry_on"),
+        Index("ix_pair_status_next_check_in", "status", "next_check_in_on"),
         CheckConstraint("rematch_offered OR NOT rematch_accepted", name="rematch_offered"),
         # One running pair per referral, and a pair is rematched at most once.
         Index("uq_pair_running_referral", "referral_id", unique=True,
@@ -126,6 +129,11 @@ class Pair(Versioned, CreatedAt, Model):
         ForeignKey("pair.id", ondelete="RESTRICT"), unique=True,
         info=label(_l("Previous pair (rematch)")),
     )
+    # Kept by the database (models/kept.py), never written by the application: the day of
+    # the latest entry not rejected, and the date the next check-in is due.
+    last_entry_on: Mapped[dt.date | None] = mapped_column(info=label(_l("Last entry")))
+    next_check_in_on: Mapped[dt.date | None] = mapped_column(
+        info=label(_l("Next check-in due")))
 
     youth: Mapped[Youth] = relationship(info=label(_l("Youth")))
     mentor: Mapped[Mentor] = relationship(info=label(_l("Mentor")))

@@ -58,6 +58,9 @@ class Referral(Versioned, CreatedAt, Model):
         info=label(_l("Status")),
     )
     decided_on: Mapped[dt.date | None] = mapped_column(info=label(_l("Decision date")))
+    # Kept by the database (models/kept.py): the start of the referral's first pair that got
+    # beyond a proposal.
+    first_started_on: Mapped[dt.date | None] = mapped_column(info=label(_l("First start")))
     rejection_reason: Mapped[str] = mapped_column(
         Text, default="", info=label(_l("Rejection reason"))
     )

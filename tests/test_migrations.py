@@ -32,11 +32,14 @@ def test_migrations_build_the_models_schema(empty_database: str) -> None:
             if conn.dialect.name == "sqlite":
                 triggers = set(conn.execute(text(
                     "SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
-                expected = {"entry_month_insert", "entry_month_update", "entry_month_delete"}
+                expected = {"entry_month_insert", "entry_month_update", "entry_month_delete",
+                            "pair_kept_entry_insert", "pair_kept_check_in_insert",
+                            "pair_kept_programme"}
             else:
                 triggers = set(conn.execute(text(
                     "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")).scalars())
-                expected = {"entry_month_sync", "entry_month_sync_update"}
+                expected = {"entry_month_sync", "entry_month_sync_update", "pair_kept_entry",
+                            "pair_kept_check_in", "pair_kept_pair", "pair_kept_programme"}
         db.engine.dispose()
     assert diff == []
     assert expected <= triggers

@@ -1,10 +1,12 @@
-"""Performance at national scale: a partial index on waiting entries, month-total triggers
-that leave invoicing's move to one grouped statement, and trigram search on PostgreSQL
+"""Performance at national scale: kept per-pair figures, a partial index on waiting entries,
+month-total triggers that leave invoicing's move to one grouped statement, trigram search
 
-The home pages' waiting-entries task and the approval queue read a small partial index
-instead of the status index over millions of entries; issuing a provider-month no longer
-runs a trigger per entry (``models.entry_month.move_invoiced`` moves the totals); names and
-case numbers are searched through pg_trgm GIN indexes where PostgreSQL has the extension.
+The home pages' task lists read what the database now keeps (models/kept.py): each pair's
+latest entry and next check-in due, and in-person entries per pair, month and length;
+waiting entries come from a small partial index instead of the status index over millions of
+entries; issuing a provider-month no longer runs a trigger per entry
+(``models.entry_month.move_invoiced`` moves the totals); names and case numbers are searched
+through pg_trgm GIN indexes on PostgreSQL and FTS5 trigram tables on SQLite.
 
 Revision ID: c9e4f1a2b3d4
 Revises: 3a74e4bcaa40
@@ -14,7 +16,7 @@ Create Date: 2026-12-01 18:40:00
 import sqlalchemy as sa
 from alembic import op
 
-from models.entry_month import triggers
+from models import entry_month, kept, search
 
 # revision identifiers, used by Alembic.
 revision = 'c9e4f1a2b3d4'
@@ -22,18 +24,13 @@ down_revision = '3a74e4bcaa40'
 branch_labels = None
 depends_on = None
 
-OLD_SQLITE = ('entry_month_insert', 'entry_month_delete', 'entry_month_update')
 TRIGRAM = {'youth': ('case_number', 'first_name', 'last_name', 'school'),
            'mentor': ('first_name', 'last_name')}
 
 
 def _drop_triggers(dialect):
-    if dialect == 'sqlite':
-        for name in OLD_SQLITE:
-            op.execute(f'DROP TRIGGER IF EXISTS {name}')
-    elif dialect == 'postgresql':
-        op.execute('DROP TRIGGER IF EXISTS entry_month_sync ON service_entry')
-        op.execute('DROP TRIGGER IF EXISTS entry_month_sync_update ON service_entry')
+    for statement in entry_month.drop(dialect):
+        op.execute(statement)
 
 
 def upgrade():
@@ -41,10 +38,32 @@ def upgrade():
         batch_op.create_index('ix_service_entry_waiting', ['pair_id', 'day'], unique=False,
                               sqlite_where=sa.text("status = 'logged'"),
                               postgresql_where=sa.text("status = 'logged'"))
+    op.create_table(
+        'meeting_month',
+        sa.Column('pair_id', sa.Integer(), nullable=False),
+        sa.Column('month', sa.Date(), nullable=False),
+        sa.Column('minutes', sa.Integer(), nullable=False),
+        sa.Column('entries', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(['pair_id'], ['pair.id'],
+                                name=op.f('fk_meeting_month_pair_id_pair'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('pair_id', 'month', 'minutes', name=op.f('pk_meeting_month')),
+    )
+    with op.batch_alter_table('pair', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('last_entry_on', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('next_check_in_on', sa.Date(), nullable=True))
+        batch_op.create_index('ix_pair_status_last_entry', ['status', 'last_entry_on'],
+                              unique=False)
+        batch_op.create_index('ix_pair_status_next_check_in', ['status', 'next_check_in_on'],
+                              unique=False)
+    with op.batch_alter_table('referral', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('first_started_on', sa.Date(), nullable=True))
     dialect = op.get_bind().dialect.name
     _drop_triggers(dialect)
-    for statement in triggers(dialect):
-        op.execute(statement)
+    connection = op.get_bind()
+    for statement in [*entry_month.triggers(dialect), *kept.drop(dialect),
+                      *kept.backfill(dialect), *kept.triggers(dialect),
+                      *search.statements(dialect)]:
+        connection.exec_driver_sql(statement)
     if dialect == 'postgresql':
         op.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')
         for table, columns in TRIGRAM.items():
@@ -56,6 +75,16 @@ def upgrade():
 def downgrade():
     dialect = op.get_bind().dialect.name
     _drop_triggers(dialect)
+    for statement in kept.drop(dialect) + search.drop(dialect):
+        op.execute(statement)
+    with op.batch_alter_table('pair', schema=None) as batch_op:
+        batch_op.drop_index('ix_pair_status_next_check_in')
+        batch_op.drop_index('ix_pair_status_last_entry')
+        batch_op.drop_column('next_check_in_on')
+        batch_op.drop_column('last_entry_on')
+    op.drop_table('meeting_month')
+    with op.batch_alter_table('referral', schema=None) as batch_op:
+        batch_op.drop_column('first_started_on')
     if dialect == 'postgresql':
         for table, columns in TRIGRAM.items():
             for column in columns:
@@ -64,7 +93,7 @@ def downgrade():
                    'day, status, billable, minutes ON service_entry FOR EACH ROW '
                    'EXECUTE FUNCTION entry_month_sync()')
     elif dialect == 'sqlite':  # the update trigger as it was, for every change
-        insert, delete, update = triggers(dialect)
+        insert, delete, update = entry_month.triggers(dialect)
         head, rest = update.split(' WHEN NOT (', 1)
         for statement in (insert, delete, head + ' BEGIN' + rest.split(') BEGIN', 1)[1]):
             op.execute(statement)

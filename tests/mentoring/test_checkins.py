@@ -13,6 +13,7 @@ from common.actor import Actor
 from common.months import add_months
 from mentoring import access, checkins
 from models import CheckIn, Pair, Provider
+from models.schedule import next_due_sql
 from tests.admin_views.test_hours_views import signed_in
 
 D = dt.date
@@ -49,7 +50,7 @@ def test_due_dates_in_sql_match_the_schedule(db: Any) -> None:
     cases = [(start, first, per_month, held) for start in starts
              for first, per_month in ((2, 1), (1, 2), (3, 2), (0, 1), (4, 3), (2, 0), (0, 0))
              for held in range(7)]
-    columns = [checkins.next_due_sql(db.session, literal(start, Date), literal(first),
+    columns = [next_due_sql(db.engine.dialect.name, literal(start, Date), literal(first),
                                      literal(per_month), literal(held))
                for start, first, per_month, held in cases]
     computed = []
