@@ -28,7 +28,18 @@ from common.clock import today
 from common.enums import EntryStatus, PairStatus, Role
 from common.i18n import _, _l, ngettext
 from mentoring import access, audit, documents, hours, hours_import, timesheets
-from models import Pair, Provider, ServiceEntry, TimesheetSignoff, db
+from models import (
+    Invoice,
+    Mentor,
+    Pair,
+    Programme,
+    Provider,
+    ServiceEntry,
+    TimesheetSignoff,
+    User,
+    Youth,
+    db,
+)
 from models.service_entry import waiting
 
 
@@ -57,6 +68,19 @@ class ServiceEntryView(SecureModelView):
         joinedload(ServiceEntry.invoice),
         joinedload(ServiceEntry.logged_by),
         joinedload(ServiceEntry.approved_by),
+    )
+
+    # An export of 50,000 entries loads only what its cells show.
+    export_query_options = (
+        joinedload(ServiceEntry.pair).load_only(Pair.youth_id, Pair.mentor_id, Pair.programme_id)
+        .joinedload(Pair.youth).load_only(Youth.case_number, Youth.first_name, Youth.last_name,
+                                          Youth.consent_withdrawn_on),
+        joinedload(ServiceEntry.pair).joinedload(Pair.mentor)
+        .load_only(Mentor.first_name, Mentor.last_name),
+        joinedload(ServiceEntry.pair).joinedload(Pair.programme).load_only(Programme.paid),
+        joinedload(ServiceEntry.invoice).load_only(Invoice.number, Invoice.status),
+        joinedload(ServiceEntry.logged_by).load_only(User.name),
+        joinedload(ServiceEntry.approved_by).load_only(User.name),
     )
 
     column_formatters = {

@@ -26,7 +26,7 @@ from common.enums import (
 )
 from common.months import month_bounds
 from mentoring import access
-from mentoring.aggregates import as_dict, days_between, first_and_total, median
+from mentoring.aggregates import as_dict, first_and_total, median_days
 from models import (
     Budget,
     Contract,
@@ -140,12 +140,11 @@ def _referrals(db: Session, actor: Actor, board: Dashboard) -> None:
     ]
     year_ago = board.today - dt.timedelta(days=365)
     recent = and_(scope, Referral.received_on > year_ago)
-    board.median_days_to_decision = median(db, select(
-        days_between(db, Referral.received_on, Referral.decided_on))
-        .where(recent, Referral.decided_on.is_not(None)))
+    board.median_days_to_decision = median_days(
+        db, Referral.received_on, Referral.decided_on, recent)
     # The first start beyond a proposal, which the database keeps on the referral.
-    board.median_days_to_start = median(db, select(
-        days_between(db, Referral.received_on, Referral.first_started_on)).where(recent))
+    board.median_days_to_start = median_days(
+        db, Referral.received_on, Referral.first_started_on, recent)
 
 
 def _listed(db: Session, query: Any) -> Listed:

@@ -167,9 +167,14 @@ def waiting_referrals(db: Session, provider_id: int) -> list[Referral]:
 
 def waiting_for_a_mentor() -> Any:
     """A referral has no open pair, and no closed one without a rematch accepted (a pair whose
-    rematch a later pair took up is outweighed by that later pair). Each referral looks up
-    its own pairs, so the cost follows the referrals in scope, not every pair."""
-    return ~select(Pair.id).where(
+    rematch a later pair took up is outweighed by that later pair): what the database keeps
+    as ``referral.matched`` (models/kept.py; a test holds it to ``matched_in_sql``)."""
+    return Referral.matched.is_(False)
+
+
+def matched_in_sql() -> Any:
+    """``referral.matched`` as the pairs say it."""
+    return select(Pair.id).where(
         Pair.referral_id == Referral.id,
         or_(Pair.status.in_(OPEN), ~Pair.rematch_accepted)).exists()
 

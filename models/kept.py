@@ -7,7 +7,8 @@ a column or a small table instead of passing over millions of entries:
 - ``meeting_month``: in-person entries not rejected per pair, month and length (pairs below
   the month's meetings, whatever length the programme asks for);
 - ``referral.first_started_on``: the start of the referral's first pair beyond a proposal
-  (the median days from referral to start).
+  (the median days from referral to start), and ``referral.matched``: a pair stands for it,
+  open or closed without a rematch accepted (youths waiting for a mentor are the rest).
 
 Triggers keep them in the same statement as every change of an entry, a check-in, a pair's
 start, status, referral or programme, or a programme's schedule — whatever the path. (On
@@ -75,6 +76,10 @@ def _meeting(row: str) -> str:
 
 _FIRST_START = ("(SELECT min(starts_on) FROM pair WHERE pair.referral_id = referral.id"
                 " AND pair.status <> 'proposed')")
+# ``mentoring.pairs.waiting_for_a_mentor``'s condition, kept.
+_MATCHED = ("EXISTS (SELECT 1 FROM pair WHERE pair.referral_id = referral.id"
+            " AND (pair.status IN ('proposed', 'active', 'paused') OR NOT pair.rematch_accepted))")
+_REFERRAL = f"first_started_on = {_FIRST_START}, matched = {_MATCHED}"
 _LATEST = ("(SELECT max(day) FROM service_entry WHERE service_entry.pair_id = pair.id"
            " AND service_entry.status <> 'rejected')")
 # An entry's change that can move its pair's latest day, or its meetings.
@@ -117,11 +122,11 @@ def _sqlite() -> list[str]:
         " checkins_per_month ON programme BEGIN "
         f"{_next_check_in('sqlite', 'pair.programme_id = NEW.id')}; END",
         "CREATE TRIGGER referral_kept_pair_insert AFTER INSERT ON pair BEGIN "
-        f"UPDATE referral SET first_started_on = {_FIRST_START} WHERE id = NEW.referral_id; END",
+        f"UPDATE referral SET {_REFERRAL} WHERE id = NEW.referral_id; END",
         "CREATE TRIGGER referral_kept_pair_delete AFTER DELETE ON pair BEGIN "
-        f"UPDATE referral SET first_started_on = {_FIRST_START} WHERE id = OLD.referral_id; END",
-        "CREATE TRIGGER referral_kept_pair_update AFTER UPDATE OF referral_id, status, starts_on"
-        f" ON pair BEGIN UPDATE referral SET first_started_on = {_FIRST_START}"
+        f"UPDATE referral SET {_REFERRAL} WHERE id = OLD.referral_id; END",
+        "CREATE TRIGGER referral_kept_pair_update AFTER UPDATE OF referral_id, status, starts_on,"
+        f" rematch_accepted ON pair BEGIN UPDATE referral SET {_REFERRAL}"
         " WHERE id IN (OLD.referral_id, NEW.referral_id); END",
     ]
 
@@ -164,10 +169,10 @@ END IF;""")
                          f"{_next_check_in('postgresql', 'pair.programme_id = NEW.id')};")
     first_start = function("referral_kept_start", f"""
 IF TG_OP IN ('DELETE', 'UPDATE') THEN
-  UPDATE referral SET first_started_on = {_FIRST_START} WHERE id = OLD.referral_id;
+  UPDATE referral SET {_REFERRAL} WHERE id = OLD.referral_id;
 END IF;
 IF TG_OP IN ('INSERT', 'UPDATE') THEN
-  UPDATE referral SET first_started_on = {_FIRST_START} WHERE id = NEW.referral_id;
+  UPDATE referral SET {_REFERRAL} WHERE id = NEW.referral_id;
 END IF;""")
     return [
         entry, check_in, pair, programme, first_start, *drop("postgresql"),
@@ -183,7 +188,8 @@ END IF;""")
         "CREATE TRIGGER pair_kept_programme AFTER UPDATE OF checkins_first_month,"
         " checkins_per_month ON programme FOR EACH ROW EXECUTE FUNCTION pair_kept_programme()",
         "CREATE TRIGGER referral_kept_start AFTER INSERT OR DELETE OR UPDATE OF referral_id,"
-        " status, starts_on ON pair FOR EACH ROW EXECUTE FUNCTION referral_kept_start()",
+        " status, starts_on, rematch_accepted ON pair FOR EACH ROW"
+        " EXECUTE FUNCTION referral_kept_start()",
     ]
 
 
@@ -214,7 +220,7 @@ def backfill(dialect: str) -> list[str]:
         return []
     return [
         f"UPDATE pair SET last_entry_on = {_LATEST}",
-        f"UPDATE referral SET first_started_on = {_FIRST_START}",
+        f"UPDATE referral SET {_REFERRAL}",
         _next_check_in(dialect, "1 = 1"),
         "DELETE FROM meeting_month",
         "INSERT INTO meeting_month (pair_id, month, minutes, entries) "

@@ -26,6 +26,9 @@ class Referral(Versioned, CreatedAt, Model):
         ),
         CheckConstraint("status != 'accepted' OR provider_id IS NOT NULL", name="accepted_has_provider"),
         Index("ix_referral_queue", "municipality_id", "status", "received_on"),
+        # The medians of days to decision and to start read these alone, not the rows.
+        Index("ix_referral_received_decided", "received_on", "decided_on"),
+        Index("ix_referral_received_started", "received_on", "first_started_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,6 +64,10 @@ class Referral(Versioned, CreatedAt, Model):
     # Kept by the database (models/kept.py): the start of the referral's first pair that got
     # beyond a proposal.
     first_started_on: Mapped[dt.date | None] = mapped_column(info=label(_l("First start")))
+    # Kept likewise: a pair stands for the referral (open, or closed without a rematch
+    # accepted), so it does not wait for a mentor.
+    matched: Mapped[bool] = mapped_column(default=False, server_default="0",
+                                          info=label(_l("Paired")))
     rejection_reason: Mapped[str] = mapped_column(
         Text, default="", info=label(_l("Rejection reason"))
     )

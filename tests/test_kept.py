@@ -16,7 +16,7 @@ from common.enums import (
     Mode,
     PairStatus,
 )
-from mentoring import checkins
+from mentoring import checkins, pairs
 from models import CheckIn, MeetingMonth, Pair, Programme, Referral, ServiceEntry
 from tests import small_world
 
@@ -40,6 +40,8 @@ def assert_kept(db: Any) -> None:
         first = session.scalar(select(func.min(Pair.starts_on)).where(
             Pair.referral_id == referral.id, Pair.status != PairStatus.proposed))
         assert referral.first_started_on == first, referral.id
+        assert referral.matched == session.scalar(
+            select(pairs.matched_in_sql()).where(Referral.id == referral.id)), referral.id
     meetings: dict[tuple[int, str, int], int] = {}
     for entry in session.scalars(select(ServiceEntry).where(
             ServiceEntry.mode == Mode.in_person, ServiceEntry.status != EntryStatus.rejected)):
@@ -86,7 +88,12 @@ def test_kept_figures_follow_every_kind_of_change(db: Any) -> None:
     db.session.execute(update(Pair).where(Pair.id == ids["pb"]).values(starts_on=D(2026, 1, 31)))
     db.session.commit()
     assert_kept(db)
-    # A pair's status back to a proposal, a closed one moved to another referral.
+    # A pair's status back to a proposal, a closed one moved to another referral, a rematch
+    # accepted and withdrawn.
+    db.session.execute(update(Pair).where(Pair.id == ids["pd"])
+                       .values(rematch_offered=True, rematch_accepted=True))
+    db.session.commit()
+    assert_kept(db)
     db.session.execute(update(Pair).where(Pair.id == ids["pa"])
                        .values(status=PairStatus.proposed))
     db.session.execute(update(Pair).where(Pair.id == ids["pd"])

@@ -57,6 +57,12 @@ def upgrade():
                               unique=False)
     with op.batch_alter_table('referral', schema=None) as batch_op:
         batch_op.add_column(sa.Column('first_started_on', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('matched', sa.Boolean(), server_default='0',
+                                      nullable=False))
+        batch_op.create_index('ix_referral_received_decided', ['received_on', 'decided_on'],
+                              unique=False)
+        batch_op.create_index('ix_referral_received_started',
+                              ['received_on', 'first_started_on'], unique=False)
     dialect = op.get_bind().dialect.name
     _drop_triggers(dialect)
     connection = op.get_bind()
@@ -84,6 +90,9 @@ def downgrade():
         batch_op.drop_column('last_entry_on')
     op.drop_table('meeting_month')
     with op.batch_alter_table('referral', schema=None) as batch_op:
+        batch_op.drop_index('ix_referral_received_started')
+        batch_op.drop_index('ix_referral_received_decided')
+        batch_op.drop_column('matched')
         batch_op.drop_column('first_started_on')
     if dialect == 'postgresql':
         for table, columns in TRIGRAM.items():
