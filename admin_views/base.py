@@ -739,7 +739,8 @@ class SecureModelView(DeclaredPermissions, ModelView):
             return super()._apply_search(query, count_query, joins, count_joins, search)
         fields = self._search_fields or []
         columns = [getattr(c, "key", "") for c, path in fields if not path]
-        table = self.model.__tablename__
+        model: Any = self.model
+        table = model.__tablename__
         rest = []
         for term in search.split(" "):
             ids = None if len(columns) < len(fields) or term[:1] in "^=" \
@@ -747,9 +748,9 @@ class SecureModelView(DeclaredPermissions, ModelView):
             if ids is None:
                 rest.append(term)
                 continue
-            query = query.filter(self.model.id.in_(ids))
+            query = query.filter(model.id.in_(ids))
             if count_query is not None:
-                count_query = count_query.filter(self.model.id.in_(ids))
+                count_query = count_query.filter(model.id.in_(ids))
         return super()._apply_search(query, count_query, joins, count_joins, " ".join(rest))
 
     def search_placeholder(self) -> str | None:

@@ -73,8 +73,9 @@ class ServiceEntryView(SecureModelView):
     # An export of 50,000 entries loads only what its cells show.
     export_query_options = (
         joinedload(ServiceEntry.pair).load_only(Pair.youth_id, Pair.mentor_id, Pair.programme_id)
-        .joinedload(Pair.youth).load_only(Youth.case_number, Youth.first_name, Youth.last_name,
-                                          Youth.consent_withdrawn_on),
+        .joinedload(Pair.youth).load_only(
+            Youth.case_number, Youth.first_name, Youth.last_name,
+            Youth.consent_withdrawn_on),  # type: ignore[arg-type]  # a column property
         joinedload(ServiceEntry.pair).joinedload(Pair.mentor)
         .load_only(Mentor.first_name, Mentor.last_name),
         joinedload(ServiceEntry.pair).joinedload(Pair.programme).load_only(Programme.paid),

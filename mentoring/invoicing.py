@@ -161,7 +161,8 @@ def contract_covers(contract: Contract, year: int, month: int) -> bool:
 
 @dataclass
 class PreviewLine:
-    pair: Pair
+    pair_id: int
+    youth: Youth
     minutes: int
     amount: Decimal
     entry_ids: list[int]
@@ -225,12 +226,14 @@ def preview(db: Session, contract: Contract, year: int, month: int,
     grouped: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for pair_id, entry_id, minutes in rows:
         grouped[pair_id].append((entry_id, minutes))
-    pairs = {p.id: p for p in db.scalars(select(Pair).where(Pair.id.in_(list(grouped)))
-                                         .options(joinedload(Pair.youth)))}
+    # The youths alone, by pair: a line shows its youth, nothing else of the pair.
+    youths = {pair_id: youth for pair_id, youth in db.execute(
+        select(Pair.id, Youth).join(Youth, Youth.id == Pair.youth_id)
+        .where(Pair.id.in_(list(grouped))))}
     lines = []
     for pair_id, items in grouped.items():
         minutes = sum(m for _, m in items)
-        lines.append(PreviewLine(pair=pairs[pair_id], minutes=minutes,
+        lines.append(PreviewLine(pair_id=pair_id, youth=youths[pair_id], minutes=minutes,
                                  amount=line_amount(minutes, contract.hourly_rate),
                                  entry_ids=[i for i, _ in items]))
     waiting = [WaitingEntry(*row) for row in db.execute(

@@ -55,17 +55,6 @@ event.listen(Base.metadata, "before_create", DDL(  # type: ignore[no-untyped-cal
     "CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
 
 
-def compared(name: str | None, type_: str, dialect: str) -> bool:
-    """Whether Alembic compares a schema object on ``dialect``: trigram indexes exist on
-    PostgreSQL only, and SQLite's FTS5 search tables (models/search.py) no model describes."""
-    from models.search import INDEXED
-
-    name = name or ""
-    if type_ == "index" and name.endswith("_trgm") and dialect != "postgresql":
-        return False
-    return not (type_ == "table" and any(name.startswith(f"{t}_search") for t in INDEXED))
-
-
 def trigram_index(table: str, column: str) -> Index:
     """A GIN trigram index on PostgreSQL, for the list's search box; none elsewhere."""
     return Index(f"ix_{table}_{column}_trgm", column, postgresql_using="gin",

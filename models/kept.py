@@ -43,9 +43,8 @@ class MeetingMonth(Model):
 
 
 def _sql(statement: Any, dialect: str) -> str:
-    compiled = statement.compile(
-        dialect=postgresql.dialect() if dialect == "postgresql" else sqlite.dialect(),
-        compile_kwargs={"literal_binds": True})
+    chosen: Any = (postgresql.dialect if dialect == "postgresql" else sqlite.dialect)()
+    compiled = statement.compile(dialect=chosen, compile_kwargs={"literal_binds": True})
     return str(compiled)
 
 
@@ -60,7 +59,8 @@ def _next_check_in(dialect: str, where: str) -> str:
                                programme.checkins_per_month, held))
            .where(programme.id == pair.programme_id).correlate(Pair.__table__)
            .scalar_subquery())
-    return _sql(update(Pair.__table__).values(next_check_in_on=due)
+    pairs: Any = Pair.__table__
+    return _sql(update(pairs).values(next_check_in_on=due)
                 .where(literal_column(where)), dialect)
 
 

@@ -23,6 +23,15 @@ INDEXED: dict[str, tuple[str, ...]] = {
 SHORTEST = 3  # trigrams: a shorter term cannot use the index
 
 
+def compared(name: str | None, type_: str, dialect: str) -> bool:
+    """Whether Alembic compares a schema object on ``dialect``: trigram indexes exist on
+    PostgreSQL only, and SQLite's FTS5 search tables (models/search.py) no model describes."""
+    name = name or ""
+    if type_ == "index" and name.endswith("_trgm") and dialect != "postgresql":
+        return False
+    return not (type_ == "table" and any(name.startswith(f"{t}_search") for t in INDEXED))
+
+
 def _triggers(table: str, columns: tuple[str, ...]) -> list[str]:
     names = ", ".join(columns)
     new = ", ".join(f"new.{c}" for c in columns)

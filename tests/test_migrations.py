@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from app import create_app
 from models import db
-from models.base import compared
+from models.search import compared
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 
