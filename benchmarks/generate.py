@@ -65,6 +65,9 @@ def _bare(session: Any, table: Any, dialect: str) -> Iterator[None]:
     for index in indexes:
         index.create(session.connection())
     connection = session.connection()
+    # Planner statistics before the grouped statements: without them PostgreSQL scans the
+    # whole pair table for each referral.
+    connection.exec_driver_sql("ANALYZE")
     for statement in [entry_month.BACKFILL[dialect], *kept.backfill(dialect),
                       *entry_month.triggers(dialect), *kept.triggers(dialect),
                       *search.statements(dialect)]:
