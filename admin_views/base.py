@@ -176,8 +176,12 @@ def _audit_read(endpoint: str, model: type, response: Any) -> Any:
             audit.record(session, current_actor(), action, model=model.__name__,
                          record_id=str(found or ""), changes=changes)
             session.commit()
-    except OperationalError:  # the page was answered; a busy database must not undo that
+    except OperationalError:
         current_app.logger.exception("audited read of %s not recorded", request.path)
+        if action == "export":  # a file of personal data leaves only with its record
+            return make_response(_("The export could not be recorded just now. Try again "
+                                   "in a moment."), 503)
+        # A page was read: a busy database must not undo the answer (the log has it).
     return response
 
 

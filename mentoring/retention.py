@@ -45,6 +45,7 @@ from models import (
     Referral,
     SafetyConcern,
     Youth,
+    search,
 )
 from models.base import Base
 
@@ -248,5 +249,7 @@ def apply(db: Session, *, actor: Actor, today: dt.date) -> tuple[list[Candidate]
             continue
         candidate.document_keys = anonymise(db, candidate.youth_id, actor=actor, today=today)
         done.append(candidate)
+    if done:
+        search.forget_removed(db)
     return done, refused
 

@@ -43,11 +43,11 @@ db = SQLAlchemy(model_class=Base, session_options={"class_": RequestSession})
 @event.listens_for(Engine, "connect")
 def _sqlite_settings(connection: Any, _record: Any) -> None:
     """SQLite in WAL mode: readers never block a writer (an audited read writes its row while
-    the page's own read is still open), and a writer waits up to 5 s for another."""
+    the page's own read is still open), and a writer waits up to 5 s for another. Every
+    commit is still synced (``synchronous`` stays FULL: an issued invoice must survive)."""
     if isinstance(connection, sqlite3.Connection):
         connection.execute("PRAGMA busy_timeout = 5000")
         connection.execute("PRAGMA journal_mode = WAL")
-        connection.execute("PRAGMA synchronous = NORMAL")
 
 
 # Substring search (ILIKE '%…%') on PostgreSQL reads trigram indexes (``trigram_index``).

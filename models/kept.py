@@ -131,6 +131,13 @@ def _sqlite() -> list[str]:
     ]
 
 
+def _lock(table: str, ids: str) -> str:
+    """Lock the rows first, in a statement of their own: under READ COMMITTED the recount
+    that follows then takes a snapshot that includes whatever a transaction we waited for
+    wrote (computed in the same statement that waits, it would miss it)."""
+    return f"PERFORM 1 FROM {table} WHERE id IN ({ids}) ORDER BY id FOR UPDATE;"
+
+
 def _postgresql() -> list[str]:
     add = (f"INSERT INTO meeting_month (pair_id, month, minutes, entries) "
            f"SELECT NEW.pair_id, {_month('postgresql', 'NEW.day')}, NEW.minutes, 1 "
@@ -150,18 +157,22 @@ IF TG_OP = 'INSERT' THEN
     AND NEW.status <> 'rejected' AND (last_entry_on IS NULL OR last_entry_on < NEW.day);
   {add}
 ELSIF TG_OP = 'DELETE' THEN
+  {_lock('pair', 'OLD.pair_id')}
   UPDATE pair SET last_entry_on = {_LATEST} WHERE id = OLD.pair_id AND last_entry_on = OLD.day;
   {remove}
 ELSE
+  {_lock('pair', 'OLD.pair_id, NEW.pair_id')}
   UPDATE pair SET last_entry_on = {_LATEST} WHERE id IN (OLD.pair_id, NEW.pair_id);
   {remove}
   {add}
 END IF;""")
     check_in = function("pair_kept_check_in", f"""
 IF TG_OP IN ('DELETE', 'UPDATE') THEN
+  {_lock('pair', 'OLD.pair_id')}
   {_next_check_in('postgresql', 'pair.id = OLD.pair_id')};
 END IF;
 IF TG_OP IN ('INSERT', 'UPDATE') THEN
+  {_lock('pair', 'NEW.pair_id')}
   {_next_check_in('postgresql', 'pair.id = NEW.pair_id')};
 END IF;""")
     pair = function("pair_kept_pair", f"{_next_check_in('postgresql', 'pair.id = NEW.id')};")
@@ -169,9 +180,11 @@ END IF;""")
                          f"{_next_check_in('postgresql', 'pair.programme_id = NEW.id')};")
     first_start = function("referral_kept_start", f"""
 IF TG_OP IN ('DELETE', 'UPDATE') THEN
+  {_lock('referral', 'OLD.referral_id')}
   UPDATE referral SET {_REFERRAL} WHERE id = OLD.referral_id;
 END IF;
 IF TG_OP IN ('INSERT', 'UPDATE') THEN
+  {_lock('referral', 'NEW.referral_id')}
   UPDATE referral SET {_REFERRAL} WHERE id = NEW.referral_id;
 END IF;""")
     return [
@@ -210,8 +223,17 @@ def triggers(dialect: str) -> list[str]:
         if dialect in _NAMES else []
 
 
+FUNCTIONS = ["pair_kept_entry", "pair_kept_check_in", "pair_kept_pair", "pair_kept_programme",
+             "referral_kept_start"]
+
+
 def drop(dialect: str) -> list[str]:
     return [f"DROP TRIGGER IF EXISTS {name}" for name in _NAMES.get(dialect, [])]
+
+
+def drop_functions(dialect: str) -> list[str]:
+    return [f"DROP FUNCTION IF EXISTS {name}()" for name in FUNCTIONS] \
+        if dialect == "postgresql" else []
 
 
 def backfill(dialect: str) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import column, event, select
+from sqlalchemy import column, event, select, text
 from sqlalchemy import table as sql_table
 
 from models.base import db
@@ -65,6 +65,16 @@ def drop(dialect: str) -> list[str]:
     return [s for table in INDEXED for s in (
         *(f"DROP TRIGGER IF EXISTS {table}_search_{op}" for op in ("insert", "delete", "update")),
         f"DROP TABLE IF EXISTS {table}_search")]
+
+
+def forget_removed(session: Any) -> None:
+    """Rewrite the indexes so the words of changed or removed rows are gone from them, not
+    only hidden (an FTS5 delete leaves its trigrams until the next merge): after
+    anonymisation nothing of a name is left in the database or its backups."""
+    if session.get_bind().dialect.name == "sqlite":
+        for table in INDEXED:
+            session.execute(text(f"INSERT INTO {table}_search ({table}_search) "
+                                 "VALUES ('optimize')"))
 
 
 def matching(table: str, columns: list[str], term: str) -> Any | None:

@@ -43,3 +43,39 @@ def test_migrations_build_the_models_schema(empty_database: str) -> None:
         db.engine.dispose()
     assert diff == []
     assert expected <= triggers
+
+
+def _triggers_and_functions(conn: Any) -> dict[str, str]:
+    """Every trigger (and, on PostgreSQL, trigger function) with its definition."""
+    if conn.dialect.name == "sqlite":
+        return dict(conn.execute(text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")).all())
+    found = {f"trigger {name}": sql for name, sql in conn.execute(text(
+        "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal"))}
+    found.update({f"function {name}": sql for name, sql in conn.execute(text(
+        "SELECT proname, prosrc FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+        " WHERE n.nspname = 'public' AND p.prorettype = 'trigger'::regtype"))})
+    return found
+
+
+def test_migrations_install_the_triggers_the_models_do(databases: Any) -> None:
+    """The frozen statements of the migrations leave the same triggers as the models build:
+    a change of the models' triggers needs a migration (and its frozen statements)."""
+    built: dict[str, dict[str, str]] = {}
+    for how in ("migrated", "created"):
+        name, url = databases.scratch()
+        try:
+            app = create_app({"TESTING": True, "SECRET_KEY": "x",
+                              "SQLALCHEMY_DATABASE_URI": url})
+            with app.app_context():
+                if how == "migrated":
+                    upgrade(directory=MIGRATIONS)
+                else:
+                    db.create_all()
+                with db.engine.connect() as conn:
+                    built[how] = _triggers_and_functions(conn)
+                db.engine.dispose()
+        finally:
+            databases.drop(name)
+    assert built["migrated"] == built["created"]
+    assert len(built["created"]) >= 10

@@ -8,7 +8,11 @@ Create Date: 2026-11-27 01:20:00
 import sqlalchemy as sa
 from alembic import op
 
-from models.entry_month import BACKFILL, triggers
+import json
+from pathlib import Path
+
+# The statements as they were at this revision (the models' own have moved on since).
+FROZEN = json.loads((Path(__file__).parent.parent / 'frozen' / '5e1f0c2a9b7d.json').read_text())
 
 # revision identifiers, used by Alembic.
 revision = '5e1f0c2a9b7d'
@@ -36,10 +40,10 @@ def upgrade():
     with op.batch_alter_table('entry_month', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_entry_month_month'), ['month'], unique=False)
     dialect = op.get_bind().dialect.name
-    if dialect in BACKFILL:
-        op.execute(BACKFILL[dialect])
-    for statement in triggers(dialect):
-        op.execute(statement)
+    if dialect in FROZEN:
+        op.execute(FROZEN[dialect]['backfill'])
+        for statement in FROZEN[dialect]['triggers']:
+            op.execute(statement)
 
 
 def downgrade():

@@ -115,3 +115,26 @@ def test_the_audit_keeps_no_search_terms(admin_browser: Any, db: Any) -> None:
     lookup = db.session.scalars(select(AuditLog).where(AuditLog.action == "lookup")
                                 .order_by(AuditLog.id.desc())).first()
     assert lookup is not None and "Ozol" not in str(lookup.changes)
+
+
+def test_a_busy_database_keeps_pages_but_not_unrecorded_exports(
+        app: Flask, db: Any, demo_users: Any, monkeypatch: Any) -> None:
+    """When the audit row cannot be written (the database stays locked past the timeout),
+    a page already answered is still shown; a file of personal data is not handed out."""
+    from sqlalchemy.exc import OperationalError
+
+    from mentoring import audit
+
+    browser = signed_in(app, "admin@mentori.lv")
+    youth = db.session.scalar(select(func.min(ServiceEntry.pair_id)))
+    assert browser.get(f"/admin/pair/details/?id={youth}").status_code == 200
+
+    def locked(*_args: Any, **_kw: Any) -> None:
+        raise OperationalError("INSERT INTO audit_log", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(audit, "record", locked)
+    assert browser.get(f"/admin/pair/details/?id={youth}").status_code == 200
+    export = browser.get("/admin/youth/export/csv/")
+    assert export.status_code == 503
+    assert "Eksportu šobrīd neizdevās reģistrēt" in export.get_data(as_text=True)
+    assert "personal_code" not in export.get_data(as_text=True)
