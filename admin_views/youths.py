@@ -9,7 +9,7 @@ from flask import redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 from admin_views import subject
 from admin_views.base import SecureModelView, current_actor, needs
@@ -81,6 +81,12 @@ class YouthView(SecureModelView):
     query_options = (
         joinedload(Youth.municipality), joinedload(Youth.locality),
         selectinload(Youth.risk_factors),
+    )
+    # An export loads the risk factors in one query however many youths (a select-in load
+    # would send one per 500).
+    export_query_options = (
+        joinedload(Youth.municipality), joinedload(Youth.locality),
+        subqueryload(Youth.risk_factors),
     )
 
 

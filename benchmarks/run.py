@@ -471,6 +471,7 @@ def main() -> None:
     load = load_test(database, min(args.load, 30)) if args.load else []
     print_table(rows, sizes, load)
     if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps({
             "measured_on": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "commit": _commit(), "sizes": sizes, "rows": rows, "load": load}, indent=1,
