@@ -67,5 +67,5 @@ YOUTHS ?= 10000
 BENCH_DB ?= $(if $(DATABASE_URL),$(DATABASE_URL),sqlite:///instance/benchmark-$(YOUTHS).sqlite)
 benchmark: install
 	$(BIN)/python -m benchmarks.generate --youths $(YOUTHS) --months 3 --database $(BENCH_DB)
-	$(BIN)/python -m benchmarks.run --database $(BENCH_DB) --gunicorn \
+	$(BIN)/python -m benchmarks.run --database $(BENCH_DB) --repeat 5 --load 15 \
 	    --json benchmarks/results/$(firstword $(subst :, ,$(BENCH_DB)))-$(YOUTHS).json

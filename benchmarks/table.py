@@ -45,7 +45,7 @@ def main(paths: list[str]) -> None:
             target = f"{row['target_ms']:.0f}" if row["target_ms"] else "—"
             mark = " ✗" if row["meets"] is False else ""
             ratio = f", ×{row['raw_sql_ratio']:.1f}" if row.get("raw_sql_ratio") else ""
-            rows = f", {row['rows']:,} rows".replace(",", " ") if row.get("rows") else ""
+            rows = (", " + f"{row['rows']:,}".replace(",", " ") + " rows") if row.get("rows") else ""
             cells.append(f"{row['cpu_median_ms']:.0f} ({row['cpu_p95_ms']:.0f}), "
                          f"{row['queries']}{ratio}{rows}{mark}")
         for rs in growth.values():
