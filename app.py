@@ -57,8 +57,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from mentoring import rules
     from models import db
+    from models.base import SQLITE as sqlite_settings
     from models.base import CheckedSession
 
+    # WAL for every served database; the tests restore a throwaway copy before each test,
+    # which a write-ahead log only slows (their served copies, started as in production, use it).
+    sqlite_settings["wal"] = bool(app.config.get("SQLITE_WAL", not app.testing))
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     babel.init_app(

@@ -40,6 +40,9 @@ class RequestSession(FlaskSession, CheckedSession):
 
 db = SQLAlchemy(model_class=Base, session_options={"class_": RequestSession})
 
+SQLITE = {"wal": True}  # set by the app factory (tests' throwaway copies keep a plain journal)
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_settings(connection: Any, _record: Any) -> None:
     """SQLite in WAL mode: readers never block a writer (an audited read writes its row while
@@ -47,7 +50,8 @@ def _sqlite_settings(connection: Any, _record: Any) -> None:
     commit is still synced (``synchronous`` stays FULL: an issued invoice must survive)."""
     if isinstance(connection, sqlite3.Connection):
         connection.execute("PRAGMA busy_timeout = 5000")
-        connection.execute("PRAGMA journal_mode = WAL")
+        if SQLITE["wal"]:
+            connection.execute("PRAGMA journal_mode = WAL")
 
 
 # Substring search (ILIKE '%…%') on PostgreSQL reads trigram indexes (``trigram_index``).

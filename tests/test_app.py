@@ -110,3 +110,23 @@ def test_an_error_inside_a_view_fails_the_test(app: Any, admin_browser: Any,
     assert municipality.status_code == 200
     with pytest.raises(LookupError, match="a bug in a view"):
         admin_browser.post("/admin/locality/new/", data={"municipality": "1", "name": "Ciems"})
+
+
+def test_a_served_sqlite_database_runs_in_wal_mode(tmp_path: Any) -> None:
+    """Readers never block the writer of an audited read: the served database keeps a
+    write-ahead log and waits for a busy writer instead of failing at once."""
+    from sqlalchemy import text
+
+    from models import db
+    from models.base import SQLITE
+
+    was = SQLITE["wal"]
+    try:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'served.sqlite'}",
+                          "SECRET_KEY": "x"})
+        with app.app_context(), db.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+            db.engine.dispose()
+    finally:
+        SQLITE["wal"] = was
