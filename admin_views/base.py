@@ -711,7 +711,11 @@ class SecureModelView(DeclaredPermissions, ModelView):
         collecting = gc.isenabled()
         gc.disable()
         try:
-            running.columns = self._export_columns
+            # An export keeps durations in minutes (a spreadsheet sums them): the heading says so.
+            minutes = {name: model_labels(self.model).get(name, label)
+                       for name, label in duration_columns(self.model).items()}
+            running.columns = [(name, minutes.get(name, label))
+                               for name, label in self._export_columns]
             response = super().export(export_type)
         finally:
             _EXPORT.reset(token)

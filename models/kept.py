@@ -88,14 +88,22 @@ _DAY_MOVED = ("OLD.pair_id <> NEW.pair_id OR OLD.day <> NEW.day"
 _MEETING_MOVED = (f"{_DAY_MOVED} OR OLD.minutes <> NEW.minutes OR OLD.mode <> NEW.mode")
 
 
-def _sqlite() -> list[str]:
+def _meeting_counts(dialect: str) -> tuple[str, str]:
+    """The statements that count an entry into ``meeting_month`` (NEW) and out of it (OLD),
+    each only for an in-person entry not rejected."""
+    counted = "meeting_month.entries" if dialect == "postgresql" else "entries"
     add = (f"INSERT INTO meeting_month (pair_id, month, minutes, entries) "
-           f"SELECT NEW.pair_id, {_month('sqlite', 'NEW.day')}, NEW.minutes, 1 "
+           f"SELECT NEW.pair_id, {_month(dialect, 'NEW.day')}, NEW.minutes, 1 "
            f"WHERE {_meeting('NEW')} ON CONFLICT (pair_id, month, minutes) "
-           f"DO UPDATE SET entries = entries + 1;")
+           f"DO UPDATE SET entries = {counted} + 1;")
     remove = (f"UPDATE meeting_month SET entries = entries - 1 WHERE {_meeting('OLD')}"
-              f" AND pair_id = OLD.pair_id AND month = {_month('sqlite', 'OLD.day')}"
+              f" AND pair_id = OLD.pair_id AND month = {_month(dialect, 'OLD.day')}"
               f" AND minutes = OLD.minutes;")
+    return add, remove
+
+
+def _sqlite() -> list[str]:
+    add, remove = _meeting_counts("sqlite")
     return [
         "CREATE TRIGGER pair_kept_entry_insert AFTER INSERT ON service_entry BEGIN "
         "UPDATE pair SET last_entry_on = NEW.day WHERE id = NEW.pair_id"
@@ -139,13 +147,7 @@ def _lock(table: str, ids: str) -> str:
 
 
 def _postgresql() -> list[str]:
-    add = (f"INSERT INTO meeting_month (pair_id, month, minutes, entries) "
-           f"SELECT NEW.pair_id, {_month('postgresql', 'NEW.day')}, NEW.minutes, 1 "
-           f"WHERE {_meeting('NEW')} ON CONFLICT (pair_id, month, minutes) "
-           f"DO UPDATE SET entries = meeting_month.entries + 1;")
-    remove = (f"UPDATE meeting_month SET entries = entries - 1 WHERE {_meeting('OLD')}"
-              f" AND pair_id = OLD.pair_id AND month = {_month('postgresql', 'OLD.day')}"
-              f" AND minutes = OLD.minutes;")
+    add, remove = _meeting_counts("postgresql")
 
     def function(name: str, body: str) -> str:
         return (f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"

@@ -93,3 +93,12 @@ def test_edit_through_the_form_respects_the_cap(app: Flask, db: Any, demo_users:
     page = mentor.post(f"/admin/service_entry/edit/?id={last.id}", data=entry_form(pair, 300))
     assert page.status_code == 200 and "vēl pieejamas 4 h" in page.get_data(as_text=True)
     assert db.session.get(ServiceEntry, last.id).minutes == 180
+
+
+def test_entry_export_is_plain_text_with_minutes_named(app: Flask, demo_users: Any) -> None:
+    """The CSV carries no list badges, and its minutes say they are minutes."""
+    browser = signed_in(app, "admin@mentori.lv")
+    export = browser.get("/admin/service_entry/export/csv/").get_data(as_text=True)
+    head, first = export.splitlines()[:2]
+    assert "Ilgums (minūtes)" in head.split(",") and "<span" not in export
+    assert first.split(",")[2].isdigit()
